@@ -1,0 +1,48 @@
+# Two commands on a fresh Debian machine: `make demo` and `make test`.
+# Both install whatever is missing first (Debian packages, then a venv).
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+APT_PACKAGES := chromium chromium-headless-shell fonts-noto-cjk fonts-liberation \
+                openssl sqlite3 poppler-utils
+
+.PHONY: all system-deps venv test demo bench clean
+
+all: test
+
+system-deps:
+	@missing=""; \
+	for pkg in $(APT_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$pkg 2>/dev/null | grep -q "ok installed" || missing="$$missing $$pkg"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages:$$missing"; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y --no-install-recommends $$missing; \
+	fi
+
+$(BIN)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[test]'
+	touch $@
+
+venv: $(BIN)/.installed
+
+# pytest exits 5 when it collects no tests (e.g. a -k filter that matches
+# nothing); that is said loudly and not treated as a failure of the code.
+test: system-deps venv
+	@$(BIN)/python -m pytest $(PYTEST_ARGS); rc=$$?; \
+	if [ $$rc -eq 5 ]; then echo "make test: pytest collected no tests (exit 5)"; rc=0; fi; \
+	exit $$rc
+
+demo: system-deps venv
+	$(BIN)/python -m evidence_capture.demo
+
+bench: system-deps venv
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache demo-output

@@ -1,0 +1,3 @@
+from evidence_capture.cli import main
+
+main()

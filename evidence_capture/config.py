@@ -1,0 +1,131 @@
+"""Settings from environment variables and an optional TOML file.
+
+Every environment variable the tool reads is named in ``ENV_VARS``; the CLI
+prints this table in ``--help``.  Precedence: command-line option, then
+environment variable, then ``config.toml`` in the data directory (or the file
+named by ``EVIDENCE_CONFIG``), then the built-in default.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+import platformdirs
+
+from evidence_capture.errors import ConfigError
+
+DEFAULT_CHROMIUM = "/usr/lib/chromium/chromium"
+FALLBACK_CHROMIUM = "chromium-headless-shell"
+
+ENV_VARS: dict[str, str] = {
+    "EVIDENCE_HOME": "data directory (default: the platform user data dir)",
+    "EVIDENCE_CONFIG": "TOML config file (default: EVIDENCE_HOME/config.toml)",
+    "EVIDENCE_CHROMIUM": f"browser executable (default: {DEFAULT_CHROMIUM}, "
+    f"then {FALLBACK_CHROMIUM} on PATH)",
+    "EVIDENCE_DB": "SQLAlchemy database URL (default: SQLite in EVIDENCE_HOME)",
+    "EVIDENCE_TSA_URL": "comma-separated RFC 3161 TSA URLs",
+    "EVIDENCE_TSA_CA": "PEM bundle of trusted TSA root certificates",
+    "EVIDENCE_KEY_PASSPHRASE": "passphrase of the station signing key (else a prompt)",
+    "EVIDENCE_OFFICER": "default officer(s), 'NAME:CERT_NO', comma-separated",
+    "EVIDENCE_LANG": "language of messages: zh or en (default: from the locale)",
+}
+
+# Keys allowed in config.toml, mapped to the environment variable they stand for.
+_TOML_KEYS = {
+    "chromium": "EVIDENCE_CHROMIUM",
+    "db": "EVIDENCE_DB",
+    "tsa_url": "EVIDENCE_TSA_URL",
+    "tsa_ca": "EVIDENCE_TSA_CA",
+    "officer": "EVIDENCE_OFFICER",
+    "lang": "EVIDENCE_LANG",
+}
+
+
+def env_help() -> str:
+    """The environment-variable table, for ``--help`` epilogs."""
+    width = max(len(name) for name in ENV_VARS)
+    lines = [f"{name.ljust(width)}  {text}" for name, text in ENV_VARS.items()]
+    # "\b" tells Click not to re-wrap the paragraph that follows.
+    return "Environment variables:\n\n\b\n" + "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class Settings:
+    home: Path
+    chromium: str
+    db_url: str
+    tsa_urls: tuple[str, ...] = ()
+    tsa_ca: Path | None = None
+    officers: tuple[str, ...] = ()
+    lang: str = "zh"
+
+    @property
+    def captures_dir(self) -> Path:
+        return self.home / "captures"
+
+    @property
+    def keys_dir(self) -> Path:
+        return self.home / "keys"
+
+    def capture_dir(self, capture_id: str) -> Path:
+        return self.captures_dir / capture_id
+
+
+def _read_toml(path: Path) -> dict[str, str]:
+    try:
+        with path.open("rb") as handle:
+            data = tomllib.load(handle)
+    except FileNotFoundError:
+        return {}
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"cannot read config file {path}") from exc
+    unknown = sorted(set(data) - set(_TOML_KEYS))
+    if unknown:
+        raise ConfigError(
+            f"unknown key(s) in {path}: {', '.join(unknown)}",
+            hint=f"allowed keys: {', '.join(sorted(_TOML_KEYS))}",
+        )
+    return {_TOML_KEYS[key]: str(value) for key, value in data.items()}
+
+
+def _resolve_chromium(value: str | None) -> str:
+    if value:
+        return value
+    if Path(DEFAULT_CHROMIUM).exists():
+        return DEFAULT_CHROMIUM
+    found = shutil.which(FALLBACK_CHROMIUM)
+    return found or DEFAULT_CHROMIUM
+
+
+def _default_lang() -> str:
+    locale = os.environ.get("LC_ALL") or os.environ.get("LANG") or ""
+    return "en" if locale and not locale.lower().startswith("zh") else "zh"
+
+
+def _split(value: str | None) -> tuple[str, ...]:
+    return tuple(part.strip() for part in (value or "").split(",") if part.strip())
+
+
+def load_settings(environ: dict[str, str] | None = None) -> Settings:
+    env = dict(os.environ if environ is None else environ)
+    home = Path(env.get("EVIDENCE_HOME") or platformdirs.user_data_dir("evidence-capture"))
+    home = home.expanduser().resolve()
+    config_file = Path(env.get("EVIDENCE_CONFIG") or home / "config.toml")
+    merged = {**_read_toml(config_file), **{k: v for k, v in env.items() if k in ENV_VARS and v}}
+    lang = merged.get("EVIDENCE_LANG") or _default_lang()
+    if lang not in ("zh", "en"):
+        raise ConfigError(f"EVIDENCE_LANG must be 'zh' or 'en', not {lang!r}")
+    tsa_ca = merged.get("EVIDENCE_TSA_CA")
+    return Settings(
+        home=home,
+        chromium=_resolve_chromium(merged.get("EVIDENCE_CHROMIUM")),
+        db_url=merged.get("EVIDENCE_DB") or f"sqlite:///{home / 'evidence.db'}",
+        tsa_urls=_split(merged.get("EVIDENCE_TSA_URL")),
+        tsa_ca=Path(tsa_ca).expanduser() if tsa_ca else None,
+        officers=_split(merged.get("EVIDENCE_OFFICER")),
+        lang=lang,
+    )

@@ -1,0 +1,57 @@
+"""The single defaults object for capture options.
+
+The CLI builds its option defaults from ``DEFAULTS`` and the provenance record
+stores ``options.as_record()``, so the two cannot drift apart.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, replace
+
+
+@dataclass(frozen=True)
+class StepBudgets:
+    """Per-step time budgets in seconds."""
+
+    navigate: float = 30.0
+    settle: float = 5.0
+    scroll: float = 20.0
+    screenshot: float = 60.0
+    dom: float = 10.0
+    mhtml: float = 20.0
+    pdf: float = 30.0
+    certificates: float = 10.0
+    finalize: float = 30.0  # always runs, even after the total budget is spent
+
+
+@dataclass(frozen=True)
+class CaptureOptions:
+    """Every option that shapes a capture.  Frozen; derive variants with ``replace``."""
+
+    total_timeout: float = 120.0
+    device: str | None = None  # a Playwright device descriptor name, e.g. "iPhone 13"
+    viewport_width: int = 1366
+    viewport_height: int = 768
+    locale: str = "zh-CN"
+    timezone_id: str = "Asia/Shanghai"
+    allow_private: bool = False
+    block_service_workers: bool = True
+    record_video: bool = True
+    har_content: str = "embed"
+    scroll_max_steps: int = 200
+    scroll_max_height: int = 150_000
+    scroll_pause_ms: int = 150
+    settle_network_idle_ms: int = 500
+    screenshot_tile_height: int = 8_000
+    max_screenshot_height: int = 200_000
+    budgets: StepBudgets = field(default_factory=StepBudgets)
+
+    def with_changes(self, **changes: object) -> "CaptureOptions":
+        return replace(self, **changes)
+
+    def as_record(self) -> dict[str, object]:
+        """Every option in effect, for provenance.json."""
+        return asdict(self)
+
+
+DEFAULTS = CaptureOptions()

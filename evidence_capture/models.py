@@ -1,0 +1,65 @@
+"""Small shared value types: officers, cases, capture states, digests."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import Enum
+
+from evidence_capture.errors import InputError
+
+_CERT_RE = re.compile(r"^[A-Za-z0-9\-_/]{2,64}$")
+
+
+class CaptureState(str, Enum):
+    COMPLETE = "COMPLETE"
+    PARTIAL = "PARTIAL"
+    FAILED = "FAILED"
+
+
+@dataclass(frozen=True)
+class Officer:
+    """An enforcement officer: name and enforcement-certificate number (执法证号)."""
+
+    name: str
+    cert_no: str
+
+    def __post_init__(self) -> None:
+        if not self.name.strip():
+            raise InputError("officer name is empty")
+        if not _CERT_RE.match(self.cert_no):
+            raise InputError(
+                f"officer certificate number {self.cert_no!r} is not valid",
+                hint="use letters, digits, '-', '_' or '/', 2 to 64 characters",
+            )
+
+    @classmethod
+    def parse(cls, text: str) -> "Officer":
+        name, sep, cert = text.rpartition(":")
+        if not sep:
+            raise InputError(f"officer {text!r} must be written as NAME:CERT_NO")
+        return cls(name=name.strip(), cert_no=cert.strip())
+
+    def as_record(self) -> dict[str, str]:
+        return {"name": self.name, "cert_no": self.cert_no}
+
+
+@dataclass(frozen=True)
+class CaseInfo:
+    case_id: str
+    title: str = ""
+    subject: str = ""
+    purpose: str = ""
+
+    def as_record(self) -> dict[str, str]:
+        return {
+            "case_id": self.case_id,
+            "title": self.title,
+            "subject": self.subject,
+            "purpose": self.purpose,
+        }
+
+
+def format_digest(algorithm: str, hex_value: str) -> str:
+    """Digests print as ``sha256:<hex>`` / ``sm3:<hex>``."""
+    return f"{algorithm}:{hex_value}"
