@@ -13,7 +13,8 @@ from PIL import Image
 
 from evidence_capture.errors import ConfigError, NotFoundError, ReportError, VerificationError
 from evidence_capture.i18n import keys, message, translator
-from evidence_capture.report import build_report
+from evidence_capture.config import load_settings
+from evidence_capture.report import build_report, render_pdf
 from evidence_capture.report.render import SHOT_ASPECT, count_pages, format_time, render_html
 from evidence_capture.report.screenshot import piece_count, slice_screenshot
 from tests.fixtures_report import CAPTURE_ID, CASE, FINAL_URL, OFFICERS, URL
@@ -66,6 +67,15 @@ def test_case_report_over_two_captures(sealed_capture: Path, tmp_path: Path) -> 
     assert body.count(URL.replace("&", "&amp;")) >= 2
     assert 'class="pageNumber"' in footer and 'class="totalPages"' in footer
     assert CASE["case_id"] in header
+
+
+def test_attack_deleted_screenshot_is_not_silently_omitted(sealed_capture: Path, tmp_path: Path) -> None:
+    """Removing the sealed screenshot must stop the record, not drop its pages quietly."""
+    folder = shutil.copytree(sealed_capture, tmp_path / "gone", ignore=shutil.ignore_patterns("*.png"))
+    data = build_report([folder], None, None, "zh")
+    with pytest.raises(VerificationError, match="missing"):
+        render_pdf(data, tmp_path / "x.pdf", settings=load_settings())
+    assert not (tmp_path / "x.pdf").exists()
 
 
 def test_unsealed_folder_is_refused(tmp_path: Path) -> None:

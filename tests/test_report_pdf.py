@@ -20,7 +20,7 @@ from evidence_capture.report import build_report, render_pdf
 from evidence_capture.report.render import SHOT_ASPECT
 from evidence_capture.report.screenshot import piece_count
 from tests.conftest import require_or_skip
-from tests.fixtures_report import CASE, GEN_TIME
+from tests.fixtures_report import CASE, GEN_TIME, make_sealed_capture
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -117,20 +117,18 @@ def _word_boxes(pdf: Path, words: tuple[str, ...]) -> dict[str, tuple[float, ...
     return boxes
 
 
-def test_chinese_headings_are_not_tofu(rendered: dict, tmp_path: Path) -> None:
-    """Two headings with different characters must render differently.
+def heading_difference(pdf: Path, work: Path) -> float:
+    """Mean pixel difference between two equally long zh headings on page 1.
 
-    Missing glyphs all draw as the same .notdef box, so two equally long
-    headings in tofu would give identical images.
+    Missing glyphs all draw as the same .notdef box, so two headings in tofu
+    give identical images (difference 0).
     """
-    _require_poppler()
-    pdf = rendered["zh"][1].path
     words = ("一、案件信息", "二、执法人员")
     boxes = _word_boxes(pdf, words)
     assert set(boxes) == set(words)
     subprocess.run(["pdftoppm", "-r", "144", "-f", "1", "-l", "1", "-singlefile", "-png",
-                    str(pdf), str(tmp_path / "page")], check=True)
-    page = Image.open(tmp_path / "page.png").convert("L")
+                    str(pdf), str(work / "page")], check=True)
+    page = Image.open(work / "page.png").convert("L")
     scale = 144 / 72
     width = max(box[2] - box[0] for box in boxes.values())
     height = max(box[3] - box[1] for box in boxes.values())
@@ -138,5 +136,27 @@ def test_chinese_headings_are_not_tofu(rendered: dict, tmp_path: Path) -> None:
              for x0, y0, _, _ in (boxes[w] for w in words)]
     for crop in crops:
         assert ImageStat.Stat(crop).extrema[0][0] < 80, "heading has no ink"
-    difference = ImageStat.Stat(ImageChops.difference(*crops)).mean[0]
+    return ImageStat.Stat(ImageChops.difference(*crops)).mean[0]
+
+
+def test_chinese_headings_are_not_tofu(rendered: dict, tmp_path: Path) -> None:
+    _require_poppler()
+    difference = heading_difference(rendered["zh"][1].path, tmp_path)
     assert difference > 5, f"headings render alike (mean difference {difference:.2f}): tofu?"
+
+
+def test_tofu_detector_sees_tofu_without_cjk_fonts(sealed_capture: Path, tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """The check above must fail when Chromium has no CJK font (DejaVu only)."""
+    _require_poppler()
+    dejavu = Path("/usr/share/fonts/truetype/dejavu")
+    require_or_skip(dejavu.is_dir(), "DejaVu fonts are not installed")
+    (tmp_path / "fonts.conf").write_text(
+        f'<?xml version="1.0"?><fontconfig><dir>{dejavu}</dir>'
+        f"<cachedir>{tmp_path / 'fc-cache'}</cachedir></fontconfig>")
+    monkeypatch.setenv("FONTCONFIG_FILE", str(tmp_path / "fonts.conf"))
+    folder = make_sealed_capture(tmp_path / "capture", height=500)
+    data = build_report([folder], CASE, None, "zh")
+    result = render_pdf(data, tmp_path / "tofu.pdf", settings=load_settings())
+    assert result.screenshot_pages == 1
+    assert heading_difference(result.path, tmp_path) < 1

@@ -20,7 +20,7 @@ import jinja2
 from markupsafe import Markup
 
 from evidence_capture.config import Settings
-from evidence_capture.errors import BrowserError, ReportError
+from evidence_capture.errors import BrowserError, ReportError, VerificationError
 from evidence_capture.i18n import message
 from evidence_capture.report.model import CaptureSection, ReportData
 from evidence_capture.report.screenshot import Piece, slice_screenshot
@@ -105,8 +105,11 @@ def _slice_all(data: ReportData, work: Path) -> list[ShotPage]:
     pages = []
     for number, capture in enumerate(data.captures, start=1):
         shot = capture.screenshot
-        if shot is None or not (capture.folder / shot.path).exists():
+        if shot is None:
             continue
+        if not (capture.folder / shot.path).is_file():
+            raise VerificationError("artifacts", f"{shot.path} is sealed in {capture.capture_id} "
+                                    "but missing from its folder")
         pieces = slice_screenshot(capture.folder / shot.path, work / "shots", aspect=SHOT_ASPECT,
                                   expected_sha256=shot.sha256, prefix=f"c{number:02d}")
         pages += [ShotPage(capture, piece, len(pieces)) for piece in pieces]
