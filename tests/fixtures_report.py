@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import subprocess
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -19,7 +20,7 @@ import rfc8785
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519
-from cryptography.x509.oid import NameOID
+from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from PIL import Image, ImageDraw
 
 CAPTURE_ID = "20261129T023927Z-5f3a9c1e"
@@ -97,6 +98,31 @@ def _steps() -> list[dict]:
                       "duration_s": 4.0, "outcome": outcome, "detail": detail})
         moment = end
     return steps
+
+
+def openssl_token(work: Path, data: Path) -> bytes:
+    """A real RFC 3161 reply over ``data`` from ``openssl ts -reply`` (SHA-256, ECDSA TSA)."""
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Fixture TSA")])
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+            .serial_number(x509.random_serial_number()).not_valid_before(STARTED - timedelta(days=1))
+            .not_valid_after(STARTED + timedelta(days=365))
+            .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]), critical=True)
+            .sign(key, hashes.SHA256()))
+    work.mkdir(parents=True, exist_ok=True)
+    (work / "tsa.key").write_bytes(key.private_bytes(serialization.Encoding.PEM,
+                                   serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
+    (work / "tsa.crt").write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    (work / "serial").write_text("1234\n")
+    (work / "tsa.cnf").write_text(
+        "[tsa]\ndefault_tsa = t\n[t]\nserial = serial\nsigner_digest = sha256\n"
+        "default_policy = 1.2.3.4.1\ndigests = sha256\ness_cert_id_alg = sha256\ntsa_name = yes\n")
+    run = {"cwd": work, "check": True, "capture_output": True}
+    subprocess.run(["openssl", "ts", "-query", "-data", str(data), "-sha256", "-cert",
+                    "-out", "q.tsq"], **run)
+    subprocess.run(["openssl", "ts", "-reply", "-config", "tsa.cnf", "-queryfile", "q.tsq",
+                    "-inkey", "tsa.key", "-signer", "tsa.crt", "-out", "r.tsr"], **run)
+    return (work / "r.tsr").read_bytes()
 
 
 def provenance() -> dict:

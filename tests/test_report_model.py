@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import shutil
 from datetime import datetime, timezone
@@ -17,7 +18,8 @@ from evidence_capture.config import load_settings
 from evidence_capture.report import build_report, render_pdf
 from evidence_capture.report.render import SHOT_ASPECT, count_pages, format_time, render_html
 from evidence_capture.report.screenshot import piece_count, slice_screenshot
-from tests.fixtures_report import CAPTURE_ID, CASE, FINAL_URL, OFFICERS, URL
+from tests.conftest import require_or_skip
+from tests.fixtures_report import CAPTURE_ID, CASE, FINAL_URL, OFFICERS, STARTED, URL, openssl_token
 
 
 def test_report_data_from_a_sealed_folder(sealed_capture: Path) -> None:
@@ -41,6 +43,21 @@ def test_report_data_from_a_sealed_folder(sealed_capture: Path) -> None:
         "report.env.proxy": "ok", "report.env.hosts": "ok", "report.env.dns": "not-checked",
         "report.env.clock": "ok", "report.env.profile": "ok"}
     assert capture.screenshot and capture.screenshot.size == (sealed_capture / "screenshot.png").stat().st_size
+
+
+@pytest.mark.tsa
+def test_token_fields_fall_back_to_the_reply(sealed_capture: Path, tmp_path: Path) -> None:
+    """Metadata without the token fields: genTime, serial, policy and TSA name come from the .tsr."""
+    require_or_skip(shutil.which("openssl") is not None, "openssl is not installed")
+    folder = shutil.copytree(sealed_capture, tmp_path / "cap")
+    stamps = folder / "timestamps"
+    (stamps / "1.tsr").write_bytes(openssl_token(tmp_path / "tsa", folder / "manifest.json"))
+    (stamps / "1.json").write_text(json.dumps({"url": "http://127.0.0.1:1/", "nonce": 7,
+                                               "state": "granted", "error": None}))
+    token = build_report([folder], None, None, "en").captures[0].timestamps[0]
+    assert (token.tsa_name, token.serial, token.policy_oid) == ("CN=Fixture TSA", "4661", "1.2.3.4.1")  # serial file 0x1234, +1
+    assert token.gen_time is not None and token.gen_time.utcoffset() is not None
+    assert token.gen_time >= STARTED
 
 
 def test_verdict_is_never_pass_without_a_passing_summary(sealed_capture: Path) -> None:

@@ -94,8 +94,13 @@ def _token_fields(tsr: Path) -> dict[str, Any]:
         info = rfc3161_client.decode_timestamp_response(tsr.read_bytes()).tst_info
     except (OSError, ValueError) as exc:
         raise ReportError(f"cannot parse the timestamp reply {tsr.name}") from exc
-    return {"serial": str(info.serial_number), "policy_oid": info.policy.dotted_string,
-            "gen_time": info.gen_time.isoformat()}
+    name = info.name
+    if isinstance(name, x509.DirectoryName):
+        name = name.value.rfc4514_string()
+    elif name is not None:
+        name = str(name.value)
+    return {"tsa_name": name, "serial": str(info.serial_number),
+            "policy_oid": info.policy.dotted_string, "gen_time": info.gen_time.isoformat()}
 
 
 def read_timestamps(folder: Path) -> tuple[TimestampRow, ...]:
@@ -106,7 +111,7 @@ def read_timestamps(folder: Path) -> tuple[TimestampRow, ...]:
         meta = read_json(meta_path, required=True)
         tsr = meta_path.with_suffix(".tsr")
         if meta.get("state") == "granted" and not meta.get("gen_time") and tsr.exists():
-            meta = {**meta, **_token_fields(tsr)}
+            meta = {**_token_fields(tsr), **{k: v for k, v in meta.items() if v is not None}}
         serial = meta.get("serial")
         rows.append(TimestampRow(
             index=int(meta_path.stem), url=str(meta.get("url") or ""),
