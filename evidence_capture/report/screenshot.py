@@ -76,7 +76,7 @@ def _open_checked(path: Path, expected_sha256: str) -> Image.Image:
             image.load()
     except (OSError, Image.DecompressionBombError) as exc:
         raise ReportError(f"cannot decode the screenshot {path}") from exc
-    return image.convert("RGB")
+    return image if image.mode == "RGB" else image.convert("RGB")
 
 
 def slice_screenshot(path: Path, out_dir: Path, *, aspect: float, expected_sha256: str,
