@@ -96,6 +96,54 @@ def _root(
 # --- report ---------------------------------------------------------------------
 
 
+def _report_folders(target: str, settings: Settings) -> list:
+    """TARGET as capture folders: a capture folder, or a capture id in the data directory."""
+    from pathlib import Path
+
+    from evidence_capture.errors import NotFoundError
+
+    path = Path(target).expanduser()
+    if path.is_dir():
+        return [path]
+    if "/" not in target and settings.capture_dir(target).is_dir():
+        return [settings.capture_dir(target)]
+    raise NotFoundError(f"no capture folder or capture id {target!r}",
+                        hint=f"captures live in {settings.captures_dir}")
+
+
+@_command(app, "report")
+def report_command(
+    target: str = typer.Argument(..., help="Capture id or capture folder."),
+    output: str = typer.Option(..., "--output", "-o", help="The PDF file to write."),
+    lang: str = typer.Option(None, "--lang", help="Language of the record: zh or en "
+                             "(default: EVIDENCE_LANG, then the locale)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
+) -> None:
+    """Print the extraction record (电子数据提取笔录) as an A4 PDF."""
+    from pathlib import Path
+
+    from rich.console import Console
+
+    from evidence_capture.i18n import check_lang, translator
+    from evidence_capture.report import build_report, render_pdf
+
+    settings = _settings()
+    lang = check_lang(lang) if lang else settings.lang
+    t = translator(settings.lang)
+    data = build_report(_report_folders(target, settings), None, None, lang)
+    with Console(stderr=True).status(t("cli.report.rendering")):
+        result = render_pdf(data, Path(output), settings=settings)
+    if as_json:
+        _emit_json({"path": str(result.path.resolve()), "sha256": f"sha256:{result.sha256}",
+                    "size": result.size, "pages": result.pages,
+                    "screenshot_pages": result.screenshot_pages, "lang": lang,
+                    "record_no": data.record_no,
+                    "captures": [capture.capture_id for capture in data.captures]})
+        return
+    typer.echo(t("cli.report.written", path=result.path))
+    typer.echo(t("cli.report.sha256", digest=f"sha256:{result.sha256}"))
+
+
 def main() -> None:
     app(prog_name="evidence")
 

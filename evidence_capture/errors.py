@@ -95,3 +95,7 @@ class VerificationError(EvidenceError):
 
     def diagnostics(self) -> str:
         return f"[{self.check}] " + super().diagnostics()
+
+
+class ReportError(EvidenceError):
+    """The extraction record could not be built or rendered."""

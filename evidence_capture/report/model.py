@@ -1,0 +1,249 @@
+"""``ReportData``: everything the extraction record shows, read from capture folders.
+
+``build_report`` reads one or more sealed capture folders (the formats of
+docs/ARCHITECTURE.md), plus an optional case dict and, per capture, an
+optional verification summary (a list of ``{"name", "status", "reason"}``).
+The artifact list comes from the sealed ``manifest.json``: the record prints
+the values that were sealed, and ``render`` refuses to stamp a screenshot
+whose bytes no longer match them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Iterable, Mapping, Sequence
+
+from evidence_capture.errors import NotFoundError, ReportError
+from evidence_capture.i18n import check_lang
+from evidence_capture.report import sources
+from evidence_capture.report.sources import EnvRow, TimestampRow, TlsCert
+from evidence_capture.timeutil import utcnow
+
+STATUSES = ("pass", "fail", "not-checked")
+
+
+@dataclass(frozen=True)
+class Person:
+    name: str
+    cert_no: str = ""
+
+
+@dataclass(frozen=True)
+class Artifact:
+    path: str
+    media_type: str
+    size: int
+    sha256: str
+    sm3: str
+
+
+@dataclass(frozen=True)
+class Step:
+    name: str
+    started: datetime | None
+    duration_s: float | None
+    outcome: str
+    detail: str
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    name: str
+    status: str  # pass | fail | not-checked
+    reason: str
+
+    def __post_init__(self) -> None:
+        if self.status not in STATUSES:
+            raise ReportError(f"check {self.name!r}: unknown status {self.status!r}")
+
+
+@dataclass(frozen=True)
+class CaptureSection:
+    folder: Path
+    capture_id: str
+    state: str
+    started: datetime | None
+    ended: datetime | None
+    host: str
+    os_text: str
+    environment: tuple[EnvRow, ...]
+    requested_url: str
+    final_url: str
+    redirects: tuple[tuple[str, str], ...]  # (url, status)
+    http_status: str
+    dns_answers: tuple[str, ...]
+    servers: tuple[tuple[str, str], ...]  # (ip:port, url)
+    tls: tuple[TlsCert, ...]
+    tool: str
+    playwright: str
+    chromium: str
+    device: str
+    user_agent: str
+    steps: tuple[Step, ...]
+    warnings: tuple[str, ...]
+    artifacts: tuple[Artifact, ...]
+    manifest_sha256: str
+    signer: str
+    sealed_at: datetime | None
+    dev_tsa_warning: str | None
+    timestamps: tuple[TimestampRow, ...]
+    verification: tuple[CheckResult, ...] | None
+
+    @property
+    def screenshot(self) -> Artifact | None:
+        return next((a for a in self.artifacts if a.path == "screenshot.png"), None)
+
+    @property
+    def verdict(self) -> str:
+        """fail if any check failed; pass only if every check passed; else not-checked."""
+        if not self.verification:
+            return "not-checked"
+        statuses = {check.status for check in self.verification}
+        return "fail" if "fail" in statuses else ("pass" if statuses == {"pass"} else "not-checked")
+
+
+@dataclass(frozen=True)
+class ReportData:
+    lang: str
+    record_no: str
+    printed_at: datetime
+    case_id: str
+    case_title: str
+    subject: str
+    purpose: str
+    officers: tuple[Person, ...]
+    witness: Person | None
+    captures: tuple[CaptureSection, ...]
+
+    def __post_init__(self) -> None:
+        check_lang(self.lang)
+        if not self.captures:
+            raise ReportError("a record needs at least one capture")
+
+
+def _text(value: object) -> str:
+    return "" if value is None else str(value)
+
+
+def _steps(provenance: Mapping[str, Any]) -> tuple[Step, ...]:
+    return tuple(Step(name=_text(s.get("name")), started=sources.optional_time(s.get("started_at")),
+                      duration_s=s.get("duration_s"), outcome=_text(s.get("outcome")),
+                      detail=_text(s.get("detail")))
+                 for s in provenance.get("steps") or [])
+
+
+def _artifacts(manifest: Mapping[str, Any]) -> tuple[Artifact, ...]:
+    return tuple(Artifact(path=_text(a.get("path")), media_type=_text(a.get("media_type")),
+                          size=int(a.get("size") or 0), sha256=_text(a.get("sha256")),
+                          sm3=_text(a.get("sm3")))
+                 for a in manifest.get("artifacts") or [])
+
+
+def _device(provenance: Mapping[str, Any]) -> str:
+    viewport = provenance.get("viewport") or {}
+    size = f"{viewport.get('width')}×{viewport.get('height')}" if viewport else ""
+    device = _text(provenance.get("device"))
+    return f"{device} ({size})" if device and size else (device or size)
+
+
+def _os_text(environment: Mapping[str, Any]) -> str:
+    os_info = environment.get("os") or {}
+    if isinstance(os_info, Mapping):
+        return " ".join(_text(v) for v in os_info.values() if v)
+    return _text(os_info)
+
+
+def _verification(summary: Iterable[Mapping[str, Any]] | None) -> tuple[CheckResult, ...] | None:
+    if summary is None:
+        return None
+    return tuple(CheckResult(_text(c.get("name")), _text(c.get("status")), _text(c.get("reason")))
+                 for c in summary)
+
+
+def read_capture(folder: Path, verify_summary: Iterable[Mapping[str, Any]] | None = None
+                 ) -> CaptureSection:
+    """One sealed capture folder as a report section."""
+    try:
+        manifest_bytes = (folder / "manifest.json").read_bytes()
+    except FileNotFoundError as exc:
+        raise NotFoundError(f"{folder} holds no manifest.json",
+                            hint="seal the capture before printing its record") from exc
+    manifest = sources.read_json(folder / "manifest.json", required=True)
+    prov = sources.read_json(folder / "provenance.json")
+    env = sources.read_json(folder / "environment.json")
+    tool = prov.get("tool") or {}
+    return CaptureSection(
+        folder=folder, capture_id=_text(manifest.get("capture_id") or folder.name),
+        state=_text(manifest.get("state") or prov.get("state")),
+        started=sources.optional_time(manifest.get("started_at") or prov.get("started_at")),
+        ended=sources.optional_time(manifest.get("ended_at") or prov.get("ended_at")),
+        host=_text(env.get("hostname")), os_text=_os_text(env),
+        environment=sources.environment_rows(env),
+        requested_url=_text(manifest.get("requested_url") or prov.get("requested_url")),
+        final_url=_text(manifest.get("final_url") or prov.get("final_url")),
+        redirects=tuple((_text(r.get("url")), _text(r.get("status")))
+                        for r in prov.get("redirect_chain") or []),
+        http_status=_text(prov.get("http_status")),
+        dns_answers=tuple(map(str, (prov.get("dns") or {}).get("answers") or [])),
+        servers=tuple((f"{s.get('ip')}:{s.get('port')}", _text(s.get("url")))
+                      for s in prov.get("servers") or []),
+        tls=sources.read_tls(folder),
+        tool=f"{tool.get('name', 'evidence-capture')} {tool.get('version', '')}".strip(),
+        playwright=_text(prov.get("playwright_version")), chromium=_text(prov.get("chromium_version")),
+        device=_device(prov), user_agent=_text(prov.get("user_agent")),
+        steps=_steps(prov), warnings=tuple(map(str, manifest.get("warnings") or prov.get("warnings") or [])),
+        artifacts=_artifacts(manifest),
+        manifest_sha256=hashlib.sha256(manifest_bytes).hexdigest(),
+        signer=_text((manifest.get("signer") or {}).get("fingerprint")),
+        sealed_at=sources.optional_time(manifest.get("sealed_at")),
+        dev_tsa_warning=manifest.get("dev_tsa_warning"),
+        timestamps=sources.read_timestamps(folder),
+        verification=_verification(verify_summary),
+    )
+
+
+def _person(value: Any) -> Person | None:
+    if not value:
+        return None
+    if isinstance(value, Mapping):
+        return Person(_text(value.get("name")), _text(value.get("cert_no") or value.get("id_no")))
+    return Person(_text(value))
+
+
+def _officers(case: Mapping[str, Any], folders: Sequence[Path]) -> tuple[Person, ...]:
+    records = case.get("officers") or []
+    if not records:
+        for folder in folders:
+            records = [*records, *(sources.read_json(folder / "manifest.json").get("officers") or [])]
+    people = (_person(record) for record in records)
+    return tuple(dict.fromkeys(person for person in people if person))
+
+
+def build_report(folders: Sequence[Path], case: Mapping[str, Any] | None = None,
+                 verify_summaries: Sequence[Iterable[Mapping[str, Any]] | None] | None = None,
+                 lang: str = "zh", *, record_no: str | None = None,
+                 printed_at: datetime | None = None) -> ReportData:
+    """The record of one or more captures (a case report when there are several)."""
+    if not folders:
+        raise ReportError("a record needs at least one capture")
+    summaries = list(verify_summaries or [])
+    if len(summaries) > len(folders):
+        raise ReportError("more verification summaries than captures")
+    summaries += [None] * (len(folders) - len(summaries))
+    captures = tuple(read_capture(Path(f), s) for f, s in zip(folders, summaries))
+    case = dict(case or sources.read_json(Path(folders[0]) / "manifest.json").get("case") or {})
+    first = captures[0].capture_id
+    return ReportData(
+        lang=check_lang(lang),
+        record_no=record_no or _text(case.get("record_no")) or
+        f"ER-{first}" + (f"+{len(captures) - 1}" if len(captures) > 1 else ""),
+        printed_at=printed_at or utcnow(),
+        case_id=_text(case.get("case_id")), case_title=_text(case.get("title")),
+        subject=_text(case.get("subject")), purpose=_text(case.get("purpose")),
+        officers=_officers(case, [c.folder for c in captures]),
+        witness=_person(case.get("witness")),
+        captures=captures,
+    )

@@ -1,0 +1,189 @@
+"""Readers for the files of a capture folder, as the report needs them.
+
+Each reader turns one file (or one group of files) into plain frozen rows.
+Missing optional files give empty results; files that exist but cannot be
+parsed raise ``ReportError``.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from cryptography import x509
+
+from evidence_capture.errors import ReportError
+from evidence_capture.timeutil import parse_iso
+
+
+@dataclass(frozen=True)
+class TlsCert:
+    host: str
+    subject: str
+    issuer: str
+    not_before: datetime
+    not_after: datetime
+
+
+@dataclass(frozen=True)
+class TimestampRow:
+    index: int
+    url: str
+    state: str  # granted | failed
+    tsa_name: str | None
+    serial: str | None
+    policy_oid: str | None
+    gen_time: datetime | None
+    error: str | None
+
+
+@dataclass(frozen=True)
+class EnvRow:
+    check: str  # a message key (report.env.*) or a free check name
+    value: str
+    status: str  # ok | warn | not-checked
+    note: str | None = None  # a message key shown after the value
+
+
+def read_json(path: Path, *, required: bool = False) -> dict[str, Any]:
+    """The JSON object in ``path``; ``{}`` if it is absent and not required."""
+    try:
+        data = json.loads(path.read_bytes())
+    except FileNotFoundError:
+        if required:
+            raise
+        return {}
+    except (OSError, ValueError) as exc:
+        raise ReportError(f"cannot read {path.name} in {path.parent}") from exc
+    if not isinstance(data, dict):
+        raise ReportError(f"{path} does not hold a JSON object")
+    return data
+
+
+def optional_time(text: object) -> datetime | None:
+    if not text:
+        return None
+    try:
+        return parse_iso(str(text))
+    except ValueError as exc:
+        raise ReportError(f"not an ISO 8601 time with a zone: {text!r}") from exc
+
+
+def read_tls(folder: Path) -> tuple[TlsCert, ...]:
+    """The leaf certificate of every ``tls/<host>.pem``."""
+    rows = []
+    for pem in sorted((folder / "tls").glob("*.pem")):
+        try:
+            leaf = x509.load_pem_x509_certificates(pem.read_bytes())[0]
+        except (ValueError, IndexError) as exc:
+            raise ReportError(f"cannot parse the certificate chain {pem.name}") from exc
+        rows.append(TlsCert(host=pem.stem, subject=leaf.subject.rfc4514_string(),
+                            issuer=leaf.issuer.rfc4514_string(),
+                            not_before=leaf.not_valid_before_utc, not_after=leaf.not_valid_after_utc))
+    return tuple(rows)
+
+
+def _token_fields(tsr: Path) -> dict[str, Any]:
+    """genTime, serial and policy read from a reply, when the metadata lacks them."""
+    import rfc3161_client
+
+    try:
+        info = rfc3161_client.decode_timestamp_response(tsr.read_bytes()).tst_info
+    except (OSError, ValueError) as exc:
+        raise ReportError(f"cannot parse the timestamp reply {tsr.name}") from exc
+    name = info.name
+    if isinstance(name, x509.DirectoryName):
+        name = name.value.rfc4514_string()
+    elif name is not None:
+        name = str(name.value)
+    return {"tsa_name": name, "serial": str(info.serial_number),
+            "policy_oid": info.policy.dotted_string, "gen_time": info.gen_time.isoformat()}
+
+
+def read_timestamps(folder: Path) -> tuple[TimestampRow, ...]:
+    """``timestamps/<n>.json`` in TSA order, with the TSA fields of docs/ARCHITECTURE.md."""
+    metas = [p for p in (folder / "timestamps").glob("*.json") if p.stem.isdigit()]
+    rows = []
+    for meta_path in sorted(metas, key=lambda p: int(p.stem)):
+        meta = read_json(meta_path, required=True)
+        tsr = meta_path.with_suffix(".tsr")
+        if meta.get("state") == "granted" and not meta.get("gen_time") and tsr.exists():
+            meta = {**_token_fields(tsr), **{k: v for k, v in meta.items() if v is not None}}
+        serial = meta.get("serial")
+        rows.append(TimestampRow(
+            index=int(meta_path.stem), url=str(meta.get("url") or ""),
+            state=str(meta.get("state") or "failed"), tsa_name=meta.get("tsa_name"),
+            serial=None if serial is None else str(serial), policy_oid=meta.get("policy_oid"),
+            gen_time=optional_time(meta.get("gen_time")), error=meta.get("error")))
+    return tuple(rows)
+
+
+def _finding(env: dict[str, Any], word: str) -> dict[str, Any] | None:
+    for finding in env.get("findings") or []:
+        if word in str(finding.get("check", "")).lower():
+            return finding
+    return None
+
+
+def _status(env: dict[str, Any], word: str, fallback: str) -> str:
+    finding = _finding(env, word)
+    return "warn" if finding and finding.get("status") == "warn" else (
+        "ok" if finding else fallback)
+
+
+def _proxy_row(env: dict[str, Any]) -> EnvRow:
+    proxy = env.get("proxy") or {}
+    variables = proxy.get("env") or {}
+    browser = str(proxy.get("browser") or "")
+    parts = [f"{name}={value}" for name, value in sorted(variables.items())]
+    if browser:
+        parts.append(f"browser: {browser}")
+    clean = not variables and browser.lower() in ("", "direct", "none")
+    note = None if parts else "report.env.no_proxy"
+    return EnvRow("report.env.proxy", "; ".join(parts), _status(env, "proxy", "ok" if clean else "warn"),
+                  note)
+
+
+def _hosts_row(env: dict[str, Any]) -> EnvRow:
+    hosts = env.get("hosts_file") or {}
+    entries = list(hosts.get("non_default_entries") or [])
+    value = f"{hosts.get('path', '')} sha256:{hosts.get('sha256', '')}".strip()
+    if entries:
+        value += "; " + "; ".join(map(str, entries))
+    fallback = "not-checked" if not hosts else ("warn" if entries else "ok")
+    note = None if entries or not hosts else "report.env.no_extra_hosts"
+    return EnvRow("report.env.hosts", value, _status(env, "hosts", fallback), note)
+
+
+def _clock_row(env: dict[str, Any]) -> EnvRow:
+    clock = env.get("clock") or {}
+    offset = clock.get("offset_s")
+    value = f"UTC {clock.get('utc', '')}" + ("" if offset is None else f"; offset {offset} s")
+    fallback = "not-checked" if offset is None else ("ok" if abs(float(offset)) <= 2 else "warn")
+    note = "report.env.no_reference" if offset is None else None
+    return EnvRow("report.env.clock", value, _status(env, "clock", fallback), note)
+
+
+def environment_rows(env: dict[str, Any]) -> tuple[EnvRow, ...]:
+    """The clean-environment check as rows: proxy, hosts, DNS, clock, fresh profile, others."""
+    fresh = env.get("fresh_profile")
+    rows = [
+        _proxy_row(env),
+        _hosts_row(env),
+        EnvRow("report.env.dns", ", ".join(map(str, env.get("dns_resolvers") or [])),
+               _status(env, "dns", "not-checked")),
+        _clock_row(env),
+        EnvRow("report.env.profile", "",
+               _status(env, "profile", "not-checked" if fresh is None else ("ok" if fresh else "warn")),
+               None if fresh is None else ("report.yes" if fresh else "report.no")),
+    ]
+    known = ("proxy", "hosts", "dns", "clock", "profile")
+    for finding in env.get("findings") or []:
+        name = str(finding.get("check", ""))
+        if not any(word in name.lower() for word in known):
+            status = "warn" if finding.get("status") == "warn" else "ok"
+            rows.append(EnvRow(name, str(finding.get("detail") or ""), status))
+    return tuple(rows)

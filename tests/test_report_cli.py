@@ -1,0 +1,43 @@
+"""``evidence report``: the CLI over a capture folder and a capture id."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from evidence_capture.cli import app
+from evidence_capture.config import load_settings
+from tests.conftest import require_or_skip
+from tests.fixtures_report import CAPTURE_ID, make_sealed_capture
+
+
+@pytest.mark.browser
+def test_report_command_by_capture_id_json(evidence_home: Path, tmp_path: Path) -> None:
+    require_or_skip(Path(load_settings().chromium).exists(), "Chromium is not installed")
+    make_sealed_capture(evidence_home / "captures" / CAPTURE_ID, height=2_000)
+    out = tmp_path / "record.pdf"
+    result = CliRunner().invoke(app, ["report", CAPTURE_ID, "-o", str(out), "--lang", "en", "--json"],
+                                catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert report["sha256"] == "sha256:" + hashlib.sha256(out.read_bytes()).hexdigest()
+    assert report["captures"] == [CAPTURE_ID]
+    assert report["lang"] == "en" and report["screenshot_pages"] == 2
+    assert out.read_bytes().startswith(b"%PDF-")
+
+
+def test_report_command_unknown_target_is_a_usage_error(tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["report", "no-such-capture", "-o", str(tmp_path / "x.pdf")],
+                                catch_exceptions=False)
+    assert result.exit_code == 2
+    assert "no-such-capture" in result.output
+
+
+def test_report_command_refuses_an_unknown_language(tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["report", str(tmp_path), "-o", str(tmp_path / "x.pdf"),
+                                      "--lang", "fr"], catch_exceptions=False)
+    assert result.exit_code == 2
