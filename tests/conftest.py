@@ -15,6 +15,7 @@ import socket
 import pytest
 
 pytest_plugins: list[str] = []
+pytest_plugins += ["tests.fixtures_capture_folder", "tests.fixtures_seal"]
 
 _REAL_CONNECT = socket.socket.connect
 
