@@ -15,7 +15,6 @@ import socket
 import pytest
 
 pytest_plugins: list[str] = []
-pytest_plugins += ["tests.fixtures_capture_folder", "tests.fixtures_seal"]
 
 _REAL_CONNECT = socket.socket.connect
 
@@ -59,3 +58,6 @@ def require_or_skip(condition: bool, reason: str) -> None:
     if os.environ.get("CI"):
         pytest.fail(f"required in CI: {reason}")
     pytest.skip(reason)
+
+
+pytest_plugins += ["tests.fixtures_capture_folder", "tests.fixtures_seal"]
