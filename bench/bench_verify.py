@@ -84,13 +84,15 @@ def run_verify(home: Path, folder: Path) -> None:
         raise SystemExit(f"verify failed ({result.returncode}): {result.stdout[-800:]!r} {result.stderr[-800:]!r}")
 
 
-def timed(func, *args, repeat: int) -> list[float]:  # type: ignore[no-untyped-def]
-    times = []
+def interleaved(contenders, repeat: int) -> list[tuple[str, list[float]]]:  # type: ignore[no-untyped-def]
+    """Time every contender ``repeat`` times, round-robin, so background load hits all alike."""
+    times: dict[str, list[float]] = {label: [] for label, _ in contenders}
     for _ in range(repeat):
-        start = time.perf_counter()
-        func(*args)
-        times.append(time.perf_counter() - start)
-    return times
+        for label, func in contenders:
+            start = time.perf_counter()
+            func()
+            times[label].append(time.perf_counter() - start)
+    return list(times.items())
 
 
 def main() -> None:
@@ -104,14 +106,15 @@ def main() -> None:
         home, folder = make_capture(workdir, args.size_mib * CHUNK)
         size = sum(path.stat().st_size for path in _files(folder))
         plain_sha256(folder)  # warm the page cache for everybody
-        rows = [("hashlib SHA-256, one pass", timed(plain_sha256, folder, repeat=args.repeat)),
-                ("hashlib SHA-256 + SM3, one pass", timed(plain_sha256_sm3, folder, repeat=args.repeat)),
-                ("evidence verify --json", timed(run_verify, home, folder, repeat=args.repeat))]
+        rows = interleaved([("hashlib SHA-256, one pass", lambda: plain_sha256(folder)),
+                            ("hashlib SHA-256 + SM3, one pass", lambda: plain_sha256_sm3(folder)),
+                            ("evidence verify --json", lambda: run_verify(home, folder))], args.repeat)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     both = min(rows[1][1])
-    print(f"capture: {size / 2**30:.3f} GiB; {platform.processor() or platform.machine()}, "
-          f"{os.cpu_count()} CPUs, Python {platform.python_version()}, best of {args.repeat}")
+    print(f"capture: {size / 2**30:.3f} GiB; {platform.machine()}, {os.cpu_count()} CPUs, "
+          f"Python {platform.python_version()}, best of {args.repeat} (interleaved); "
+          f"load average before: {os.getloadavg()[0]:.1f}")
     print("| contender | best s | median s | MiB/s | vs SHA-256+SM3 |")
     print("|---|---|---|---|---|")
     for label, times in rows:
