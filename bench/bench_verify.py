@@ -101,6 +101,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()))
     args = parser.parse_args()
+    load_before = os.getloadavg()[0]
     workdir = Path(tempfile.mkdtemp(prefix="bench-verify-", dir=args.workdir))
     try:
         home, folder = make_capture(workdir, args.size_mib * CHUNK)
@@ -114,7 +115,7 @@ def main() -> None:
     both = min(rows[1][1])
     print(f"capture: {size / 2**30:.3f} GiB; {platform.machine()}, {os.cpu_count()} CPUs, "
           f"Python {platform.python_version()}, best of {args.repeat} (interleaved); "
-          f"load average before: {os.getloadavg()[0]:.1f}")
+          f"load average before/after: {load_before:.1f}/{os.getloadavg()[0]:.1f}")
     print("| contender | best s | median s | MiB/s | vs SHA-256+SM3 |")
     print("|---|---|---|---|---|")
     for label, times in rows:
