@@ -243,7 +243,10 @@ def verify(
     ca = tsa_ca or settings.tsa_ca
     roots = load_roots(ca) if ca else ()
     keys = trusted_keys(settings, trust_key)
-    size = _folder_bytes(resolve_capture(target, settings)) if Path(target).is_dir() else 0
+    try:
+        size = _folder_bytes(resolve_capture(target, settings))
+    except EvidenceError:
+        size = 0  # not a capture folder: verify_target says what it is
     progress, advance = _bytes_progress(size, "verifying")
     with progress:
         report = verify_target(target, settings=settings, trusted=keys, tsa_roots=roots, strict=strict,

@@ -67,6 +67,7 @@ def test_sealed_with_rsa_and_ecdsa_tsas_verifies(sealed, station_key, roots) -> 
     assert "DEVELOPMENT TSA" in report.get("timestamp:1").reason
     manifest = json.loads((sealed / "manifest.json").read_bytes())
     assert "DEVELOPMENT" in manifest["dev_tsa_warning"]  # the manifest says so, too
+    assert "DEVELOPMENT" in report.get("manifest.parse").reason
     record = json.loads((sealed / "timestamps" / "2.json").read_text())
     assert record["state"] == "granted" and record["gen_time"] and record["serial"] and record["policy"]
 

@@ -43,8 +43,9 @@ def check_manifest(data: bytes | None) -> tuple[CheckResult, Manifest | None]:
         manifest = Manifest.from_record(parse_canonical(data))
     except InputError as exc:
         return CheckResult.failed(name, exc.message), None
+    warning = f"; WARNING: {manifest.dev_tsa_warning}" if manifest.dev_tsa_warning else ""
     return CheckResult.passed(name, f"RFC 8785 canonical, schema {manifest.schema}, "
-                                    f"{len(manifest.artifacts)} artifacts"), manifest
+                                    f"{len(manifest.artifacts)} artifacts{warning}"), manifest
 
 
 def _shipped_key(folder: Path) -> Ed25519PublicKey | None:
