@@ -186,3 +186,19 @@ def parse_token(token: bytes) -> ParsedToken:
         signer=_signer_view(signed["signerInfos"][0]),
         gen_time=gen_time,
     )
+
+
+def as_timestamp_response(data: bytes) -> bytes:
+    """Accept a TimeStampResp or a bare TimeStampToken (what ``openssl ts -token_out`` and
+    many signing tools store); a bare token is wrapped as a granted response.  The status
+    lies outside the signed token, so wrapping adds no claim the token does not make."""
+    try:
+        parse_response(data)
+        return data
+    except ParseError:
+        pass
+    token = _decode(data, rfc3161.TimeStampToken(), "the file (neither a TimeStampResp nor a token)")
+    response = rfc3161.TimeStampResp()
+    response["status"]["status"] = 0
+    response["timeStampToken"] = token
+    return encoder.encode(response)
