@@ -9,11 +9,9 @@ from __future__ import annotations
 import json
 
 import pytest
-from typer.testing import CliRunner
 
-from evidence_capture.cli import app
-from evidence_capture.manifests.seal import (PENDING, TIMESTAMPED, TsaConfig, find_pending, retry_pending,
-                                             retry_plan, seal_capture, seal_state)
+from evidence_capture.manifests.seal import (PENDING, TIMESTAMPED, TsaConfig, retry_pending, retry_plan,
+                                             seal_capture, seal_state)
 from evidence_capture.manifests.stamping import FAILED, GRANTED, TimestampOutcome
 from evidence_capture.verify.checks import CheckStatus
 from evidence_capture.verify.runner import verify_capture
