@@ -142,3 +142,29 @@ def test_attack_manifest_byte_flip_breaks_tokens_too(sealed, station_key, roots)
     report = _verify(sealed, station_key, roots)
     assert _failed(report) == {"signature", "timestamp:1", "timestamp:2"}
     assert report.get("timestamp:2").reason.startswith("tsa.imprint:")
+
+
+def test_cli_seal_with_two_tsas_then_verify(capture_folder, station_key, tsa_rsa, tsa_ec, tmp_path,
+                                            monkeypatch) -> None:
+    from typer.testing import CliRunner
+
+    from evidence_capture.cli import app
+
+    bundle = tmp_path / "tsa-roots.pem"
+    bundle.write_bytes(tsa_rsa.ca_pem_path.read_bytes() + tsa_ec.ca_pem_path.read_bytes())
+    monkeypatch.setenv("EVIDENCE_TSA_URL", f"{tsa_rsa.url},{tsa_ec.url}")
+    monkeypatch.setenv("EVIDENCE_TSA_CA", str(bundle))
+    runner = CliRunner()
+    sealed = runner.invoke(app, ["seal", capture_folder.name], catch_exceptions=False)
+    assert sealed.exit_code == 0 and f"{capture_folder.name}: timestamped" in sealed.output, sealed.output
+    assert "DEVELOPMENT" in sealed.output
+    verified = runner.invoke(app, ["verify", capture_folder.name, "--strict", "--json"], catch_exceptions=False)
+    assert verified.exit_code == 0, verified.output
+    names = {check["name"]: check["status"] for check in json.loads(verified.stdout)["checks"]}
+    assert names["timestamp:1"] == names["timestamp:2"] == "pass"
+
+
+def test_tsa_with_intermediate_ca_verifies(capture_folder, station_key, tsa_intermediate) -> None:
+    roots = tuple(load_roots(tsa_intermediate.ca_pem_path))
+    seal_capture(capture_folder, key=station_key, tsa=TsaConfig(urls=(tsa_intermediate.url,), roots=roots))
+    assert _verify(capture_folder, station_key, roots).ok(strict=True)
