@@ -17,7 +17,8 @@ Session fixtures (each serves on 127.0.0.1, port 0, in a thread):
 - ``expiring_tsa`` (per test): a factory of TSAs whose certificate expires a
   couple of seconds after it is made, for "expired now but valid at genTime".
 
-Helpers: ``load_roots``, ``flip_signature_byte``, ``resign_token``.
+Helpers: ``load_roots``, ``flip_signature_byte``, ``resign_token``,
+``edit_signed_data``, ``set_certificates``.
 """
 
 from __future__ import annotations
@@ -74,39 +75,54 @@ def _sign(issued: Issued, data: bytes) -> tuple[bytes, str]:
     return issued.key.sign(data, padding.PKCS1v15(), hashes.SHA256()), "1.2.840.113549.1.1.11"
 
 
-def resign_token(tsr: bytes, signer: Issued) -> bytes:
-    """Re-sign a genuine OpenSSL token with another certificate and key.
-
-    The TSTInfo stays byte-for-byte; the certificate bag, the SignerInfo
-    identifier, the ESSCertIDv2 and the signature are made consistent with
-    ``signer``, so the only defect left is whatever ``signer``'s certificate has.
-    """
+def edit_signed_data(tsr: bytes, edit: Callable[[rfc5652.SignedData], None]) -> bytes:
+    """Decode a response, let ``edit`` change its SignedData in place, encode it again."""
     resp, _ = decoder.decode(tsr, asn1Spec=rfc3161.TimeStampResp())
     token = resp["timeStampToken"]
     signed, _ = decoder.decode(bytes(token["content"]), asn1Spec=rfc5652.SignedData())
-    cert_der = signer.cert.public_bytes(Encoding.DER)
-    choice = rfc5652.CertificateChoices()
-    choice["certificate"], _ = decoder.decode(cert_der, asn1Spec=rfc5280.Certificate())
-    signed["certificates"].clear()
-    signed["certificates"].append(choice)
-    info = signed["signerInfos"][0]
-    sid = info["sid"]["issuerAndSerialNumber"]
-    sid["issuer"], _ = decoder.decode(signer.cert.issuer.public_bytes(), asn1Spec=rfc5280.Name())
-    sid["serialNumber"] = signer.cert.serial_number
-    for attr in info["signedAttrs"]:
-        if attr["attrType"] == rfc5035.id_aa_signingCertificateV2:
-            ess = rfc5035.SigningCertificateV2()
-            cert_id = rfc5035.ESSCertIDv2()
-            cert_id["certHash"] = hashlib.sha256(cert_der).digest()
-            ess["certs"].append(cert_id)
-            attr["attrValues"][0] = ess
-    attrs_der = encoder.encode(info["signedAttrs"])
-    signature, algorithm = _sign(signer, b"\x31" + attrs_der[1:])
-    info["signature"] = signature
-    info["signatureAlgorithm"] = rfc5280.AlgorithmIdentifier()
-    info["signatureAlgorithm"]["algorithm"] = rfc5280.univ.ObjectIdentifier(algorithm)
+    edit(signed)
     token["content"] = token["content"].clone(encoder.encode(signed))
     return encoder.encode(resp)
+
+
+def set_certificates(signed: rfc5652.SignedData, certs: list[x509.Certificate]) -> None:
+    signed["certificates"].clear()
+    for cert in certs:
+        choice = rfc5652.CertificateChoices()
+        choice["certificate"], _ = decoder.decode(cert.public_bytes(Encoding.DER),
+                                                  asn1Spec=rfc5280.Certificate())
+        signed["certificates"].append(choice)
+
+
+def resign_token(tsr: bytes, signer: Issued, *, update_ess: bool = True) -> bytes:
+    """Re-sign a genuine OpenSSL token with another certificate and key.
+
+    The TSTInfo stays byte-for-byte; the certificate bag, the SignerInfo
+    identifier, the ESSCertIDv2 (unless ``update_ess`` is false) and the
+    signature are made consistent with ``signer``, so the only defect left is
+    whatever ``signer``'s certificate has.
+    """
+
+    def edit(signed: rfc5652.SignedData) -> None:
+        set_certificates(signed, [signer.cert])
+        info = signed["signerInfos"][0]
+        sid = info["sid"]["issuerAndSerialNumber"]
+        sid["issuer"], _ = decoder.decode(signer.cert.issuer.public_bytes(), asn1Spec=rfc5280.Name())
+        sid["serialNumber"] = signer.cert.serial_number
+        for attr in info["signedAttrs"]:
+            if update_ess and attr["attrType"] == rfc5035.id_aa_signingCertificateV2:
+                ess = rfc5035.SigningCertificateV2()
+                cert_id = rfc5035.ESSCertIDv2()
+                cert_id["certHash"] = hashlib.sha256(signer.cert.public_bytes(Encoding.DER)).digest()
+                ess["certs"].append(cert_id)
+                attr["attrValues"][0] = ess
+        attrs_der = encoder.encode(info["signedAttrs"])
+        signature, algorithm = _sign(signer, b"\x31" + attrs_der[1:])
+        info["signature"] = signature
+        info["signatureAlgorithm"] = rfc5280.AlgorithmIdentifier()
+        info["signatureAlgorithm"]["algorithm"] = rfc5280.univ.ObjectIdentifier(algorithm)
+
+    return edit_signed_data(tsr, edit)
 
 
 class ResigningTSA(DevTSA):
