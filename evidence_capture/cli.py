@@ -11,13 +11,15 @@ from __future__ import annotations
 import functools
 import json
 import sys
-from typing import Any, Callable, TypeVar
+from enum import Enum
+from pathlib import Path
+from typing import Any, Callable, Optional, TypeVar
 
 import typer
 
 from evidence_capture import __version__
 from evidence_capture.config import Settings, env_help, load_settings
-from evidence_capture.errors import EXIT_OPERATIONAL, EvidenceError
+from evidence_capture.errors import EXIT_OPERATIONAL, EXIT_VERIFY_FAILED, EvidenceError, InputError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -88,6 +90,350 @@ def _root(
 
 
 # --- keys, timestamps, verify --------------------------------------------------
+
+tsa_app = typer.Typer(
+    help="Development timestamp authority (DEVELOPMENT TSA — not trusted for real cases).",
+    no_args_is_help=True, rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+timestamp_app = typer.Typer(
+    help="RFC 3161 timestamps: verify tokens.",
+    no_args_is_help=True, rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+app.add_typer(tsa_app, name="tsa")
+app.add_typer(timestamp_app, name="timestamp")
+
+
+class TsaKeyType(str, Enum):
+    rsa = "rsa"
+    ec = "ec"
+
+
+@_command(tsa_app, "serve")
+def tsa_serve(
+    port: int = typer.Option(0, "--port", min=0, max=65535, help="Port on 127.0.0.1 (0: any free port)."),
+    key_type: TsaKeyType = typer.Option(TsaKeyType.rsa, "--key-type", help="TSA key: rsa or ec."),
+    directory: Optional[Path] = typer.Option(
+        None, "--dir", help="Where its CA, key and OpenSSL config live (default: EVIDENCE_HOME/dev-tsa/<key-type>)."),
+    json_out: bool = typer.Option(False, "--json", help="Print the URL and CA path as JSON."),
+) -> None:
+    """Run a DEVELOPMENT TSA (openssl ts -reply) until interrupted. Not trusted for real cases."""
+    import threading
+
+    from evidence_capture.timestamping.devtsa import DEV_TSA_LABEL, DevTSA
+
+    where = directory or _settings().home / "dev-tsa" / key_type.value
+    tsa = DevTSA(where, key_type.value).serve(port=port)
+    _warn(DEV_TSA_LABEL)
+    info = {"label": DEV_TSA_LABEL, "url": tsa.url, "ca_pem": str(tsa.ca_pem_path), "tsa_name": tsa.tsa_name}
+    if json_out:
+        _emit_json(info)
+    else:
+        typer.echo(f"{DEV_TSA_LABEL}\n  url:      {tsa.url}\n  root CA:  {tsa.ca_pem_path}\n"
+                   f"  tsa name: {tsa.tsa_name}\n"
+                   f"  use:      EVIDENCE_TSA_URL={tsa.url} EVIDENCE_TSA_CA={tsa.ca_pem_path}\n"
+                   "Press Ctrl-C to stop.")
+    sys.stdout.flush()
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        tsa.close()
+
+
+def _read_input(path: Path, what: str) -> bytes:
+    from evidence_capture.errors import NotFoundError
+
+    try:
+        return path.read_bytes()
+    except FileNotFoundError as exc:
+        raise NotFoundError(f"{what} {path} does not exist") from exc
+    except OSError as exc:
+        raise InputError(f"cannot read {what} {path}") from exc
+
+
+def _expected_digest(file: Optional[Path], digest: Optional[str]) -> bytes:
+    import hashlib
+
+    if (file is None) == (digest is None):
+        raise InputError("give exactly one of --file and --digest")
+    if file is not None:
+        _read_input(file, "file")  # existence and permissions, with a clear message
+        with file.open("rb") as handle:
+            return hashlib.file_digest(handle, "sha256").digest()
+    text = (digest or "").strip().lower().removeprefix("sha256:")
+    try:
+        value = bytes.fromhex(text)
+    except ValueError:
+        value = b""
+    if len(value) != 32:
+        raise InputError(f"--digest must be 64 hex digits of SHA-256, not {digest!r}")
+    return value
+
+
+def _load_roots(ca: Path) -> list[Any]:
+    from cryptography import x509
+
+    try:
+        roots = x509.load_pem_x509_certificates(_read_input(ca, "CA bundle"))
+    except ValueError as exc:
+        raise InputError(f"{ca} is not a PEM bundle of certificates") from exc
+    return roots
+
+
+def _render_token(states: dict[str, str], info: Any, failure: Any) -> None:
+    from evidence_capture.timeutil import iso_beijing, iso_utc
+
+    typer.echo(f"timestamp token: {'FAIL' if failure else 'PASS'}")
+    for check, state in states.items():
+        typer.echo(f"  {state:<11} {check}")
+    if failure is not None:
+        typer.echo(f"failed: {failure.diagnostics()}")
+        return
+    typer.echo(f"  tsa:       {info.tsa_name}\n"
+               f"  genTime:   {iso_utc(info.gen_time)} (Beijing {iso_beijing(info.gen_time)})\n"
+               f"  policy:    {info.policy_oid}\n  serial:    {info.serial}\n"
+               f"  imprint:   {info.message_imprint}\n"
+               f"  nonce:     {info.nonce if info.nonce is not None else 'none in token'}\n"
+               f"  signer:    {info.signer_fingerprint} ({info.signature_algorithm})")
+
+
+@_command(timestamp_app, "verify")
+def timestamp_verify(
+    tsr: Path = typer.Argument(..., help="The token: a TimeStampResp (.tsr) or a bare TimeStampToken, DER."),
+    file: Optional[Path] = typer.Option(None, "--file", help="The timestamped file (hashed with SHA-256)."),
+    digest: Optional[str] = typer.Option(None, "--digest", help="Or its SHA-256, 64 hex digits."),
+    ca: Path = typer.Option(..., "--ca", help="PEM bundle of trusted TSA root certificates."),
+    nonce: Optional[int] = typer.Option(None, "--nonce", min=0, help="The request nonce, if known."),
+    json_out: bool = typer.Option(False, "--json", help="Machine-readable result."),
+) -> None:
+    """Verify a stand-alone RFC 3161 token with every check; exit 1 names the failed check."""
+    from evidence_capture.errors import VerificationError
+    from evidence_capture.timestamping.models import token_check_states
+    from evidence_capture.timestamping.tokens import as_timestamp_response
+    from evidence_capture.timestamping.verify import verify_token
+
+    expected = _expected_digest(file, digest)
+    roots = _load_roots(ca)
+    data = _read_input(tsr, "token")
+    info = failure = None
+    try:
+        info = verify_token(as_timestamp_response(data), digest=expected, nonce=nonce, roots=roots)
+    except VerificationError as exc:
+        failure = exc
+    except ValueError as exc:  # as_timestamp_response: neither a response nor a token
+        failure = VerificationError("tsa.format", f"{tsr} is not an RFC 3161 token: {exc}")
+    states = token_check_states(failure.check if failure else None, nonce_checked=nonce is not None)
+    if json_out:
+        _emit_json({"result": "fail" if failure else "pass", "token": str(tsr), "checks": states,
+                    "failed_check": failure.check if failure else None,
+                    "message": failure.message if failure else None,
+                    "info": info.as_record() if info else None})
+    else:
+        _render_token(states, info, failure)
+    if failure is not None:
+        raise typer.Exit(failure.exit_code)
+
+
+
+# keys, seal, pending timestamps and verify (the sealing helper's part of this section)
+
+keys_app = typer.Typer(help="The station's Ed25519 signing key.", no_args_is_help=True,
+                       rich_markup_mode=None, context_settings={"help_option_names": ["-h", "--help"]})
+app.add_typer(keys_app, name="keys")
+
+
+def _passphrase(*, confirm: bool) -> str:
+    """EVIDENCE_KEY_PASSPHRASE, else a hidden prompt."""
+    import os
+
+    value = os.environ.get("EVIDENCE_KEY_PASSPHRASE")
+    if value:
+        return value
+    return typer.prompt("Station key passphrase", hide_input=True, confirmation_prompt=confirm, err=True)
+
+
+def _bytes_progress(total: int, label: str):  # type: ignore[no-untyped-def]
+    """A rich progress bar on stderr over ``total`` bytes; returns (progress, advance)."""
+    from rich.console import Console
+    from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TransferSpeedColumn
+
+    progress = Progress(TextColumn(label), BarColumn(), DownloadColumn(), TransferSpeedColumn(),
+                        console=Console(stderr=True), transient=True)
+    task = progress.add_task(label, total=total)
+    return progress, lambda _path, size: progress.advance(task, size)
+
+
+def _folder_bytes(folder) -> int:  # type: ignore[no-untyped-def]
+    return sum(path.stat().st_size for path in folder.rglob("*") if path.is_file() and not path.is_symlink())
+
+
+@_command(keys_app, "init")
+def keys_init(json_out: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+    """Create the station signing key (Ed25519, encrypted with a passphrase, mode 0600)."""
+    from evidence_capture.manifests.keys import StationKey
+
+    key = StationKey.create(_settings().keys_dir, _passphrase(confirm=True))
+    if json_out:
+        _emit_json({"path": str(key.path), "fingerprint": key.fingerprint, "public_pem": key.public_pem.decode()})
+        return
+    typer.echo(key.public_pem.decode(), nl=False)
+    typer.echo(f"fingerprint: {key.fingerprint}")
+    typer.echo(f"private key: {key.path} (encrypted, mode 0600)")
+
+
+@_command(keys_app, "export-public")
+def keys_export_public(
+    output: Optional[Path] = typer.Option(None, "-o", "--output", help="Write the PEM here instead of stdout."),
+) -> None:
+    """Write the station public key as PEM, for reviewers to pin with --trust-key."""
+    from evidence_capture.errors import NotFoundError
+    from evidence_capture.manifests.keys import public_pem, station_public_key
+
+    key = station_public_key(_settings().keys_dir)
+    if key is None:
+        raise NotFoundError("no station key yet", hint="run `evidence keys init`")
+    if output is None:
+        typer.echo(public_pem(key).decode(), nl=False)
+    else:
+        output.write_bytes(public_pem(key))
+
+
+def _render_seal(result, json_out: bool) -> None:  # type: ignore[no-untyped-def]
+    if json_out:
+        _emit_json(result.as_record())
+        return
+    typer.echo(f"{result.capture_id}: {result.state}")
+    typer.echo(f"  manifest sha256:{result.manifest_sha256}")
+    typer.echo(f"  signer   {result.fingerprint}")
+    if result.dev_tsa_warning:
+        _warn(result.dev_tsa_warning)
+    for item in result.timestamps:
+        if item.granted:
+            typer.echo(f"  timestamp {item.number}: granted by {item.tsa_name} at {item.gen_time} ({item.url})")
+        else:
+            typer.echo(f"  timestamp {item.number}: FAILED at {item.url}: {item.error}")
+    if not result.timestamps:
+        typer.echo("  no TSA configured (EVIDENCE_TSA_URL): the capture stays timestamp-pending")
+
+
+@_command(app, "seal")
+def seal(
+    target: str = typer.Argument(..., help="Capture folder or capture id."),
+    timeout: float = typer.Option(10.0, "--timeout", min=0.1, help="Seconds to wait for each TSA."),
+    json_out: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """Seal an unsealed capture: hash, sign, timestamp.  A failing TSA leaves it timestamp-pending."""
+    from evidence_capture.manifests.keys import StationKey
+    from evidence_capture.manifests.seal import TsaConfig, seal_capture
+    from evidence_capture.verify.target import resolve_capture
+
+    settings = _settings()
+    folder = resolve_capture(target, settings)
+    key = StationKey.load(settings.keys_dir, _passphrase(confirm=False))
+    tsa = TsaConfig.from_settings(settings, timeout=timeout)
+    progress, advance = _bytes_progress(_folder_bytes(folder), "hashing")
+    with progress:
+        result = seal_capture(folder, key=key, tsa=tsa, on_file=advance)
+    _render_seal(result, json_out)
+
+
+def _timestamp_pending(timeout: float, json_out: bool) -> None:
+    from evidence_capture.errors import NotFoundError
+    from evidence_capture.manifests.keys import station_public_key
+    from evidence_capture.manifests.seal import PENDING, TsaConfig, find_pending, retry_pending
+
+    settings = _settings()
+    signer = station_public_key(settings.keys_dir)
+    if signer is None:
+        raise NotFoundError("no station key", hint="run `evidence keys init`")
+    tsa = TsaConfig.from_settings(settings, timeout=timeout)
+    results = [retry_pending(folder, tsa=tsa, signer=signer) for folder in find_pending(settings.captures_dir)]
+    if json_out:
+        _emit_json([result.as_record() for result in results])
+    elif not results:
+        typer.echo("no timestamp-pending captures")
+    for result in [] if json_out else results:
+        _render_seal(result, False)
+    if any(result.state == PENDING for result in results):
+        raise typer.Exit(EXIT_OPERATIONAL)
+
+
+
+_PENDING_HELP = "Retry every timestamp-pending capture against the configured TSAs."
+_TIMEOUT_HELP = "Seconds to wait for each TSA."
+
+
+@timestamp_app.callback(invoke_without_command=True)
+def _timestamp_root(
+    ctx: typer.Context,
+    pending: bool = typer.Option(False, "--pending", help=_PENDING_HELP + " Exit 3 if any stays pending."),
+    timeout: float = typer.Option(10.0, "--timeout", min=0.1, help=_TIMEOUT_HELP),
+    json_out: bool = typer.Option(False, "--json", help="Print JSON (with --pending)."),
+) -> None:
+    """RFC 3161 timestamps: retry pending captures (--pending), verify tokens."""
+    if ctx.invoked_subcommand is not None:
+        return
+    if not pending:
+        typer.echo(ctx.get_help(), err=True)
+        raise typer.Exit(2)
+    try:
+        _timestamp_pending(timeout, json_out)
+    except EvidenceError as exc:
+        _fail(exc.diagnostics(), exc.exit_code)
+
+
+@_command(timestamp_app, "pending")
+def timestamp_pending(
+    timeout: float = typer.Option(10.0, "--timeout", min=0.1, help=_TIMEOUT_HELP),
+    json_out: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """Retry every timestamp-pending capture against the configured TSAs (same as --pending)."""
+    _timestamp_pending(timeout, json_out)
+
+def _render_report(report) -> None:  # type: ignore[no-untyped-def]
+    width = max(len(check.name) for check in report.checks)
+    for check in report.checks:
+        typer.echo(f"{check.status.value.upper():<11} {check.name.ljust(width)}  {check.reason}")
+    counts = report.summary()
+    verdict = "VERIFIED" if report.ok() else "NOT VERIFIED"
+    typer.echo(f"{verdict}: {counts['pass']} pass, {counts['fail']} fail, {counts['not-checked']} not checked"
+               + (" (strict: not-checked counts as failure)" if report.strict else ""))
+
+
+@_command(app, "verify")
+def verify(
+    target: str = typer.Argument(..., help="Capture folder or capture id."),
+    json_out: bool = typer.Option(False, "--json", help="Print JSON."),
+    trust_key: list[Path] = typer.Option([], "--trust-key", help="Pinned signer public key PEM (repeatable)."),
+    strict: bool = typer.Option(False, "--strict", help="Count not-checked as failure."),
+    tsa_ca: Optional[Path] = typer.Option(None, "--tsa-ca", help="PEM bundle of trusted TSA roots "
+                                                                  "(default: EVIDENCE_TSA_CA)."),
+    tolerance: float = typer.Option(300.0, "--tolerance", min=0.0, help="Allowed clock difference, seconds."),
+) -> None:
+    """Verify a capture offline: every check is pass, fail or not-checked.  Exit 0 all pass, 1 any fail."""
+    from evidence_capture.manifests.seal import load_roots
+    from evidence_capture.verify.target import resolve_capture, trusted_keys, verify_target
+
+    settings = _settings()
+    ca = tsa_ca or settings.tsa_ca
+    roots = load_roots(ca) if ca else ()
+    keys = trusted_keys(settings, trust_key)
+    try:
+        size = _folder_bytes(resolve_capture(target, settings))
+    except EvidenceError:
+        size = 0  # not a capture folder: verify_target says what it is
+    progress, advance = _bytes_progress(size, "verifying")
+    with progress:
+        report = verify_target(target, settings=settings, trusted=keys, tsa_roots=roots, strict=strict,
+                               tolerance=tolerance, on_file=advance)
+    if json_out:
+        _emit_json(report.as_record())
+    else:
+        _render_report(report)
+    raise typer.Exit(0 if report.ok() else EXIT_VERIFY_FAILED)
 
 
 # --- cases, custody, export, import ----------------------------------------------

@@ -14,8 +14,12 @@ import socket
 
 import pytest
 
-pytest_plugins: list[str] = []
-pytest_plugins.append("tests.fixtures_report")
+pytest_plugins: list[str] = [
+    "tests.fixtures_report",
+    "tests.fixtures_tsa",
+    "tests.fixtures_capture_folder",
+    "tests.fixtures_seal",
+]
 
 _REAL_CONNECT = socket.socket.connect
 
@@ -59,3 +63,5 @@ def require_or_skip(condition: bool, reason: str) -> None:
     if os.environ.get("CI"):
         pytest.fail(f"required in CI: {reason}")
     pytest.skip(reason)
+
+
