@@ -19,6 +19,7 @@ from evidence_capture.timestamping.client import build_request
 from evidence_capture.timestamping.devpki import make_tsa_cert
 from evidence_capture.timestamping.devtsa import DevTSA, is_dev_tsa_name
 from evidence_capture.timestamping.models import token_check_states
+from evidence_capture.timestamping.verify import _library_check
 from evidence_capture.timeutil import utcnow
 from tests.fixtures_tsa import edit_signed_data, flip_signature_byte, load_roots, resign_token, set_certificates
 
@@ -273,3 +274,20 @@ def test_check_states_never_report_unchecked_as_pass() -> None:
     assert set(token_check_states(None, nonce_checked=True).values()) == {"pass"}
     with pytest.raises(ValueError):
         token_check_states("tsa.unknown", nonce_checked=True)
+
+
+@pytest.mark.parametrize(
+    ("text", "check"),
+    [
+        ("Nonce mismatch", "tsa.nonce"),
+        ("Mismatch between messages", "tsa.imprint"),
+        ("The EKU extension is not critical.", "tsa.eku"),
+        ("PKIStatus is not GRANTED", "tsa.status"),
+        ("No leaf certificate found matching the SignerInfo.", "tsa.signature"),
+        ('Error while verifying certificates: ... reason: "digest failure"', "tsa.signature"),
+        ('Error while verifying certificates: ... "Verify error: certificate has expired"', "tsa.chain"),
+    ],
+)
+def test_rfc3161_client_errors_map_to_check_names(text: str, check: str) -> None:
+    """The second opinion's messages (rfc3161-client 1.0.x) land on the same check names."""
+    assert _library_check(text) == check
