@@ -14,8 +14,8 @@ from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import NameOID
 
 from evidence_capture.errors import ConfigError, TimestampError
 from evidence_capture.timestamping.devpki import Issued, make_ca, make_tsa_cert
@@ -52,6 +52,12 @@ ess_cert_id_alg = sha256
 def is_dev_tsa_name(name: str) -> bool:
     """True when a TSA name (from a token) is one of our development TSAs."""
     return DEV_TSA_MARKER in name
+
+
+def is_dev_tsa_certificate(cert: x509.Certificate) -> bool:
+    """True for the development TSA's root, intermediate and TSA certificates: a trust
+    bundle holding one means the tokens it accepts are not fit for real cases."""
+    return any(DEV_TSA_MARKER in str(attr.value) for attr in cert.subject)
 
 
 class DevTSA:
@@ -107,11 +113,11 @@ class DevTSA:
                 raise ConfigError(f"{d} holds a {found} development TSA, not {self.key_type}",
                                   hint="use another --dir or the matching --key-type")
             return
-        self.root = make_ca(f"DEVELOPMENT root CA ({self.key_type}) — not trusted", self.key_type)
+        self.root = make_ca(f"{DEV_TSA_MARKER} root CA ({self.key_type}) — not trusted", self.key_type)
         self.root.write(d / "root.key", d / "root.pem")
         issuer, chain = self.root, b""
         if intermediate:
-            issuer = make_ca(f"DEVELOPMENT intermediate CA ({self.key_type})", self.key_type,
+            issuer = make_ca(f"{DEV_TSA_MARKER} intermediate CA ({self.key_type})", self.key_type,
                              issuer=self.root)
             issuer.write(d / "intermediate.key", d / "intermediate.pem")
             chain = (d / "intermediate.pem").read_bytes()
