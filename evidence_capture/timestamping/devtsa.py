@@ -45,7 +45,7 @@ clock_precision_digits = 3
 ordering = no
 tsa_name = yes
 ess_cert_id_chain = no
-ess_cert_id_alg = sha256
+ess_cert_id_alg = {ess}
 """
 
 
@@ -65,7 +65,8 @@ class DevTSA:
 
     def __init__(self, directory: Path, key_type: str = "rsa", *, intermediate: bool = False,
                  digests: tuple[str, ...] = ("sha256", "sha384", "sha512"),
-                 signer_digest: str = "sha256", tsa_not_after: datetime | None = None) -> None:
+                 signer_digest: str = "sha256", ess_cert_id_alg: str = "sha256",
+                 tsa_not_after: datetime | None = None) -> None:
         if not shutil.which("openssl"):
             raise ConfigError("the development TSA needs the openssl command",
                               hint="install the Debian package 'openssl'")
@@ -78,7 +79,7 @@ class DevTSA:
         self._ensure_pki(intermediate, tsa_not_after)
         self.config_path.write_text(_CONFIG.format(
             label=DEV_TSA_LABEL, dir=self.directory, signer_digest=signer_digest,
-            policy=DEV_POLICY_OID, digests=", ".join(digests)), encoding="utf-8")
+            policy=DEV_POLICY_OID, digests=", ".join(digests), ess=ess_cert_id_alg), encoding="utf-8")
 
     # --- files -------------------------------------------------------------
 
