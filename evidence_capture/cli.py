@@ -240,6 +240,7 @@ def timestamp_verify(
         raise typer.Exit(failure.exit_code)
 
 
+
 # --- cases, custody, export, import ----------------------------------------------
 
 
