@@ -82,6 +82,18 @@ def atomic_write_stream(path: Path, source: BinaryIO, *, replace: bool = False) 
         raise StorageError(f"cannot write {path}") from exc
 
 
+def commit_temp_file(tmp: Path, path: Path) -> None:
+    """fsync a finished temporary file and move it to ``path`` without overwriting."""
+    try:
+        with tmp.open("rb") as handle:
+            os.fsync(handle.fileno())
+        _place(tmp, path, replace=False)
+        fsync_dir(path.parent)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise StorageError(f"cannot write {path}") from exc
+
+
 def atomic_write_bytes(path: Path, data: bytes, *, replace: bool = False) -> None:
     import io
 

@@ -63,7 +63,7 @@ def timestamp_event(row: CaptureRow, ts: TimestampRow) -> NewEvent:
                         "tsr_sha256": ts.tsr_sha256})
 
 
-def _token_fields(tsr: bytes) -> dict[str, Any]:
+def token_fields(tsr: bytes) -> dict[str, Any]:
     from rfc3161_client import decode_timestamp_response
 
     try:
@@ -87,16 +87,16 @@ def ingest_sealed_folder(store: "Store", capture_id: str) -> CaptureSummary:
     store.record_seal(capture_id, manifest_sha256=hashlib.sha256(raw).hexdigest(),
                       capture_state=str(manifest.get("state")),
                       signer_fingerprint=str(manifest.get("signer", {}).get("fingerprint")))
-    for position, meta, tsr in _timestamps(folder):
+    for position, meta, tsr in read_timestamps(folder):
         store.record_timestamp(
             capture_id, position, tsa_url=str(meta.get("url", "")),
             state=str(meta.get("state", "failed")), error=meta.get("error"),
             tsr_sha256=None if tsr is None else hashlib.sha256(tsr).hexdigest(),
-            **(_token_fields(tsr) if tsr else {}))
+            **(token_fields(tsr) if tsr else {}))
     return store.complete_capture(capture_id)
 
 
-def _timestamps(folder: Path) -> Iterator[tuple[int, dict[str, Any], bytes | None]]:
+def read_timestamps(folder: Path) -> Iterator[tuple[int, dict[str, Any], bytes | None]]:
     directory = folder / "timestamps"
     metas = sorted(directory.glob("*.json"), key=lambda p: int(p.stem)) if directory.is_dir() else []
     for meta_path in metas:

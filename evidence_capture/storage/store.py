@@ -33,6 +33,7 @@ from evidence_capture.storage.views import CaptureSummary, CaseSummary, Artifact
 from evidence_capture.timeutil import utcnow
 
 IN_PROGRESS, COMPLETE, FAILED, INCOMPLETE = "in_progress", "complete", "failed", "incomplete"
+OWN_KEY_SOURCE = "this station"
 
 
 def default_actor(settings: Settings) -> Actor:
@@ -51,7 +52,7 @@ class Store:
         self.custody = CustodyLog(self.engine, head_path_for(settings.home), signer=signer,
                                   actor=actor or default_actor(settings))
         if signer is not None:
-            self.register_key(signer.public_pem, source="this station", trusted=True)
+            self.register_key(signer.public_pem, source=OWN_KEY_SOURCE, trusted=True)
 
     # --- plumbing -------------------------------------------------------------
 
@@ -86,8 +87,10 @@ class Store:
         return fingerprint
 
     def custody_keys(self) -> dict[str, Ed25519PublicKey]:
+        """This station's own keys: the only ones that sign this store's chain."""
         with Session(self.engine) as session:
-            rows = session.scalars(select(StationKeyRow)).all()
+            rows = session.scalars(
+                select(StationKeyRow).where(StationKeyRow.source == OWN_KEY_SOURCE)).all()
         return {row.fingerprint: load_public_key(row.public_pem.encode()) for row in rows}
 
     # --- cases ------------------------------------------------------------------
