@@ -11,13 +11,14 @@ from __future__ import annotations
 import functools
 import json
 import sys
-from typing import Any, Callable, TypeVar
+from pathlib import Path
+from typing import Any, Callable, Optional, TypeVar
 
 import typer
 
 from evidence_capture import __version__
 from evidence_capture.config import Settings, env_help, load_settings
-from evidence_capture.errors import EXIT_OPERATIONAL, EvidenceError
+from evidence_capture.errors import EXIT_OPERATIONAL, EXIT_VERIFY_FAILED, EvidenceError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -88,6 +89,170 @@ def _root(
 
 
 # --- keys, timestamps, verify --------------------------------------------------
+
+
+# keys, seal, pending timestamps and verify (the sealing helper's part of this section)
+
+keys_app = typer.Typer(help="The station's Ed25519 signing key.", no_args_is_help=True,
+                       rich_markup_mode=None, context_settings={"help_option_names": ["-h", "--help"]})
+app.add_typer(keys_app, name="keys")
+
+
+def _passphrase(*, confirm: bool) -> str:
+    """EVIDENCE_KEY_PASSPHRASE, else a hidden prompt."""
+    import os
+
+    value = os.environ.get("EVIDENCE_KEY_PASSPHRASE")
+    if value:
+        return value
+    return typer.prompt("Station key passphrase", hide_input=True, confirmation_prompt=confirm, err=True)
+
+
+def _bytes_progress(total: int, label: str):  # type: ignore[no-untyped-def]
+    """A rich progress bar on stderr over ``total`` bytes; returns (progress, advance)."""
+    from rich.console import Console
+    from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TransferSpeedColumn
+
+    progress = Progress(TextColumn(label), BarColumn(), DownloadColumn(), TransferSpeedColumn(),
+                        console=Console(stderr=True), transient=True)
+    task = progress.add_task(label, total=total)
+    return progress, lambda _path, size: progress.advance(task, size)
+
+
+def _folder_bytes(folder) -> int:  # type: ignore[no-untyped-def]
+    return sum(path.stat().st_size for path in folder.rglob("*") if path.is_file() and not path.is_symlink())
+
+
+@_command(keys_app, "init")
+def keys_init(json_out: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+    """Create the station signing key (Ed25519, encrypted with a passphrase, mode 0600)."""
+    from evidence_capture.manifests.keys import StationKey
+
+    key = StationKey.create(_settings().keys_dir, _passphrase(confirm=True))
+    if json_out:
+        _emit_json({"path": str(key.path), "fingerprint": key.fingerprint, "public_pem": key.public_pem.decode()})
+        return
+    typer.echo(key.public_pem.decode(), nl=False)
+    typer.echo(f"fingerprint: {key.fingerprint}")
+    typer.echo(f"private key: {key.path} (encrypted, mode 0600)")
+
+
+@_command(keys_app, "export-public")
+def keys_export_public(
+    output: Optional[Path] = typer.Option(None, "-o", "--output", help="Write the PEM here instead of stdout."),
+) -> None:
+    """Write the station public key as PEM, for reviewers to pin with --trust-key."""
+    from evidence_capture.errors import NotFoundError
+    from evidence_capture.manifests.keys import public_pem, station_public_key
+
+    key = station_public_key(_settings().keys_dir)
+    if key is None:
+        raise NotFoundError("no station key yet", hint="run `evidence keys init`")
+    if output is None:
+        typer.echo(public_pem(key).decode(), nl=False)
+    else:
+        output.write_bytes(public_pem(key))
+
+
+def _render_seal(result, json_out: bool) -> None:  # type: ignore[no-untyped-def]
+    if json_out:
+        _emit_json(result.as_record())
+        return
+    typer.echo(f"{result.capture_id}: {result.state}")
+    typer.echo(f"  manifest sha256:{result.manifest_sha256}")
+    typer.echo(f"  signer   {result.fingerprint}")
+    if result.dev_tsa_warning:
+        _warn(result.dev_tsa_warning)
+    for item in result.timestamps:
+        if item.granted:
+            typer.echo(f"  timestamp {item.number}: granted by {item.tsa} at {item.gen_time} ({item.url})")
+        else:
+            typer.echo(f"  timestamp {item.number}: FAILED at {item.url}: {item.error}")
+    if not result.timestamps:
+        typer.echo("  no TSA configured (EVIDENCE_TSA_URL): the capture stays timestamp-pending")
+
+
+@_command(app, "seal")
+def seal(
+    target: str = typer.Argument(..., help="Capture folder or capture id."),
+    timeout: float = typer.Option(10.0, "--timeout", min=0.1, help="Seconds to wait for each TSA."),
+    json_out: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """Seal an unsealed capture: hash, sign, timestamp.  A failing TSA leaves it timestamp-pending."""
+    from evidence_capture.manifests.keys import StationKey
+    from evidence_capture.manifests.seal import TsaConfig, seal_capture
+    from evidence_capture.verify.target import resolve_capture
+
+    settings = _settings()
+    folder = resolve_capture(target, settings)
+    key = StationKey.load(settings.keys_dir, _passphrase(confirm=False))
+    tsa = TsaConfig.from_settings(settings, timeout=timeout)
+    progress, advance = _bytes_progress(_folder_bytes(folder), "hashing")
+    with progress:
+        result = seal_capture(folder, key=key, tsa=tsa, on_file=advance)
+    _render_seal(result, json_out)
+
+
+def timestamp_pending(timeout: float, json_out: bool) -> None:
+    """Retry every timestamp-pending capture against the configured TSAs (exit 3 if any stays pending)."""
+    from evidence_capture.errors import NotFoundError
+    from evidence_capture.manifests.keys import station_public_key
+    from evidence_capture.manifests.seal import PENDING, TsaConfig, find_pending, retry_pending
+
+    settings = _settings()
+    signer = station_public_key(settings.keys_dir)
+    if signer is None:
+        raise NotFoundError("no station key", hint="run `evidence keys init`")
+    tsa = TsaConfig.from_settings(settings, timeout=timeout)
+    results = [retry_pending(folder, tsa=tsa, signer=signer) for folder in find_pending(settings.captures_dir)]
+    if json_out:
+        _emit_json([result.as_record() for result in results])
+    elif not results:
+        typer.echo("no timestamp-pending captures")
+    for result in [] if json_out else results:
+        _render_seal(result, False)
+    if any(result.state == PENDING for result in results):
+        raise typer.Exit(EXIT_OPERATIONAL)
+
+
+def _render_report(report) -> None:  # type: ignore[no-untyped-def]
+    width = max(len(check.name) for check in report.checks)
+    for check in report.checks:
+        typer.echo(f"{check.status.value.upper():<11} {check.name.ljust(width)}  {check.reason}")
+    counts = report.summary()
+    verdict = "VERIFIED" if report.ok() else "NOT VERIFIED"
+    typer.echo(f"{verdict}: {counts['pass']} pass, {counts['fail']} fail, {counts['not-checked']} not checked"
+               + (" (strict: not-checked counts as failure)" if report.strict else ""))
+
+
+@_command(app, "verify")
+def verify(
+    target: str = typer.Argument(..., help="Capture folder or capture id."),
+    json_out: bool = typer.Option(False, "--json", help="Print JSON."),
+    trust_key: list[Path] = typer.Option([], "--trust-key", help="Pinned signer public key PEM (repeatable)."),
+    strict: bool = typer.Option(False, "--strict", help="Count not-checked as failure."),
+    tsa_ca: Optional[Path] = typer.Option(None, "--tsa-ca", help="PEM bundle of trusted TSA roots "
+                                                                  "(default: EVIDENCE_TSA_CA)."),
+    tolerance: float = typer.Option(300.0, "--tolerance", min=0.0, help="Allowed clock difference, seconds."),
+) -> None:
+    """Verify a capture offline: every check is pass, fail or not-checked.  Exit 0 all pass, 1 any fail."""
+    from evidence_capture.manifests.seal import load_roots
+    from evidence_capture.verify.target import resolve_capture, trusted_keys, verify_target
+
+    settings = _settings()
+    ca = tsa_ca or settings.tsa_ca
+    roots = load_roots(ca) if ca else ()
+    keys = trusted_keys(settings, trust_key)
+    size = _folder_bytes(resolve_capture(target, settings)) if Path(target).is_dir() else 0
+    progress, advance = _bytes_progress(size, "verifying")
+    with progress:
+        report = verify_target(target, settings=settings, trusted=keys, tsa_roots=roots, strict=strict,
+                               tolerance=tolerance, on_file=advance)
+    if json_out:
+        _emit_json(report.as_record())
+    else:
+        _render_report(report)
+    raise typer.Exit(0 if report.ok() else EXIT_VERIFY_FAILED)
 
 
 # --- cases, custody, export, import ----------------------------------------------

@@ -15,7 +15,8 @@ import socket
 import pytest
 
 pytest_plugins: list[str] = []
-pytest_plugins.append("tests.fixtures_store")
+pytest_plugins += ["tests.fixtures_capture_folder", "tests.fixtures_seal"]
+pytest_plugins += ["tests.fixtures_store"]
 
 _REAL_CONNECT = socket.socket.connect
 

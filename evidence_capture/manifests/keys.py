@@ -1,0 +1,130 @@
+"""The station's Ed25519 signing key.
+
+The private key is stored as encrypted PKCS#8 PEM (passphrase required) with
+file mode 0600 in ``<EVIDENCE_HOME>/keys/``; the public key sits beside it.
+A key's fingerprint is ``sha256:<hex of its SubjectPublicKeyInfo DER>``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+
+from evidence_capture.errors import InputError, NotFoundError, SigningError
+
+PRIVATE_NAME = "station.key.pem"
+PUBLIC_NAME = "station.pub.pem"
+SIGNATURE_SIZE = 64
+
+
+def fingerprint(public_key: Ed25519PublicKey) -> str:
+    der = public_key.public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+    return "sha256:" + hashlib.sha256(der).hexdigest()
+
+
+def public_pem(public_key: Ed25519PublicKey) -> bytes:
+    return public_key.public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+
+
+def load_public_pem(data: bytes, *, source: str = "public key") -> Ed25519PublicKey:
+    """Parse an Ed25519 public key PEM; anything else is an ``InputError``."""
+    try:
+        key = serialization.load_pem_public_key(data)
+    except (ValueError, TypeError) as exc:
+        raise InputError(f"{source} is not a PEM public key") from exc
+    if not isinstance(key, Ed25519PublicKey):
+        raise InputError(f"{source} is not an Ed25519 public key")
+    return key
+
+
+def verify_signature(public_key: Ed25519PublicKey, signature: bytes, data: bytes) -> bool:
+    if len(signature) != SIGNATURE_SIZE:
+        return False
+    try:
+        public_key.verify(signature, data)
+    except InvalidSignature:
+        return False
+    return True
+
+
+def station_public_key(keys_dir: Path) -> Ed25519PublicKey | None:
+    """The local station's public key, or None when no key was created here."""
+    path = Path(keys_dir) / PUBLIC_NAME
+    if not path.exists():
+        return None
+    return load_public_pem(path.read_bytes(), source=str(path))
+
+
+def _write_private(path: Path, data: bytes) -> None:
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError as exc:
+        raise InputError(f"a station key already exists at {path}", hint="keys are never overwritten") from exc
+    with os.fdopen(descriptor, "wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.chmod(path, 0o600)
+
+
+@dataclass(frozen=True)
+class StationKey:
+    """An unlocked station key.  Build it with ``create`` or ``load``."""
+
+    private_key: Ed25519PrivateKey
+    path: Path
+
+    @property
+    def public_key(self) -> Ed25519PublicKey:
+        return self.private_key.public_key()
+
+    @property
+    def fingerprint(self) -> str:
+        return fingerprint(self.public_key)
+
+    @property
+    def public_pem(self) -> bytes:
+        return public_pem(self.public_key)
+
+    def sign(self, data: bytes) -> bytes:
+        signature = self.private_key.sign(data)
+        if not verify_signature(self.public_key, signature, data):  # guard against faults
+            raise SigningError("the fresh signature does not verify")
+        return signature
+
+    @classmethod
+    def create(cls, keys_dir: Path, passphrase: str) -> "StationKey":
+        if not passphrase:
+            raise InputError("the key passphrase must not be empty")
+        keys_dir = Path(keys_dir)
+        keys_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        private_key = Ed25519PrivateKey.generate()
+        encrypted = private_key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.BestAvailableEncryption(passphrase.encode("utf-8")),
+        )
+        _write_private(keys_dir / PRIVATE_NAME, encrypted)
+        (keys_dir / PUBLIC_NAME).write_bytes(public_pem(private_key.public_key()))
+        return cls(private_key, keys_dir / PRIVATE_NAME)
+
+    @classmethod
+    def load(cls, keys_dir: Path, passphrase: str) -> "StationKey":
+        path = Path(keys_dir) / PRIVATE_NAME
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError as exc:
+            raise NotFoundError(f"no station key at {path}", hint="run `evidence keys init`") from exc
+        try:
+            key = serialization.load_pem_private_key(data, password=passphrase.encode("utf-8"))
+        except (ValueError, TypeError) as exc:
+            raise SigningError(f"cannot unlock the station key {path}", hint="wrong passphrase?") from exc
+        if not isinstance(key, Ed25519PrivateKey):
+            raise SigningError(f"{path} is not an Ed25519 key")
+        return cls(key, path)

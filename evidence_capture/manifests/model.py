@@ -1,0 +1,212 @@
+"""The manifest: a frozen model of one sealed capture, built from its folder.
+
+``Manifest.to_record()`` is what ``canonical_bytes`` serialises into
+``manifest.json``; ``Manifest.from_record()`` validates a parsed manifest so
+that a hostile one (bad paths, bad digests) is refused before use.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from evidence_capture.errors import InputError, StorageError
+from evidence_capture.manifests.hashing import FileDigests, hash_file
+from evidence_capture.timeutil import parse_iso
+
+SCHEMA = "evidence-capture/manifest/1"
+SEAL_FILES = frozenset({"manifest.json", "manifest.sig", "signer.pub.pem"})
+SEAL_DIRS = frozenset({"timestamps"})
+
+MEDIA_TYPES = {
+    "screenshot.png": "image/png",
+    "response.html": "text/html",
+    "dom.html": "text/html",
+    "page.mhtml": "multipart/related",
+    "network.har": "application/json",
+    "session.webm": "video/webm",
+    "page.pdf": "application/pdf",
+    "provenance.json": "application/json",
+    "environment.json": "application/json",
+}
+_SUFFIX_TYPES = {".pem": "application/x-pem-file", ".png": "image/png", ".json": "application/json",
+                 ".html": "text/html", ".txt": "text/plain", ".webm": "video/webm", ".pdf": "application/pdf"}
+_PROVENANCE_SUMMARY = ("tool", "playwright_version", "chromium_version", "user_agent", "viewport",
+                       "device", "options", "private_addresses_allowed", "steps")
+_ENVIRONMENT_SUMMARY = ("hostname", "os", "proxy", "dns_resolvers", "fresh_profile", "findings")
+_UNSAFE_PART = re.compile(r"[\x00-\x1f\x7f\\]")  # control characters and backslash
+
+
+def media_type(path: str) -> str:
+    if path in MEDIA_TYPES:
+        return MEDIA_TYPES[path]
+    return _SUFFIX_TYPES.get(PurePosixPath(path).suffix.lower(), "application/octet-stream")
+
+
+def check_relative_path(path: str) -> str:
+    """Refuse anything but a plain relative POSIX path inside the folder."""
+    parts = path.split("/")
+    if not path or any(part in ("", ".", "..") or _UNSAFE_PART.search(part) for part in parts):
+        raise InputError(f"unsafe artifact path {path!r}")
+    return path
+
+
+@dataclass(frozen=True)
+class ArtifactEntry:
+    path: str
+    media_type: str
+    size: int
+    sha256: str
+    sm3: str
+
+    def __post_init__(self) -> None:
+        check_relative_path(self.path)
+        FileDigests(self.size, self.sha256, self.sm3)  # validates size and hex
+
+    @classmethod
+    def from_record(cls, record: Any) -> "ArtifactEntry":
+        try:
+            return cls(**{key: record[key] for key in ("path", "media_type", "size", "sha256", "sm3")})
+        except (KeyError, TypeError, ValueError) as exc:
+            raise InputError(f"malformed artifact entry {record!r}") from exc
+
+    def as_record(self) -> dict[str, Any]:
+        return {"path": self.path, "media_type": self.media_type, "size": self.size,
+                "sha256": self.sha256, "sm3": self.sm3}
+
+
+@dataclass(frozen=True)
+class Manifest:
+    capture_id: str
+    case: dict[str, Any] | None
+    officers: tuple[dict[str, Any], ...]
+    requested_url: str
+    final_url: str | None
+    started_at: str
+    ended_at: str
+    state: str
+    warnings: tuple[str, ...]
+    artifacts: tuple[ArtifactEntry, ...]
+    provenance: dict[str, Any]
+    environment: dict[str, Any] | None
+    signer: dict[str, str]
+    sealed_at: str
+    dev_tsa_warning: str | None = None
+    schema: str = SCHEMA
+
+    def __post_init__(self) -> None:
+        if self.schema != SCHEMA:
+            raise InputError(f"unknown manifest schema {self.schema!r}")
+        paths = [entry.path for entry in self.artifacts]
+        if len(set(paths)) != len(paths):
+            raise InputError("manifest lists an artifact twice")
+        if self.signer.get("algorithm") != "ed25519" or not str(self.signer.get("fingerprint", "")).startswith("sha256:"):
+            raise InputError(f"unsupported signer {self.signer!r}")
+
+    def as_record(self) -> dict[str, Any]:
+        record = {name: getattr(self, name) for name in self.__dataclass_fields__}
+        record["officers"] = list(self.officers)
+        record["warnings"] = list(self.warnings)
+        record["artifacts"] = [entry.as_record() for entry in self.artifacts]
+        return record
+
+    @classmethod
+    def from_record(cls, record: Any) -> "Manifest":
+        if not isinstance(record, dict):
+            raise InputError("manifest is not a JSON object")
+        unknown = set(record) - set(cls.__dataclass_fields__)
+        if unknown:
+            raise InputError(f"unknown manifest field(s): {', '.join(sorted(unknown))}")
+        try:
+            fields = dict(record)
+            fields["artifacts"] = tuple(ArtifactEntry.from_record(item) for item in record["artifacts"])
+            fields["officers"] = tuple(record["officers"])
+            fields["warnings"] = tuple(record["warnings"])
+            return cls(**fields)
+        except (KeyError, TypeError, AttributeError) as exc:
+            raise InputError(f"malformed manifest: {exc}") from exc
+
+    def ended(self) -> datetime:
+        return parse_iso(self.ended_at)
+
+    def started(self) -> datetime:
+        return parse_iso(self.started_at)
+
+
+def is_seal_path(relative: str) -> bool:
+    return relative in SEAL_FILES or relative.split("/", 1)[0] in SEAL_DIRS
+
+
+def list_folder(folder: Path) -> list[str]:
+    """Every entry below ``folder`` that is not a seal file, as sorted POSIX paths.
+
+    Symbolic links and other non-regular files are included, so that callers
+    can refuse or flag them; directories themselves are not listed.
+    """
+    found = []
+    for path in Path(folder).rglob("*"):
+        relative = path.relative_to(folder).as_posix()
+        if is_seal_path(relative) or (path.is_dir() and not path.is_symlink()):
+            continue
+        found.append(relative)
+    return sorted(found)
+
+
+def _read_json(path: Path) -> dict[str, Any] | None:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InputError(f"cannot read {path.name}") from exc
+    if not isinstance(data, dict):
+        raise InputError(f"{path.name} is not a JSON object")
+    return data
+
+
+def hash_artifacts(folder: Path, on_file=None) -> tuple[ArtifactEntry, ...]:  # type: ignore[no-untyped-def]
+    entries = []
+    for relative in list_folder(folder):
+        path = folder / relative
+        if path.is_symlink() or not path.is_file():
+            raise StorageError(f"refusing to seal {relative}: not a regular file")
+        digests = hash_file(path)
+        entries.append(ArtifactEntry(check_relative_path(relative), media_type(relative),
+                                     digests.size, digests.sha256, digests.sm3))
+        if on_file is not None:
+            on_file(relative, digests.size)
+    return tuple(entries)
+
+
+def build_manifest(folder: Path, *, signer: dict[str, str], sealed_at: str,
+                   dev_tsa_warning: str | None = None, on_file=None) -> Manifest:  # type: ignore[no-untyped-def]
+    """Hash every artifact and assemble the manifest from provenance/environment."""
+    provenance = _read_json(folder / "provenance.json")
+    if provenance is None:
+        raise InputError(f"{folder} is not a capture folder: provenance.json is missing")
+    environment = _read_json(folder / "environment.json")
+    hosts = (environment or {}).get("hosts_file") or {}
+    return Manifest(
+        capture_id=str(provenance.get("capture_id") or folder.name),
+        case=provenance.get("case"),
+        officers=tuple(provenance.get("officers") or ()),
+        requested_url=str(provenance.get("requested_url") or ""),
+        final_url=provenance.get("final_url"),
+        started_at=str(provenance.get("started_at") or ""),
+        ended_at=str(provenance.get("ended_at") or ""),
+        state=str(provenance.get("state") or "FAILED"),
+        warnings=tuple(str(item) for item in provenance.get("warnings") or ()),
+        artifacts=hash_artifacts(folder, on_file),
+        provenance={key: provenance.get(key) for key in _PROVENANCE_SUMMARY},
+        environment=None if environment is None else {
+            **{key: environment.get(key) for key in _ENVIRONMENT_SUMMARY},
+            "hosts_sha256": hosts.get("sha256"),
+        },
+        signer=signer,
+        sealed_at=sealed_at,
+        dev_tsa_warning=dev_tsa_warning,
+    )

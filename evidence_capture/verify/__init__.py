@@ -1,0 +1,1 @@
+"""Offline verification: named checks, each pass / fail / not-checked, over a capture folder."""

@@ -1,0 +1,83 @@
+"""Artifact checks: every listed file present with its size, SHA-256 and SM3; nothing unlisted."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Callable
+
+from evidence_capture.errors import StorageError
+from evidence_capture.manifests.hashing import hash_file
+from evidence_capture.manifests.model import ArtifactEntry, list_folder
+from evidence_capture.verify.checks import CheckResult
+
+OnFile = Callable[[str, int], None]
+_SLOT_FILE = re.compile(r"^[1-9][0-9]{0,5}\.(tsq|tsr|json)$")
+
+
+def _inside(folder: Path, path: Path) -> bool:
+    try:
+        path.resolve().relative_to(folder.resolve())
+    except ValueError:
+        return False
+    return True
+
+
+def check_artifact(folder: Path, entry: ArtifactEntry, on_file: OnFile | None = None) -> CheckResult:
+    name = f"artifact:{entry.path}"
+    path = folder / entry.path
+    if path.is_symlink() or (path.exists() and not _inside(folder, path)):
+        return CheckResult.failed(name, "is a symbolic link or points outside the capture folder")
+    if not path.is_file():
+        return CheckResult.failed(name, "listed in the manifest but missing")
+    size = path.stat().st_size
+    if size != entry.size:
+        return CheckResult.failed(name, f"size is {size} bytes, manifest says {entry.size}")
+    try:
+        digests = hash_file(path)
+    except StorageError as exc:
+        return CheckResult.failed(name, exc.message)
+    if on_file is not None:
+        on_file(entry.path, size)
+    wrong = [label for label, ours, listed in (("SHA-256", digests.sha256, entry.sha256),
+                                                ("SM3", digests.sm3, entry.sm3)) if ours != listed]
+    if digests.size != entry.size:
+        wrong.insert(0, "size")
+    if wrong:
+        return CheckResult.failed(name, f"{' and '.join(wrong)} differ from the manifest")
+    return CheckResult.passed(name, f"{size} bytes; size, SHA-256 and SM3 match")
+
+
+def check_present(folder: Path, entries: tuple[ArtifactEntry, ...]) -> CheckResult:
+    name = "artifacts.present"
+    missing = [entry.path for entry in entries if not (folder / entry.path).is_file()]
+    if missing:
+        return CheckResult.failed(name, f"{len(missing)} listed artifact(s) missing: {', '.join(missing)}")
+    return CheckResult.passed(name, f"all {len(entries)} listed artifacts are present")
+
+
+def unlisted_files(folder: Path, entries: tuple[ArtifactEntry, ...]) -> list[str]:
+    listed = {entry.path for entry in entries}
+    extra = [path for path in list_folder(folder) if path not in listed]
+    slots = folder / "timestamps"
+    if slots.is_dir():
+        extra += [f"timestamps/{path.relative_to(slots).as_posix()}" for path in sorted(slots.rglob("*"))
+                  if path.is_symlink() or not path.is_file() or not _SLOT_FILE.match(path.name)
+                  or path.parent != slots]
+    return extra
+
+
+def check_unlisted(folder: Path, entries: tuple[ArtifactEntry, ...]) -> CheckResult:
+    name = "artifacts.unlisted"
+    extra = unlisted_files(folder, entries)
+    if extra:
+        return CheckResult.failed(name, f"{len(extra)} file(s) not in the manifest: {', '.join(extra)}")
+    return CheckResult.passed(name, "no unlisted files")
+
+
+def artifact_checks(folder: Path, entries: tuple[ArtifactEntry, ...],
+                    on_file: OnFile | None = None) -> list[CheckResult]:
+    results = [check_present(folder, entries)]
+    results += [check_artifact(folder, entry, on_file) for entry in entries]
+    results.append(check_unlisted(folder, entries))
+    return results

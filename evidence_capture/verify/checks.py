@@ -1,0 +1,83 @@
+"""Check results and the verification report.
+
+A check has exactly three states.  NOT_CHECKED is never reported as PASS;
+in strict mode it counts as a failure.  A report with no checks at all is
+refused: an empty verification must not look like a successful one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any
+
+
+class CheckStatus(str, Enum):
+    PASS = "pass"
+    FAIL = "fail"
+    NOT_CHECKED = "not-checked"
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    name: str
+    status: CheckStatus
+    reason: str
+
+    def __post_init__(self) -> None:
+        if not self.name or not self.reason:
+            raise ValueError("a check needs a name and a one-line reason")
+        object.__setattr__(self, "reason", " ".join(self.reason.split()))
+
+    @classmethod
+    def passed(cls, name: str, reason: str) -> "CheckResult":
+        return cls(name, CheckStatus.PASS, reason)
+
+    @classmethod
+    def failed(cls, name: str, reason: str) -> "CheckResult":
+        return cls(name, CheckStatus.FAIL, reason)
+
+    @classmethod
+    def not_checked(cls, name: str, reason: str) -> "CheckResult":
+        return cls(name, CheckStatus.NOT_CHECKED, reason)
+
+    def counts_as_failure(self, strict: bool) -> bool:
+        return self.status is CheckStatus.FAIL or (strict and self.status is CheckStatus.NOT_CHECKED)
+
+    def as_record(self) -> dict[str, str]:
+        return {"name": self.name, "status": self.status.value, "reason": self.reason}
+
+
+@dataclass(frozen=True)
+class VerifyReport:
+    target: str
+    kind: str  # "capture" (and later "package")
+    checks: tuple[CheckResult, ...]
+    strict: bool = False
+
+    def __post_init__(self) -> None:
+        if not self.checks:
+            raise ValueError("a verification report without checks proves nothing")
+        names = [check.name for check in self.checks]
+        if len(set(names)) != len(names):
+            raise ValueError("check names must be unique")
+
+    def ok(self, strict: bool | None = None) -> bool:
+        strict = self.strict if strict is None else strict
+        return not any(check.counts_as_failure(strict) for check in self.checks)
+
+    def get(self, name: str) -> CheckResult:
+        for check in self.checks:
+            if check.name == name:
+                return check
+        raise KeyError(name)
+
+    def with_status(self, status: CheckStatus) -> tuple[CheckResult, ...]:
+        return tuple(check for check in self.checks if check.status is status)
+
+    def summary(self) -> dict[str, int]:
+        return {status.value: len(self.with_status(status)) for status in CheckStatus}
+
+    def as_record(self) -> dict[str, Any]:
+        return {"target": self.target, "kind": self.kind, "strict": self.strict, "ok": self.ok(),
+                "summary": self.summary(), "checks": [check.as_record() for check in self.checks]}

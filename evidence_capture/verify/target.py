@@ -1,0 +1,59 @@
+"""What ``evidence verify TARGET`` verifies: one function dispatches on the kind of target.
+
+A target is a capture folder or a capture id (resolved in EVIDENCE_HOME).
+Exported packages (.zip) are dispatched here too once ``packages/`` exists.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Sequence
+
+from cryptography import x509
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+from evidence_capture.config import Settings
+from evidence_capture.errors import InputError, NotFoundError
+from evidence_capture.manifests.keys import load_public_pem, station_public_key
+from evidence_capture.verify.artifacts import OnFile
+from evidence_capture.verify.checks import VerifyReport
+from evidence_capture.verify.runner import verify_capture
+from evidence_capture.verify.timing import DEFAULT_TOLERANCE_S
+
+CAPTURE_ID = re.compile(r"^[0-9]{8}T[0-9]{6}Z-[0-9a-f]{8}$")
+
+
+def resolve_capture(target: str, settings: Settings) -> Path:
+    """A capture folder path, or the folder of a capture id in EVIDENCE_HOME."""
+    path = Path(target).expanduser()
+    if path.is_dir():
+        return path
+    if CAPTURE_ID.match(target) and settings.capture_dir(target).is_dir():
+        return settings.capture_dir(target)
+    raise NotFoundError(f"{target} is neither a capture folder nor a known capture id")
+
+
+def trusted_keys(settings: Settings, pinned: Sequence[Path]) -> list[Ed25519PublicKey]:
+    """Keys pinned by the reviewer (--trust-key), then the local station's own key."""
+    keys = []
+    for path in pinned:
+        try:
+            keys.append(load_public_pem(Path(path).read_bytes(), source=str(path)))
+        except OSError as exc:
+            raise NotFoundError(f"cannot read trusted key {path}") from exc
+    station = station_public_key(settings.keys_dir)
+    return keys + ([station] if station is not None else [])
+
+
+def verify_target(target: str, *, settings: Settings, trusted: Sequence[Ed25519PublicKey],
+                  tsa_roots: Sequence[x509.Certificate], strict: bool = False,
+                  tolerance: float = DEFAULT_TOLERANCE_S, on_file: OnFile | None = None) -> VerifyReport:
+    path = Path(target).expanduser()
+    if path.is_file():
+        if path.suffix.lower() == ".zip":
+            raise InputError(f"{target}: package verification is not available in this build")
+        raise InputError(f"{target} is a file, not a capture folder or package")
+    folder = resolve_capture(target, settings)
+    return verify_capture(folder, trusted_keys=trusted, tsa_roots=tsa_roots, strict=strict,
+                          tolerance=tolerance, on_file=on_file)

@@ -1,0 +1,97 @@
+"""CLI: keys init / export-public, seal, verify (exit codes 0, 1, 2; --json; --strict; --trust-key)."""
+
+from __future__ import annotations
+
+import json
+import stat
+
+from typer.testing import CliRunner
+
+from evidence_capture.cli import app
+from tests.fixtures_seal import PASSPHRASE
+
+
+def _run(*args: str, **kwargs):
+    return CliRunner().invoke(app, list(args), catch_exceptions=False, **kwargs)
+
+
+def test_keys_init_prints_public_key_and_fingerprint(evidence_home, monkeypatch) -> None:
+    monkeypatch.setenv("EVIDENCE_KEY_PASSPHRASE", PASSPHRASE)
+    result = _run("keys", "init")
+    assert result.exit_code == 0, result.output
+    assert "BEGIN PUBLIC KEY" in result.output and "fingerprint: sha256:" in result.output
+    key_file = evidence_home / "keys" / "station.key.pem"
+    assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
+    assert _run("keys", "init").exit_code == 2  # never overwritten
+
+
+def test_keys_init_prompts_for_passphrase(evidence_home) -> None:
+    result = _run("keys", "init", "--json", input="pw1\npw1\n")
+    assert result.exit_code == 0
+    assert json.loads(result.stdout[result.stdout.index("{"):])["fingerprint"].startswith("sha256:")
+
+
+def test_keys_export_public(station_key, tmp_path) -> None:
+    result = _run("keys", "export-public")
+    assert result.exit_code == 0 and result.output.encode() == station_key.public_pem
+    assert _run("keys", "export-public", "-o", str(tmp_path / "pub.pem")).exit_code == 0
+    assert (tmp_path / "pub.pem").read_bytes() == station_key.public_pem
+
+
+def test_keys_export_public_without_key_is_input_error(evidence_home) -> None:
+    assert _run("keys", "export-public").exit_code == 2
+
+
+def test_seal_then_verify_by_capture_id(capture_folder, station_key) -> None:
+    sealed = _run("seal", capture_folder.name, "--json")
+    assert sealed.exit_code == 0, sealed.output
+    assert json.loads(sealed.stdout)["state"] == "timestamp-pending"  # no TSA configured
+    result = _run("verify", capture_folder.name)
+    assert result.exit_code == 0, result.output
+    assert "PASS        signature" in result.output and "NOT-CHECKED timestamps" in result.output
+    assert _run("verify", capture_folder.name, "--strict").exit_code == 1
+
+
+def test_verify_json_and_tamper_exit_code(capture_folder, station_key) -> None:
+    assert _run("seal", str(capture_folder)).exit_code == 0
+    (capture_folder / "page.pdf").write_bytes(b"%PDF-forged")
+    result = _run("verify", str(capture_folder), "--json")
+    assert result.exit_code == 1
+    report = json.loads(result.stdout)
+    failed = {check["name"] for check in report["checks"] if check["status"] == "fail"}
+    assert failed == {"artifact:page.pdf"} and report["ok"] is False
+
+
+def test_verify_on_another_machine_needs_pinned_key(capture_folder, station_key, tmp_path) -> None:
+    assert _run("seal", str(capture_folder)).exit_code == 0
+    pinned = tmp_path / "station.pub.pem"
+    pinned.write_bytes(station_key.public_pem)
+    (station_key.path.parent / "station.pub.pem").unlink()  # the reviewer's machine has no station key
+    (station_key.path).unlink()
+    assert "not trusted" in _run("verify", str(capture_folder)).output
+    assert _run("verify", str(capture_folder), "--strict").exit_code == 1
+    pinned_run = _run("verify", str(capture_folder), "--trust-key", str(pinned))
+    assert pinned_run.exit_code == 0 and "trusted key sha256:" in pinned_run.output
+
+
+def test_verify_bad_input_exit_2(evidence_home, tmp_path) -> None:
+    assert _run("verify", str(tmp_path / "nope")).exit_code == 2
+    assert _run("verify", "20260101T000000Z-deadbeef").exit_code == 2
+    (tmp_path / "x.zip").write_bytes(b"PK")
+    assert _run("verify", str(tmp_path / "x.zip")).exit_code == 2
+    (tmp_path / "bad.pem").write_text("nope")
+    (tmp_path / "cap").mkdir()
+    assert _run("verify", str(tmp_path / "cap"), "--trust-key", str(tmp_path / "bad.pem")).exit_code == 2
+    assert _run("verify", str(tmp_path / "cap"), "--tsa-ca", str(tmp_path / "bad.pem")).exit_code == 2
+
+
+def test_seal_twice_is_refused(capture_folder, station_key) -> None:
+    assert _run("seal", str(capture_folder)).exit_code == 0
+    assert _run("seal", str(capture_folder)).exit_code == 2
+
+
+def test_seal_wrong_passphrase_is_operational_error(capture_folder, station_key, monkeypatch) -> None:
+    monkeypatch.setenv("EVIDENCE_KEY_PASSPHRASE", "wrong")
+    result = _run("seal", str(capture_folder))
+    assert result.exit_code == 3 and "cannot unlock" in result.output
+    assert not (capture_folder / "manifest.json").exists()
