@@ -17,6 +17,7 @@ import pytest
 pytest_plugins: list[str] = []
 pytest_plugins += ["tests.fixtures_capture_folder", "tests.fixtures_seal"]
 pytest_plugins += ["tests.fixtures_store"]
+pytest_plugins.append("tests.fixtures_tsa")
 
 _REAL_CONNECT = socket.socket.connect
 

@@ -1,0 +1,83 @@
+"""Build the TSA certificate chain to a trusted root, valid at genTime.
+
+Intermediates may come from the token; trust only ever comes from ``roots``.
+rfc3161-client then re-validates the same chain with OpenSSL at genTime.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from cryptography import x509
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import hashes
+
+from evidence_capture.errors import VerificationError
+from evidence_capture.timestamping.models import CHECK_ALGORITHM, CHECK_CHAIN
+from evidence_capture.timeutil import iso_utc
+
+MAX_DEPTH = 8
+_WEAK = (hashes.SHA1, hashes.MD5)
+
+
+def _name(cert: x509.Certificate) -> str:
+    return cert.subject.rfc4514_string()
+
+
+def _is_ca(cert: x509.Certificate) -> bool:
+    try:
+        return cert.extensions.get_extension_for_class(x509.BasicConstraints).value.ca
+    except x509.ExtensionNotFound:
+        return False
+
+
+def _issued_by(cert: x509.Certificate, issuer: x509.Certificate) -> bool:
+    if cert.issuer != issuer.subject:
+        return False
+    try:
+        cert.verify_directly_issued_by(issuer)
+    except (InvalidSignature, ValueError, TypeError):
+        return False
+    return True
+
+
+def _valid_at(cert: x509.Certificate, moment: datetime) -> None:
+    start, end = cert.not_valid_before_utc, cert.not_valid_after_utc
+    if not start <= moment <= end:
+        raise VerificationError(
+            CHECK_CHAIN, f"certificate {_name(cert)} was not valid at genTime {iso_utc(moment)} "
+            f"(valid {iso_utc(start)} to {iso_utc(end)})")
+
+
+def _check_hash(cert: x509.Certificate) -> None:
+    algorithm = cert.signature_hash_algorithm
+    if isinstance(algorithm, _WEAK):
+        raise VerificationError(CHECK_ALGORITHM, f"certificate {_name(cert)} is signed with {algorithm.name}, which is refused")
+
+
+def build_chain(signer: x509.Certificate, carried: tuple[x509.Certificate, ...],
+                roots: list[x509.Certificate], at: datetime) -> list[x509.Certificate]:
+    """Signer first, trusted root last; every certificate valid at ``at``.
+
+    Only self-signed roots are trust anchors (as in OpenSSL without partial chains):
+    pinning an intermediate or the TSA certificate itself is not enough.
+    """
+    anchors = [root for root in roots if _issued_by(root, root)]
+    chain = [signer]
+    current = signer
+    for _ in range(MAX_DEPTH):
+        _valid_at(current, at)
+        _check_hash(current)
+        root = next((r for r in anchors if _issued_by(current, r)), None)
+        if root is not None:
+            _valid_at(root, at)
+            return [*chain, root]
+        issuer = next((c for c in carried if c not in chain and _is_ca(c) and _issued_by(current, c)), None)
+        if issuer is None:
+            raise VerificationError(
+                CHECK_CHAIN, f"certificate {_name(current)} does not chain to a trusted TSA root "
+                f"(issuer {current.issuer.rfc4514_string()} is neither a trusted self-signed root "
+                "nor carried in the token)")
+        chain.append(issuer)
+        current = issuer
+    raise VerificationError(CHECK_CHAIN, f"the certificate chain is longer than {MAX_DEPTH}")

@@ -1,0 +1,90 @@
+"""Ask a TSA for a timestamp: ``request_timestamp``.
+
+The request is built with rfc3161ng (SHA-256, always ``digest=``, a random
+64-bit nonce, certReq=true) and POSTed as ``application/timestamp-query`` with
+urllib, so that time-outs and errors are ours to name.  The reply is checked
+only for being a granted TimeStampResp; ``verify_token`` does the rest.
+"""
+
+from __future__ import annotations
+
+import http.client
+import secrets
+import socket
+import urllib.error
+import urllib.request
+
+import rfc3161ng
+
+from evidence_capture.errors import TimestampError
+from evidence_capture.timestamping.models import TimestampExchange
+from evidence_capture.timestamping.tokens import ParseError, parse_response
+
+QUERY_TYPE = "application/timestamp-query"
+REPLY_TYPE = "application/timestamp-reply"
+MAX_REPLY = 1024 * 1024
+_DIGEST_SIZES = {"sha256": 32, "sha384": 48, "sha512": 64}
+
+
+def build_request(digest: bytes, nonce: int, hash_name: str = "sha256") -> bytes:
+    if len(digest) != _DIGEST_SIZES.get(hash_name, -1):
+        raise ValueError(f"a {hash_name} digest must be {_DIGEST_SIZES.get(hash_name)} bytes")
+    request = rfc3161ng.make_timestamp_request(
+        digest=digest, hashname=hash_name, include_tsa_certificate=True, nonce=nonce)
+    return rfc3161ng.encode_timestamp_request(request)
+
+
+def _post(url: str, tsq: bytes, timeout: float) -> tuple[bytes, str]:
+    request = urllib.request.Request(
+        url, data=tsq, method="POST", headers={"Content-Type": QUERY_TYPE, "Accept": REPLY_TYPE})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as reply:  # noqa: S310 - http(s) only
+            body = reply.read(MAX_REPLY + 1)
+            return body, reply.headers.get_content_type()
+    except urllib.error.HTTPError as exc:
+        raise TimestampError(f"TSA {url} answered HTTP error {exc.code} {exc.reason}") from exc
+    except urllib.error.URLError as exc:
+        raise _unreachable(url, exc.reason, timeout) from exc
+    except (TimeoutError, socket.timeout) as exc:
+        raise _unreachable(url, exc, timeout) from exc
+    except (http.client.HTTPException, ConnectionError) as exc:
+        raise TimestampError(f"TSA {url} broke the HTTP exchange: {type(exc).__name__}") from exc
+
+
+def _unreachable(url: str, reason: object, timeout: float) -> TimestampError:
+    if isinstance(reason, ConnectionRefusedError):
+        return TimestampError(f"TSA {url} is down: connection refused",
+                              hint="check the URL and that the TSA is running; retry later")
+    if isinstance(reason, (TimeoutError, socket.timeout)):
+        return TimestampError(f"TSA {url} timed out: no answer within {timeout:g} s (hanging)",
+                              hint="the TSA is slow or stuck; retry later")
+    return TimestampError(f"cannot reach TSA {url}: {reason}")
+
+
+def _check_reply(url: str, body: bytes, content_type: str) -> None:
+    if len(body) > MAX_REPLY:
+        raise TimestampError(f"TSA {url} sent more than {MAX_REPLY} bytes: not a timestamp reply")
+    if content_type != REPLY_TYPE:
+        raise TimestampError(
+            f"TSA {url} answered with wrong content type {content_type!r}, not {REPLY_TYPE}")
+    try:
+        status = parse_response(body)
+    except ParseError as exc:
+        raise TimestampError(f"TSA {url} answered garbage bytes, not a TimeStampResp "
+                             f"({len(body)} bytes)") from exc
+    if not status.granted:
+        raise TimestampError(f"TSA {url} rejected the request: {status.describe()}")
+    if status.token is None:
+        raise TimestampError(f"TSA {url} granted the request but sent no token")
+
+
+def request_timestamp(url: str, digest: bytes, *, timeout: float,
+                      hash_name: str = "sha256") -> TimestampExchange:
+    """Send one timestamp request; raise ``TimestampError`` naming what went wrong."""
+    if not url.startswith(("http://", "https://")):
+        raise TimestampError(f"TSA URL {url!r} must start with http:// or https://")
+    nonce = secrets.randbits(64)
+    tsq = build_request(digest, nonce, hash_name)
+    body, content_type = _post(url, tsq, timeout)
+    _check_reply(url, body, content_type)
+    return TimestampExchange(url=url, tsq=tsq, tsr=body, nonce=nonce)

@@ -1,0 +1,198 @@
+"""A development TSA: real ``openssl ts -reply`` behind a small HTTP server.
+
+It generates (once, then reuses the files in its directory) a throwaway root CA
+and a TSA certificate with the critical id-kp-timeStamping extended key usage.
+Everything it produces is labelled DEVELOPMENT and is not trusted for real cases.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import threading
+from datetime import datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
+
+from evidence_capture.errors import ConfigError, TimestampError
+from evidence_capture.timestamping.devpki import Issued, make_ca, make_tsa_cert
+
+DEV_TSA_LABEL = "DEVELOPMENT TSA — not trusted for real cases"
+DEV_TSA_MARKER = "DEVELOPMENT TSA"
+DEV_POLICY_OID = "1.2.3.4.1"  # OpenSSL's documentation example arc: meaningless on purpose
+_MAX_QUERY = 64 * 1024
+
+_CONFIG = """\
+# {label}
+[ tsa ]
+default_tsa = tsa_config
+
+[ tsa_config ]
+dir = {dir}
+serial = $dir/serial
+crypto_device = builtin
+signer_cert = $dir/tsa.pem
+certs = $dir/chain.pem
+signer_key = $dir/tsa.key
+signer_digest = {signer_digest}
+default_policy = {policy}
+digests = {digests}
+accuracy = secs:1
+clock_precision_digits = 3
+ordering = no
+tsa_name = yes
+ess_cert_id_chain = no
+ess_cert_id_alg = sha256
+"""
+
+
+def is_dev_tsa_name(name: str) -> bool:
+    """True when a TSA name (from a token) is one of our development TSAs."""
+    return DEV_TSA_MARKER in name
+
+
+class DevTSA:
+    """``DevTSA(directory, key_type).serve(port=0)``; also a context manager."""
+
+    def __init__(self, directory: Path, key_type: str = "rsa", *, intermediate: bool = False,
+                 digests: tuple[str, ...] = ("sha256", "sha384", "sha512"),
+                 signer_digest: str = "sha256", tsa_not_after: datetime | None = None) -> None:
+        if not shutil.which("openssl"):
+            raise ConfigError("the development TSA needs the openssl command",
+                              hint="install the Debian package 'openssl'")
+        self.directory = Path(directory)
+        self.directory.mkdir(parents=True, exist_ok=True)
+        self.key_type = key_type
+        self._lock = threading.Lock()
+        self._server: ThreadingHTTPServer | None = None
+        self._thread: threading.Thread | None = None
+        self._ensure_pki(intermediate, tsa_not_after)
+        self.config_path.write_text(_CONFIG.format(
+            label=DEV_TSA_LABEL, dir=self.directory, signer_digest=signer_digest,
+            policy=DEV_POLICY_OID, digests=", ".join(digests)), encoding="utf-8")
+
+    # --- files -------------------------------------------------------------
+
+    @property
+    def ca_pem_path(self) -> Path:
+        return self.directory / "root.pem"
+
+    @property
+    def config_path(self) -> Path:
+        return self.directory / "openssl-ts.cnf"
+
+    @property
+    def tsa_cert_path(self) -> Path:
+        return self.directory / "tsa.pem"
+
+    @property
+    def chain_path(self) -> Path:
+        """Certificates the TSA puts in each token besides its own (the intermediate, if any)."""
+        return self.directory / "chain.pem"
+
+    @property
+    def tsa_name(self) -> str:
+        return self.tsa.cert.subject.rfc4514_string()
+
+    def _ensure_pki(self, intermediate: bool, tsa_not_after: datetime | None) -> None:
+        d = self.directory
+        if (d / "tsa.pem").exists() and (d / "tsa.key").exists():
+            self.root = Issued.read(d / "root.key", d / "root.pem")
+            self.tsa = Issued.read(d / "tsa.key", d / "tsa.pem")
+            found = "ec" if isinstance(self.tsa.key, ec.EllipticCurvePrivateKey) else "rsa"
+            if found != self.key_type:
+                raise ConfigError(f"{d} holds a {found} development TSA, not {self.key_type}",
+                                  hint="use another --dir or the matching --key-type")
+            return
+        self.root = make_ca(f"DEVELOPMENT root CA ({self.key_type}) — not trusted", self.key_type)
+        self.root.write(d / "root.key", d / "root.pem")
+        issuer, chain = self.root, b""
+        if intermediate:
+            issuer = make_ca(f"DEVELOPMENT intermediate CA ({self.key_type})", self.key_type,
+                             issuer=self.root)
+            issuer.write(d / "intermediate.key", d / "intermediate.pem")
+            chain = (d / "intermediate.pem").read_bytes()
+        self.tsa = make_tsa_cert(f"{DEV_TSA_LABEL} ({self.key_type})", self.key_type, issuer,
+                                 not_after=tsa_not_after)
+        self.tsa.write(d / "tsa.key", d / "tsa.pem")
+        (d / "chain.pem").write_bytes(chain)
+        (d / "serial").write_text("01\n")
+
+    # --- signing -----------------------------------------------------------
+
+    def reply(self, tsq: bytes) -> bytes:
+        """Answer one DER TimeStampReq with OpenSSL (a TimeStampResp, granted or rejected)."""
+        command = ["openssl", "ts", "-reply", "-config", str(self.config_path),
+                   "-queryfile", "/dev/stdin", "-out", "/dev/stdout"]
+        with self._lock:  # openssl rewrites the serial file on every reply
+            done = subprocess.run(command, input=tsq, capture_output=True, timeout=30, check=False)
+        if done.returncode != 0 or not done.stdout:
+            raise TimestampError(f"openssl ts -reply failed: {done.stderr.decode(errors='replace').strip()}")
+        return done.stdout
+
+    # --- serving -----------------------------------------------------------
+
+    @property
+    def url(self) -> str:
+        if self._server is None:
+            raise TimestampError("the development TSA is not serving; call serve() first")
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}/tsa"
+
+    def serve(self, port: int = 0, host: str = "127.0.0.1") -> "DevTSA":
+        if self._server is not None:
+            return self
+        self._server = ThreadingHTTPServer((host, port), _handler_for(self))
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, name="dev-tsa", daemon=True)
+        self._thread.start()
+        return self
+
+    def close(self) -> None:
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            self._server = None
+
+    def __enter__(self) -> "DevTSA":
+        return self.serve()
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+
+def _handler_for(tsa: DevTSA) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        server_version = "evidence-capture-dev-tsa"
+
+        def do_GET(self) -> None:  # noqa: N802 - http.server naming
+            self._answer(200, "text/plain; charset=utf-8", (DEV_TSA_LABEL + "\n").encode())
+
+        def do_POST(self) -> None:  # noqa: N802
+            length = int(self.headers.get("Content-Length") or 0)
+            if self.headers.get_content_type() != "application/timestamp-query":
+                self._answer(415, "text/plain", b"expected application/timestamp-query\n")
+            elif not 0 < length <= _MAX_QUERY:
+                self._answer(413, "text/plain", b"bad request length\n")
+            else:
+                try:
+                    body = tsa.reply(self.rfile.read(length))
+                except TimestampError as exc:
+                    self._answer(500, "text/plain", exc.message.encode())
+                    return
+                self._answer(200, "application/timestamp-reply", body)
+
+        def _answer(self, status: int, content_type: str, body: bytes) -> None:
+            self.send_response(status)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+            """Library code never prints."""
+
+    return Handler

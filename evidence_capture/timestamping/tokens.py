@@ -1,0 +1,174 @@
+"""Parse TimeStampResp / TimeStampToken bytes into the parts the checks need.
+
+Only parsing here, no judgement: ``ParseError`` says the bytes are not what
+they claim to be.  ASN.1 specs come from pyasn1-modules (RFC 3161, RFC 5652).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from cryptography import x509
+from pyasn1.codec.der import decoder, encoder
+from pyasn1.error import PyAsn1Error
+from pyasn1_modules import rfc3161, rfc5652
+
+OID_SIGNED_DATA = "1.2.840.113549.1.7.2"
+OID_TST_INFO = "1.2.840.113549.1.9.16.1.4"
+
+STATUS_NAMES = {0: "granted", 1: "grantedWithMods", 2: "rejection", 3: "waiting",
+                4: "revocationWarning", 5: "revocationNotification"}
+FAIL_INFO_NAMES = {0: "badAlg", 2: "badRequest", 5: "badDataFormat", 14: "timeNotAvailable",
+                   15: "unacceptedPolicy", 16: "unacceptedExtension",
+                   17: "addInfoNotAvailable", 25: "systemFailure"}
+
+
+class ParseError(ValueError):
+    """The bytes are not a well-formed TimeStampResp / token."""
+
+
+@dataclass(frozen=True)
+class ResponseStatus:
+    status: int
+    fail_info: tuple[str, ...]
+    text: tuple[str, ...]
+    token: bytes | None  # DER ContentInfo, when present
+
+    @property
+    def granted(self) -> bool:
+        return self.status in (0, 1)
+
+    def describe(self) -> str:
+        name = STATUS_NAMES.get(self.status, "unknown")
+        parts = [f"PKIStatus {name} ({self.status})"]
+        if self.fail_info:
+            parts.append("failInfo " + ", ".join(self.fail_info))
+        if self.text:
+            parts.append("statusString " + " / ".join(repr(t) for t in self.text))
+        return "; ".join(parts)
+
+
+@dataclass(frozen=True)
+class SignerView:
+    """The one SignerInfo of a token, with everything needed to check it."""
+
+    sid_issuer_der: bytes | None
+    sid_serial: int | None
+    sid_key_id: bytes | None
+    digest_oid: str
+    signature_oid: str
+    signature_params: bytes | None  # DER of the AlgorithmIdentifier parameters
+    signature: bytes
+    signed_attrs_der: bytes  # the SET OF Attribute, re-tagged for signing
+    attributes: dict[str, tuple[bytes, ...]]  # attribute OID -> DER values
+
+
+@dataclass(frozen=True)
+class ParsedToken:
+    econtent_type: str
+    econtent: bytes  # DER TSTInfo
+    certificates: tuple[x509.Certificate, ...]
+    signer: SignerView
+    gen_time: datetime  # full precision, aware UTC
+
+
+def _decode(data: bytes, spec, what: str):  # type: ignore[no-untyped-def]
+    try:
+        value, rest = decoder.decode(data, asn1Spec=spec)
+    except (PyAsn1Error, TypeError, ValueError) as exc:
+        raise ParseError(f"{what} is not valid DER: {exc}") from exc
+    if rest:
+        raise ParseError(f"{what} has {len(rest)} trailing bytes")
+    return value
+
+
+def parse_response(tsr: bytes) -> ResponseStatus:
+    resp = _decode(tsr, rfc3161.TimeStampResp(), "the TimeStampResp")
+    info = resp["status"]
+    fail_info: tuple[str, ...] = ()
+    if info["failInfo"].isValue:
+        bits = tuple(info["failInfo"])
+        fail_info = tuple(FAIL_INFO_NAMES.get(i, f"bit{i}") for i, bit in enumerate(bits) if bit)
+    text = tuple(str(t) for t in info["statusString"]) if info["statusString"].isValue else ()
+    token = resp["timeStampToken"]
+    return ResponseStatus(
+        status=int(info["status"]),
+        fail_info=fail_info,
+        text=text,
+        token=encoder.encode(token) if token.isValue else None,
+    )
+
+
+def _attributes(signed_attrs) -> dict[str, tuple[bytes, ...]]:  # type: ignore[no-untyped-def]
+    found: dict[str, tuple[bytes, ...]] = {}
+    for attr in signed_attrs:
+        oid = str(attr["attrType"])
+        if oid in found:
+            raise ParseError(f"signed attribute {oid} appears twice")
+        found[oid] = tuple(encoder.encode(v) for v in attr["attrValues"])
+    return found
+
+
+def _signer_view(info) -> SignerView:  # type: ignore[no-untyped-def]
+    sid = info["sid"]
+    issuer_der = serial = key_id = None
+    if sid.getName() == "issuerAndSerialNumber":
+        issuer_der = encoder.encode(sid["issuerAndSerialNumber"]["issuer"])
+        serial = int(sid["issuerAndSerialNumber"]["serialNumber"])
+    else:
+        key_id = bytes(sid["subjectKeyIdentifier"])
+    attrs = info["signedAttrs"]
+    if not attrs.isValue:
+        raise ParseError("the SignerInfo has no signed attributes")
+    # The signature covers the DER of the attributes as an explicit SET OF (RFC 5652 5.4).
+    attrs_der = encoder.encode(attrs)
+    attrs_der = b"\x31" + attrs_der[1:]
+    params = info["signatureAlgorithm"]["parameters"]
+    return SignerView(
+        sid_issuer_der=issuer_der, sid_serial=serial, sid_key_id=key_id,
+        digest_oid=str(info["digestAlgorithm"]["algorithm"]),
+        signature_oid=str(info["signatureAlgorithm"]["algorithm"]),
+        signature_params=bytes(params) if params.isValue else None,
+        signature=bytes(info["signature"]),
+        signed_attrs_der=attrs_der,
+        attributes=_attributes(attrs),
+    )
+
+
+def _certificates(signed_data) -> tuple[x509.Certificate, ...]:  # type: ignore[no-untyped-def]
+    certs = []
+    if signed_data["certificates"].isValue:
+        for choice in signed_data["certificates"]:
+            if choice.getName() != "certificate":
+                continue  # attribute certificates and others do not identify a signer
+            certs.append(x509.load_der_x509_certificate(encoder.encode(choice["certificate"])))
+    return tuple(certs)
+
+
+def parse_token(token: bytes) -> ParsedToken:
+    info = _decode(token, rfc5652.ContentInfo(), "the TimeStampToken")
+    if str(info["contentType"]) != OID_SIGNED_DATA:
+        raise ParseError(f"the token content type is {info['contentType']}, not SignedData")
+    signed = _decode(bytes(info["content"]), rfc5652.SignedData(), "the SignedData")
+    if len(signed["signerInfos"]) != 1:
+        raise ParseError(f"the token has {len(signed['signerInfos'])} SignerInfos, not exactly one")
+    encap = signed["encapContentInfo"]
+    if not encap["eContent"].isValue:
+        raise ParseError("the token carries no TSTInfo")
+    econtent = bytes(encap["eContent"])
+    tst = _decode(econtent, rfc3161.TSTInfo(), "the TSTInfo")
+    try:
+        certificates = _certificates(signed)
+        gen_time = tst["genTime"].asDateTime
+    except (PyAsn1Error, ValueError) as exc:
+        raise ParseError(f"the token is malformed: {exc}") from exc
+    if gen_time.tzinfo is None:
+        raise ParseError("the TSTInfo genTime has no time zone (must be UTC 'Z')")
+    return ParsedToken(
+        econtent_type=str(encap["eContentType"]),
+        econtent=econtent,
+        certificates=certificates,
+        signer=_signer_view(signed["signerInfos"][0]),
+        gen_time=gen_time,
+    )
