@@ -1,60 +1,25 @@
-"""Fixtures for the store and packages: a station key and synthetic sealed captures.
+"""Fixtures for the store and packages: real sealed, timestamped captures in a store.
 
-The capture folders follow docs/ARCHITECTURE.md exactly (artifacts, RFC 8785
-manifest.json, raw Ed25519 manifest.sig, signer.pub.pem), built with the
-real primitives, so ``verify_capture`` checks them like any other capture.
+Captures are the realistic synthetic folders of ``fixtures_capture_folder``,
+sealed by ``seal_capture`` with the station key of ``fixtures_seal`` and
+timestamped by the local OpenSSL development TSA of ``fixtures_tsa``.
 """
 
 from __future__ import annotations
 
-import hashlib
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
-import rfc8785
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from evidence_capture.config import load_settings
+from evidence_capture.manifests.seal import TsaConfig, load_roots, seal_capture
+from evidence_capture.models import CaseInfo
 from evidence_capture.storage import StationSigner, Store
 from evidence_capture.storage.completion import ingest_sealed_folder
-from evidence_capture.timeutil import iso_utc, utcnow
-
-ARTIFACTS = {
-    "screenshot.png": ("image/png", b"\x89PNG\r\n\x1a\n" + b"pixels" * 50),
-    "response.html": ("text/html", "<html><body>店铺 shop</body></html>".encode()),
-    "provenance.json": ("application/json", b'{"schema": "evidence-capture/provenance/1"}'),
-}
-
-
-def _digests(data: bytes) -> dict[str, object]:
-    return {"size": len(data), "sha256": hashlib.sha256(data).hexdigest(),
-            "sm3": hashlib.new("sm3", data).hexdigest()}
-
-
-def write_sealed_capture(folder: Path, capture_id: str, signer: StationSigner,
-                         key: Ed25519PrivateKey, *, case: dict | None = None) -> bytes:
-    """Write a sealed capture folder; returns the manifest bytes."""
-    folder.mkdir(parents=True)
-    entries = []
-    for name, (media_type, data) in ARTIFACTS.items():
-        (folder / name).write_bytes(data)
-        entries.append({"path": name, "media_type": media_type, **_digests(data)})
-    now = iso_utc(utcnow())
-    manifest = {
-        "schema": "evidence-capture/manifest/1", "capture_id": capture_id, "case": case,
-        "officers": [{"name": "张三", "cert_no": "A-1"}, {"name": "李四", "cert_no": "B-2"}],
-        "requested_url": "http://127.0.0.1/shop", "final_url": "http://127.0.0.1/shop",
-        "started_at": now, "ended_at": now, "state": "COMPLETE", "warnings": [],
-        "artifacts": entries, "provenance": {}, "environment": {},
-        "signer": {"algorithm": "ed25519", "fingerprint": signer.fingerprint},
-        "sealed_at": now, "dev_tsa_warning": None,
-    }
-    raw = rfc8785.dumps(manifest)
-    (folder / "manifest.json").write_bytes(raw)
-    (folder / "manifest.sig").write_bytes(key.sign(raw))
-    (folder / "signer.pub.pem").write_bytes(signer.public_pem)
-    return raw
+from evidence_capture.timeutil import utcnow
+from tests.fixtures_capture_folder import write_capture_folder
 
 
 def new_capture_id() -> str:
@@ -62,13 +27,8 @@ def new_capture_id() -> str:
 
 
 @pytest.fixture
-def station_private_key() -> Ed25519PrivateKey:
-    return Ed25519PrivateKey.generate()
-
-
-@pytest.fixture
-def station_signer(station_private_key) -> StationSigner:
-    return StationSigner.from_private_key(station_private_key)
+def station_signer(station_key) -> StationSigner:
+    return StationSigner.from_station_key(station_key)
 
 
 @pytest.fixture
@@ -77,15 +37,61 @@ def store(station_signer) -> Store:
 
 
 @pytest.fixture
-def stored_capture(store, station_signer, station_private_key):
-    """A factory: a complete, sealed capture in ``store`` (optionally in a case)."""
+def tsa_config(tsa_rsa, monkeypatch: pytest.MonkeyPatch) -> TsaConfig:
+    """The development TSA, also named in EVIDENCE_TSA_URL / EVIDENCE_TSA_CA for the CLI."""
+    monkeypatch.setenv("EVIDENCE_TSA_URL", tsa_rsa.url)
+    monkeypatch.setenv("EVIDENCE_TSA_CA", str(tsa_rsa.ca_pem_path))
+    return TsaConfig(urls=(tsa_rsa.url,), roots=load_roots(tsa_rsa.ca_pem_path))
+
+
+def add_sealed_capture(store: Store, key, tsa: TsaConfig, case_id: str | None = None) -> str:
+    """begin → write folder → seal + timestamp → record and complete; returns the id."""
+    capture_id = new_capture_id()
+    url = "https://shop.test/item/1"
+    folder = store.begin_capture(capture_id, url=url, case_id=case_id)
+    ended = utcnow() - timedelta(seconds=2)
+    write_capture_folder(folder, started=ended - timedelta(seconds=10), ended=ended,
+                         capture_id=capture_id, url=url)
+    seal_capture(folder, key=key, tsa=tsa)
+    ingest_sealed_folder(store, capture_id)
+    return capture_id
+
+
+@pytest.fixture
+def stored_capture(store, station_key, tsa_config):
+    """A factory: a complete, sealed, timestamped capture in ``store``."""
 
     def make(case_id: str | None = None) -> str:
-        capture_id = new_capture_id()
-        folder = store.begin_capture(capture_id, url="http://127.0.0.1/shop", case_id=case_id)
-        write_sealed_capture(folder, capture_id, station_signer, station_private_key,
-                             case={"case_id": case_id} if case_id else None)
-        ingest_sealed_folder(store, capture_id)
-        return capture_id
+        return add_sealed_capture(store, station_key, tsa_config, case_id)
 
     return make
+
+
+@pytest.fixture
+def exported_case(store, stored_capture, tmp_path) -> Path:
+    """A case with two captures, exported to ``tmp_path/out/case.zip``."""
+    from evidence_capture.packages.export import export_package
+
+    store.open_case(CaseInfo("CASE-7", title="虚假宣传", subject="某某旗舰店"))
+    stored_capture("CASE-7")
+    stored_capture("CASE-7")
+    out = tmp_path / "out" / "case.zip"
+    out.parent.mkdir()
+    export_package(store, "CASE-7", out)
+    return out
+
+
+@pytest.fixture
+def public_key_pem(station_key, tmp_path) -> Path:
+    """The exporting station's public key, as a reviewer pins it."""
+    path = tmp_path / "pinned-station.pub.pem"
+    path.write_bytes(station_key.public_pem)
+    return path
+
+
+def fresh_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str = "home2") -> Path:
+    """Switch EVIDENCE_HOME to a new, empty data directory (a second installation)."""
+    home = tmp_path / name
+    home.mkdir()
+    monkeypatch.setenv("EVIDENCE_HOME", str(home))
+    return home

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 import stat
@@ -40,12 +41,15 @@ def test_open_list_and_show_case(store, stored_capture):
 def test_complete_capture_records_hashes_makes_folder_read_only_and_logs(store, stored_capture):
     capture_id = stored_capture()
     summary = store.get_capture(capture_id)
-    assert summary.status == "complete" and summary.artifact_count == 3
     folder = store.settings.capture_dir(capture_id)
+    manifest = json.loads((folder / "manifest.json").read_bytes())
+    assert summary.status == "complete"
+    assert summary.artifact_count == len(manifest["artifacts"]) >= 10
+    assert summary.timestamp_state == "granted"
     mode = (folder / "screenshot.png").stat().st_mode
     assert not mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH)
     types = [e["type"] for e in store.custody_log(capture_id)]
-    assert types == ["captured", "sealed"]
+    assert types == ["captured", "sealed", "timestamped"]
     assert store.custody_log(capture_id)[0]["object"]["digest"] == (
         "sha256:" + summary.manifest_sha256)
 
@@ -56,7 +60,8 @@ def test_complete_refuses_when_a_file_differs_from_its_recorded_hash(store):
     folder.mkdir(parents=True)
     (folder / "manifest.json").write_bytes(b"{}")
     (folder / "a.txt").write_bytes(b"changed")
-    store.record_artifacts(capture_id, [ArtifactRecord("a.txt", "text/plain", 7, "0" * 64, "0" * 64)])
+    store.record_artifacts(capture_id, [ArtifactRecord("a.txt", "text/plain", 7, "0" * 64,
+                                                       "0" * 64)])
     import hashlib
 
     store.record_seal(capture_id, manifest_sha256=hashlib.sha256(b"{}").hexdigest(),

@@ -10,10 +10,10 @@ from typing import Any, Mapping, Sequence
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from evidence_capture.errors import PackageError
-from evidence_capture.packages.report import FAIL, NOT_CHECKED, PASS, Check
 from evidence_capture.storage.chain import (
     ChainReport, key_fingerprint, load_public_key, verify_records,
 )
+from evidence_capture.verify.checks import CheckResult, CheckStatus
 
 _LINK_KINDS = ("gap", "duplicate", "broken_link", "genesis", "missing_tail")
 
@@ -29,35 +29,35 @@ def load_package_keys(keys_dir: Path) -> dict[str, Ed25519PublicKey]:
     return keys
 
 
-def _problem_check(name: str, report: ChainReport, kinds: Sequence[str], ok: str) -> Check:
+def _problem_check(name: str, report: ChainReport, kinds: Sequence[str], ok: str) -> CheckResult:
     found = [p for p in report.problems if p.kind in kinds]
     if found:
-        return Check(name, FAIL, f"first at seq {found[0].seq}: {found[0].message}"
+        return CheckResult.failed(name, f"first at seq {found[0].seq}: {found[0].message}"
                      + (f" (+{len(found) - 1} more)" if len(found) > 1 else ""))
-    return Check(name, PASS, ok)
+    return CheckResult.passed(name, ok)
 
 
-def _signature_check(report: ChainReport) -> Check:
-    bad = _problem_check("custody.signatures", report, ("bad_signature",), "")
-    if bad.status == FAIL:
+def _signature_check(report: ChainReport) -> CheckResult:
+    bad = _problem_check("custody.signatures", report, ("bad_signature",), "no bad signature")
+    if bad.status is CheckStatus.FAIL:
         return bad
     if report.signatures_unverified:
-        return Check("custody.signatures", NOT_CHECKED,
+        return CheckResult.not_checked("custody.signatures",
                      f"{report.signatures_unverified} event(s) signed by a key not in the package")
-    return Check("custody.signatures", PASS, f"{report.signatures_verified} signatures valid")
+    return CheckResult.passed("custody.signatures", f"{report.signatures_verified} signatures valid")
 
 
-def _trust_check(records: Sequence[Mapping[str, Any]], trusted: set[str]) -> Check:
+def _trust_check(records: Sequence[Mapping[str, Any]], trusted: set[str]) -> CheckResult:
     signers = sorted({str(r.get("signer")) for r in records})
     untrusted = [s for s in signers if s not in trusted]
     if untrusted:
-        return Check("custody.signer-trust", NOT_CHECKED,
+        return CheckResult.not_checked("custody.signer-trust",
                      f"signed by key(s) not pinned by you: {', '.join(untrusted)}")
-    return Check("custody.signer-trust", PASS, f"signed by pinned key(s): {', '.join(signers)}")
+    return CheckResult.passed("custody.signer-trust", f"signed by pinned key(s): {', '.join(signers)}")
 
 
 def _coverage_check(records: Sequence[Mapping[str, Any]], index: Mapping[str, Any],
-                    data: Path) -> Check:
+                    data: Path) -> CheckResult:
     missing = []
     for entry in index["captures"]:
         capture_id = str(entry.get("capture_id"))
@@ -73,37 +73,37 @@ def _coverage_check(records: Sequence[Mapping[str, Any]], index: Mapping[str, An
             records[-1]["seq"], records[-1]["event_hash"]):
         missing.append("custody.jsonl does not end where the package index says")
     if missing:
-        return Check("custody.coverage", FAIL, "; ".join(missing[:5]))
-    return Check("custody.coverage", PASS, "every capture has its captured and sealed events, "
+        return CheckResult.failed("custody.coverage", "; ".join(missing[:5]))
+    return CheckResult.passed("custody.coverage", "every capture has its captured and sealed events, "
                  "and the chain runs to the package's export point")
 
 
 def _export_check(receipt: Path | None, records: Sequence[Mapping[str, Any]],
-                  keys: Mapping[str, Ed25519PublicKey], package_sha256: str) -> Check:
+                  keys: Mapping[str, Ed25519PublicKey], package_sha256: str) -> CheckResult:
     if receipt is None:
-        return Check("custody.export", NOT_CHECKED, "no export receipt "
+        return CheckResult.not_checked("custody.export", "no export receipt "
                      "(<package>.zip.export-event.json) next to the package")
     try:
         event = json.loads(receipt.read_text("utf-8"))
     except (OSError, ValueError) as exc:
-        return Check("custody.export", FAIL, f"the export receipt does not parse: {exc}")
+        return CheckResult.failed("custody.export", f"the export receipt does not parse: {exc}")
     last = records[-1] if records else {"seq": 0, "event_hash": None}
     report = verify_records([last, event], keys) if records else verify_records([event], keys)
     recorded = (event.get("details") or {}).get("package_sha256")
     if event.get("type") != "exported" or not report.ok or report.signatures_unverified:
         reason = report.problems[0].message if report.problems else "unsigned or not an export"
-        return Check("custody.export", FAIL, f"the export receipt is not valid: {reason}")
+        return CheckResult.failed("custody.export", f"the export receipt is not valid: {reason}")
     if recorded != package_sha256:
-        return Check("custody.export", FAIL, f"the export event records sha256:{recorded}, "
+        return CheckResult.failed("custody.export", f"the export event records sha256:{recorded}, "
                      f"the package is sha256:{package_sha256}")
-    return Check("custody.export", PASS, f"export event {event['seq']} records this package's "
+    return CheckResult.passed("custody.export", f"export event {event['seq']} records this package's "
                  "SHA-256 and follows the last event in the package")
 
 
 def custody_checks(records: Sequence[Mapping[str, Any]], index: Mapping[str, Any], data: Path,
                    *, trusted_keys: Sequence[Ed25519PublicKey],
                    package_keys: Mapping[str, Ed25519PublicKey], package_sha256: str,
-                   receipt: Path | None) -> list[Check]:
+                   receipt: Path | None) -> list[CheckResult]:
     trusted = {key_fingerprint(k): k for k in trusted_keys}
     keys = {**package_keys, **trusted}
     try:

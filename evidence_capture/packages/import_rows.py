@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from evidence_capture.errors import NotFoundError
 from evidence_capture.models import Officer
 from evidence_capture.packages import layout
-from evidence_capture.packages.report import PASS, PackageReport
+from evidence_capture.packages.report import PackageReport
 from evidence_capture.packages.verify_pkg import receipt_path
 from evidence_capture.storage import NewEvent, Store
 from evidence_capture.storage.chain import record_to_json
@@ -22,6 +22,7 @@ from evidence_capture.storage.models import (
 )
 from evidence_capture.storage.store import COMPLETE, _officer_row, _timestamp_state
 from evidence_capture.timeutil import parse_iso, utcnow
+from evidence_capture.verify.checks import CheckStatus
 
 
 def _case_row(session: Session, case: str | None, index: dict[str, Any]) -> str | None:
@@ -64,7 +65,7 @@ def _capture_row(session: Session, folder: Path, case_id: str | None, import_id:
 def _history(session: Session, import_id: int, data: Path, report: PackageReport,
              zip_name: str, source: str) -> int:
     lines = layout.read_custody(data / layout.CUSTODY)
-    export_ok = any(c.name == "custody.export" and c.status == PASS for c in report.checks)
+    export_ok = any(c.name == "custody.export" and c.status is CheckStatus.PASS for c in report.checks)
     receipt = receipt_path(Path(source))
     if export_ok and receipt.is_file():
         lines.append(json.loads(receipt.read_text("utf-8")))
@@ -94,7 +95,7 @@ def insert_package_rows(store: Store, data: Path, report: PackageReport, *, case
                 "captures": list(report.captures), "key_trusted": key_trusted,
                 "exporting_station": (index.get("station") or {}).get("fingerprint"),
                 "original_custody": {"events": events, **(index.get("custody") or {})},
-                "checks": {c.name: c.status for c in report.checks},
+                "checks": report.summary(),
             }))
     return case_id
 

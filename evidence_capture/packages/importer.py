@@ -59,16 +59,16 @@ def _verify(root: Path, zip_path: Path, digest: str, trusted_keys: Sequence[Ed25
     kwargs = dict(package_name=zip_path.name, package_sha256=digest, tsa_roots=tsa_roots,
                   strict=True, receipt=receipt)
     report = verify_extracted(root, trusted_keys=trusted_keys, **kwargs)
-    if report.ok or not accept_untrusted_key:
+    if not report.blocking(allow_not_checked=_ALWAYS_ALLOWED) or not accept_untrusted_key:
         return report, True
     shipped = list(load_package_keys(root / "data" / "keys").values())
     return verify_extracted(root, trusted_keys=[*trusted_keys, *shipped], **kwargs), False
 
 
 def _refuse_if_failed(report: PackageReport) -> None:
-    failures = report.failures(allow_not_checked=_ALWAYS_ALLOWED)
+    failures = report.blocking(allow_not_checked=_ALWAYS_ALLOWED)
     if failures:
-        listed = "; ".join(f"{c.name}: {c.status} {c.reason}" for c in failures[:6])
+        listed = "; ".join(f"{c.name}: {c.status.value} {c.reason}" for c in failures[:6])
         raise VerificationError("import", f"the package did not verify; nothing was imported: "
                                 f"{listed}", hint="pin the exporting station's key with "
                                 "--trust-key, or see `evidence verify` for the full report")

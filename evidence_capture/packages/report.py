@@ -1,60 +1,47 @@
-"""Check results of a package verification: PASS, FAIL or NOT_CHECKED, never blurred."""
+"""A package verification report: the ``verify`` report plus what import needs."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Collection
 
-PASS, FAIL, NOT_CHECKED = "PASS", "FAIL", "NOT_CHECKED"
+from evidence_capture.verify.checks import CheckResult, CheckStatus, VerifyReport
 
 
-@dataclass(frozen=True)
-class Check:
-    name: str
-    status: str
-    reason: str = ""
-
-    def __post_init__(self) -> None:
-        if self.status not in (PASS, FAIL, NOT_CHECKED):
-            raise ValueError(f"unknown check status {self.status!r}")
-
-    @classmethod
-    def adopt(cls, result: Any, prefix: str) -> "Check":
-        """Convert a ``verify.CheckResult`` (status may be an enum) under ``prefix``."""
-        status = getattr(result.status, "value", result.status)
-        return cls(f"{prefix}{result.name}", str(status).upper(), str(result.reason or ""))
-
-    def as_record(self) -> dict[str, str]:
-        return {"name": self.name, "status": self.status, "reason": self.reason}
+def prefixed(result: CheckResult, prefix: str) -> CheckResult:
+    return CheckResult(prefix + result.name, result.status, result.reason)
 
 
 @dataclass(frozen=True)
 class PackageReport:
-    package: str
+    report: VerifyReport  # kind "package": bag, index, every capture, custody
     sha256: str
-    strict: bool
     captures: tuple[str, ...]
-    checks: tuple[Check, ...]
     index: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
-    def failures(self, *, allow_not_checked: frozenset[str] = frozenset()) -> list[Check]:
-        """Checks that stop acceptance: FAIL, and NOT_CHECKED in strict mode."""
-        return [c for c in self.checks if c.status == FAIL or (
-            self.strict and c.status == NOT_CHECKED and c.name not in allow_not_checked)]
+    @property
+    def package(self) -> str:
+        return self.report.target
 
     @property
-    def ok(self) -> bool:
-        return not self.failures()
+    def checks(self) -> tuple[CheckResult, ...]:
+        return self.report.checks
 
     @property
-    def verdict(self) -> str:
-        if any(c.status == FAIL for c in self.checks):
-            return FAIL
-        if any(c.status == NOT_CHECKED for c in self.checks):
-            return FAIL if self.strict else NOT_CHECKED
-        return PASS
+    def strict(self) -> bool:
+        return self.report.strict
+
+    def ok(self, strict: bool | None = None) -> bool:
+        return self.report.ok(strict)
+
+    def summary(self) -> dict[str, int]:
+        return self.report.summary()
+
+    def blocking(self, *, allow_not_checked: Collection[str] = ()) -> list[CheckResult]:
+        """What stops an import: any FAIL, and any NOT_CHECKED not explicitly allowed."""
+        return [c for c in self.checks if c.status is CheckStatus.FAIL or (
+            c.status is CheckStatus.NOT_CHECKED and c.name not in allow_not_checked)]
 
     def as_record(self) -> dict[str, Any]:
-        return {"package": self.package, "sha256": self.sha256, "strict": self.strict,
-                "verdict": self.verdict, "ok": self.ok, "captures": list(self.captures),
-                "checks": [c.as_record() for c in self.checks]}
+        return {**self.report.as_record(), "package_sha256": self.sha256,
+                "captures": list(self.captures)}

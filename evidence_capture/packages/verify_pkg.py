@@ -19,9 +19,11 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from evidence_capture.errors import PackageError
 from evidence_capture.packages import layout
 from evidence_capture.packages.custody_checks import custody_checks, load_package_keys
-from evidence_capture.packages.report import FAIL, NOT_CHECKED, PASS, Check, PackageReport
+from evidence_capture.packages.report import PackageReport, prefixed
 from evidence_capture.packages.safezip import DEFAULT_LIMITS, ZipLimits, extracted
 from evidence_capture.storage.artifacts import file_digests
+from evidence_capture.verify.runner import verify_capture
+from evidence_capture.verify.checks import CheckResult, VerifyReport
 
 _STRONG = {"sha256", "sha512"}
 
@@ -30,7 +32,7 @@ def receipt_path(zip_path: Path) -> Path:
     return zip_path.with_name(zip_path.name + ".export-event.json")
 
 
-def validate_bag(root: Path) -> Check:
+def validate_bag(root: Path) -> CheckResult:
     try:
         bag = bagit.Bag(str(root))
     except bagit.BagError as exc:
@@ -44,7 +46,7 @@ def validate_bag(root: Path) -> Check:
         raise PackageError(f"refused: the bag's checksums fail: {details}") from exc
     except (bagit.BagError, OSError, UnicodeError) as exc:
         raise PackageError(f"refused: the bag cannot be validated: {exc}") from exc
-    return Check("bag", PASS, f"BagIt {bag.version}, {len(bag.payload_entries())} payload "
+    return CheckResult.passed("bag", f"BagIt {'.'.join(map(str, bag.version_info))}, {len(bag.payload_entries())} payload "
                  f"files, {', '.join(sorted(bag.algorithms))} checksums valid")
 
 
@@ -56,37 +58,32 @@ def _manifest_sha256(folder: Path) -> str:
 
 
 def _verify_capture(folder: Path, trusted_keys: Sequence[Any], tsa_roots: Sequence[Any],
-                    strict: bool) -> list[Check]:
-    prefix = f"capture[{folder.name}]."
-    try:
-        from evidence_capture.verify import verify_capture
-    except ImportError:
-        return [Check(prefix + "all", NOT_CHECKED, "the capture verifier is not installed")]
+                    strict: bool) -> list[CheckResult]:
     report = verify_capture(folder, trusted_keys=list(trusted_keys), tsa_roots=list(tsa_roots),
                             strict=strict)
-    return [Check.adopt(result, prefix) for result in report.checks]
+    return [prefixed(result, f"capture[{folder.name}].") for result in report.checks]
 
 
 def capture_checks(data: Path, index: dict[str, Any], trusted_keys: Sequence[Any],
-                   tsa_roots: Sequence[Any], strict: bool) -> list[Check]:
+                   tsa_roots: Sequence[Any], strict: bool) -> list[CheckResult]:
     listed = [str(entry.get("capture_id")) for entry in index["captures"]]
     present = sorted(p.name for p in (data / "captures").iterdir()) if (
         data / "captures").is_dir() else []
-    checks = [Check("index.captures", PASS if sorted(listed) == present else FAIL,
-                    f"{len(listed)} listed, {len(present)} present"
-                    + ("" if sorted(listed) == present else
-                       f": listed only {sorted(set(listed) - set(present))}, "
-                       f"present only {sorted(set(present) - set(listed))}"))]
+    if sorted(listed) == present:
+        checks = [CheckResult.passed("index.captures", f"{len(listed)} captures listed and present")]
+    else:
+        checks = [CheckResult.failed("index.captures", f"listed only: {sorted(set(listed) - set(present))}, "
+                                     f"present only: {sorted(set(present) - set(listed))}")]
     for entry in index["captures"]:
         folder = data / "captures" / str(entry.get("capture_id"))
         if not folder.is_dir():
             continue
         digest = _manifest_sha256(folder)
-        same = digest == entry.get("manifest_sha256")
-        checks.append(Check(f"capture[{folder.name}].index", PASS if same else FAIL,
-                            "manifest.json matches the package index" if same else
-                            f"manifest.json is sha256:{digest}, the index says "
-                            f"{entry.get('manifest_sha256')}"))
+        name = f"capture[{folder.name}].index"
+        checks.append(CheckResult.passed(name, "manifest.json matches the package index")
+                      if digest == entry.get("manifest_sha256") else CheckResult.failed(
+                          name, f"manifest.json is sha256:{digest}, the index says "
+                          f"{entry.get('manifest_sha256')}"))
         checks.extend(_verify_capture(folder, trusted_keys, tsa_roots, strict))
     return checks
 
@@ -104,7 +101,8 @@ def verify_extracted(root: Path, *, package_name: str, package_sha256: str,
                              package_keys=package_keys, package_sha256=package_sha256,
                              receipt=receipt)
     captures = tuple(str(e.get("capture_id")) for e in index["captures"])
-    return PackageReport(package_name, package_sha256, strict, captures, tuple(checks), index)
+    report = VerifyReport(package_name, "package", tuple(checks), strict)
+    return PackageReport(report, package_sha256, captures, index)
 
 
 def verify_package(zip_path: Path, *, trusted_keys: Iterable[Ed25519PublicKey] = (),
@@ -124,4 +122,4 @@ def verify_package(zip_path: Path, *, trusted_keys: Iterable[Ed25519PublicKey] =
             receipt=receipt)
 
 
-__all__ = ["FAIL", "NOT_CHECKED", "PASS", "verify_package", "verify_extracted"]
+__all__ = ["verify_package", "verify_extracted"]

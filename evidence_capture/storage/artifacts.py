@@ -9,38 +9,24 @@ chain head), and sealed folders are made read-only.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 import stat
 import tempfile
-from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Iterator
 
 from evidence_capture.errors import StorageError
+from evidence_capture.manifests.hashing import FileDigests, hash_file
 
 _CHUNK = 1 << 20
 _READ_ONLY_FILE = stat.S_IRUSR | stat.S_IRGRP
 _READ_ONLY_DIR = stat.S_IRUSR | stat.S_IXUSR | stat.S_IRGRP | stat.S_IXGRP
 
 
-@dataclass(frozen=True)
-class Digests:
-    size: int
-    sha256: str
-    sm3: str
-
-
-def file_digests(path: Path) -> Digests:
-    """SHA-256 and SM3 in one streaming pass."""
-    sha, sm3, size = hashlib.sha256(), hashlib.new("sm3"), 0
-    with path.open("rb") as handle:
-        while chunk := handle.read(_CHUNK):
-            sha.update(chunk)
-            sm3.update(chunk)
-            size += len(chunk)
-    return Digests(size, sha.hexdigest(), sm3.hexdigest())
+def file_digests(path: Path) -> FileDigests:
+    """SHA-256 and SM3 in one streaming pass (``manifests.hash_file``)."""
+    return hash_file(path)
 
 
 def fsync_dir(folder: Path) -> None:
