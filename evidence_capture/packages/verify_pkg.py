@@ -46,8 +46,9 @@ def validate_bag(root: Path) -> CheckResult:
         raise PackageError(f"refused: the bag's checksums fail: {details}") from exc
     except (bagit.BagError, OSError, UnicodeError) as exc:
         raise PackageError(f"refused: the bag cannot be validated: {exc}") from exc
-    return CheckResult.passed("bag", f"BagIt {'.'.join(map(str, bag.version_info))}, {len(bag.payload_entries())} payload "
-                 f"files, {', '.join(sorted(bag.algorithms))} checksums valid")
+    version = ".".join(map(str, bag.version_info))
+    return CheckResult.passed("bag", f"BagIt {version}, {len(bag.payload_entries())} payload "
+                              f"files, {', '.join(sorted(bag.algorithms))} checksums valid")
 
 
 def _manifest_sha256(folder: Path) -> str:

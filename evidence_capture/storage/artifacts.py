@@ -9,6 +9,7 @@ chain head), and sealed folders are made read-only.
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 import stat
@@ -81,8 +82,6 @@ def commit_temp_file(tmp: Path, path: Path) -> None:
 
 
 def atomic_write_bytes(path: Path, data: bytes, *, replace: bool = False) -> None:
-    import io
-
     atomic_write_stream(path, io.BytesIO(data), replace=replace)
 
 

@@ -92,17 +92,15 @@ class CustodyLog:
         if self.signer is None:
             raise SigningError("the station key is needed to write custody events",
                                hint="set EVIDENCE_KEY_PASSPHRASE to unlock the station key")
-        last = session.scalars(
-            select(CustodyEventRow).order_by(CustodyEventRow.seq.desc()).limit(1)
-        ).first()
+        seq, prev_hash = self._tail(session)
         body = {
-            "seq": 1 if last is None else last.seq + 1, "type": new.type,
+            "seq": seq + 1, "type": new.type,
             "time": iso_utc(utcnow()), "actor": self.actor.as_record(), "host": self.host,
             "tool": {"name": TOOL_NAME, "version": __version__},
             "object": {"kind": new.object_kind, "id": new.object_id,
                        "digest": new.object_digest},
             "case_id": new.case_id, "details": json.loads(canonical(dict(new.details))),
-            "prev_hash": GENESIS_HASH if last is None else last.event_hash,
+            "prev_hash": prev_hash,
         }
         digest = event_hash_of(body)
         record = {**body, "event_hash": digest, "signer": self.signer.fingerprint,
@@ -111,6 +109,16 @@ class CustodyLog:
         session.flush()
         session.info["custody_head"] = {"seq": record["seq"], "event_hash": digest}
         return record
+
+    @staticmethod
+    def _tail(session: Session) -> tuple[int, str]:
+        """The last (seq, event_hash): from this transaction's own appends, else the table."""
+        head = session.info.get("custody_head")
+        if head is not None:
+            return head["seq"], head["event_hash"]
+        last = session.scalars(
+            select(CustodyEventRow).order_by(CustodyEventRow.seq.desc()).limit(1)).first()
+        return (0, GENESIS_HASH) if last is None else (last.seq, last.event_hash)
 
     def write_head(self, head: Mapping[str, Any]) -> None:
         atomic_write_bytes(self.head_path, json.dumps(dict(head)).encode(), replace=True)

@@ -23,7 +23,9 @@ from evidence_capture.config import Settings
 from evidence_capture.errors import InputError, NotFoundError, StorageError
 from evidence_capture.models import CaseInfo, Officer
 from evidence_capture.storage import artifacts as files
-from evidence_capture.storage.chain import ChainReport, StationSigner, load_public_key
+from evidence_capture.storage.chain import (
+    ChainReport, StationSigner, key_fingerprint, load_public_key,
+)
 from evidence_capture.storage.custody import Actor, CustodyLog, NewEvent, head_path_for
 from evidence_capture.storage.db import create_schema, make_engine
 from evidence_capture.storage.models import (
@@ -77,8 +79,6 @@ class Store:
         return self.custody.append(session, new)
 
     def register_key(self, public_pem: bytes, *, source: str, trusted: bool) -> str:
-        from evidence_capture.storage.chain import key_fingerprint
-
         fingerprint = key_fingerprint(load_public_key(public_pem))
         with self.transaction() as session:
             if session.get(StationKeyRow, fingerprint) is None:
