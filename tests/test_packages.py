@@ -202,3 +202,18 @@ def test_attack_package_custody_event_deleted_and_bag_rehashed(
                             tsa_roots=load_roots(tsa_rsa.ca_pem_path), strict=True)
     chain = next(c for c in report.checks if c.name == "custody.chain")
     assert chain.status.value == "fail" and "missing" in chain.reason
+
+
+def test_reexport_after_import_carries_the_original_history(
+        exported_case, public_key_pem, station_key, tsa_rsa, tmp_path, monkeypatch):
+    """Officer's laptop → bureau → reviewer: the reviewer still sees captured/sealed events."""
+    _second_station(tmp_path, monkeypatch)
+    assert _cli("import", str(exported_case), "--trust-key", str(public_key_pem)).exit_code == 0
+    bureau_key = StationKey.load(load_settings().keys_dir, PASSPHRASE)
+    again = tmp_path / "bureau.zip"
+    assert _cli("export", "CASE-7", "-o", str(again)).exit_code == 0
+    report = verify_package(again, trusted_keys=[station_key.public_key, bureau_key.public_key],
+                            tsa_roots=load_roots(tsa_rsa.ca_pem_path), strict=True)
+    statuses = {c.name: c.status.value for c in report.checks}
+    assert [n for n, s in statuses.items() if s != "pass"] == []
+    assert any(n.startswith("custody.origin[") for n in statuses)

@@ -10,6 +10,7 @@ from typing import Any, Mapping, Sequence
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from evidence_capture.errors import PackageError
+from evidence_capture.packages.origin import origin_checks
 from evidence_capture.storage.chain import (
     ChainReport, key_fingerprint, load_public_key, verify_records,
 )
@@ -56,8 +57,8 @@ def _trust_check(records: Sequence[Mapping[str, Any]], trusted: set[str]) -> Che
     return CheckResult.passed("custody.signer-trust", f"signed by pinned key(s): {', '.join(signers)}")
 
 
-def _coverage_check(records: Sequence[Mapping[str, Any]], index: Mapping[str, Any],
-                    data: Path) -> CheckResult:
+def _coverage_check(records: Sequence[Mapping[str, Any]], chain: Sequence[Mapping[str, Any]],
+                    index: Mapping[str, Any], data: Path) -> CheckResult:
     missing = []
     for entry in index["captures"]:
         capture_id = str(entry.get("capture_id"))
@@ -69,8 +70,8 @@ def _coverage_check(records: Sequence[Mapping[str, Any]], index: Mapping[str, An
                  and r["object"]["id"] == capture_id and r["object"]["digest"] == digest}
         missing += [f"{capture_id}: no {t} event" for t in ("captured", "sealed") if t not in types]
     span = index.get("custody") or {}
-    if records and (span.get("last_seq"), span.get("last_hash")) != (
-            records[-1]["seq"], records[-1]["event_hash"]):
+    if chain and (span.get("last_seq"), span.get("last_hash")) != (
+            chain[-1]["seq"], chain[-1]["event_hash"]):
         missing.append("custody.jsonl does not end where the package index says")
     if missing:
         return CheckResult.failed("custody.coverage", "; ".join(missing[:5]))
@@ -108,15 +109,18 @@ def custody_checks(records: Sequence[Mapping[str, Any]], index: Mapping[str, Any
     keys = {**package_keys, **trusted}
     try:
         report = verify_records(records, keys)
+        origins, carried = origin_checks(data, records, keys)
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
-        raise PackageError("refused: custody.jsonl holds malformed events") from exc
+        raise PackageError("refused: the package's custody log holds malformed events") from exc
+    everything = [*records, *carried]
     return [
         _problem_check("custody.chain", report, _LINK_KINDS,
                        f"{report.events} events, seq {report.first_seq}..{report.last_seq}, "
                        "no gaps, every prev_hash links"),
         _problem_check("custody.events", report, ("edited",), "every event hash recomputes"),
         _signature_check(report),
-        _trust_check(records, set(trusted)),
-        _coverage_check(records, index, data),
+        *origins,
+        _trust_check(everything, set(trusted)),
+        _coverage_check(everything, records, index, data),
         _export_check(receipt, records, keys, package_sha256),
     ]

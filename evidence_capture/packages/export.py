@@ -21,7 +21,7 @@ import bagit
 
 from evidence_capture import TOOL_NAME, __version__
 from evidence_capture.errors import InputError, NotFoundError, StorageError
-from evidence_capture.packages import layout
+from evidence_capture.packages import layout, origin
 from evidence_capture.packages.readme import README
 from evidence_capture.storage import CaptureSummary, NewEvent, Store
 from evidence_capture.storage.artifacts import (
@@ -88,6 +88,7 @@ def _write_payload(store: Store, data: Path, target: str, case_id: str | None,
     key_file = layout.key_file_name(station.fingerprint)
     (data / "keys").mkdir()
     (data / "keys" / key_file).write_bytes(station.public_pem)
+    origin.write_origin_histories(store, [c.capture_id for c in captures], data)
     ids = {c.capture_id for c in captures} | ({case_id} if case_id == target else set())
     lines = _custody_lines(store, ids)
     (data / "custody.jsonl").write_text("".join(record_to_json(r) + "\n" for r in lines), "utf-8")
