@@ -3,6 +3,7 @@ area and leaves the store exactly as it was."""
 
 from __future__ import annotations
 
+import json
 import stat
 import struct
 import warnings
@@ -171,3 +172,17 @@ def test_attack_unparseable_manifest(guarded, exported_case, tmp_path):
 def test_attack_not_a_bag(guarded, tmp_path):
     package = _zip(tmp_path / "plain.zip", {"holiday/photo.jpg": b"\xff\xd8\xff", "notes.txt": b"hi"})
     guarded(package, "not a BagIt package")
+
+
+def test_attack_capture_id_escaping_the_captures_folder(guarded, exported_case, tmp_path):
+    def escape(bag: Path) -> None:
+        index_path = bag / "data" / "package.json"
+        index_path.chmod(0o644)
+        index = json.loads(index_path.read_text("utf-8"))
+        index["captures"][0]["capture_id"] = "../../escaped"
+        index_path.write_text(json.dumps(index), "utf-8")
+        for path in bag.rglob("*"):
+            path.chmod(0o755 if path.is_dir() else 0o644)
+        bagit.Bag(str(bag)).save(manifests=True)
+
+    guarded(_rebuild(exported_case, tmp_path / "escape.zip", escape), "invalid capture id")

@@ -127,3 +127,10 @@ def test_store_honours_evidence_db(tmp_path, monkeypatch, station_signer):
     Store(load_settings(), signer=station_signer).open_case(CaseInfo("C-9", title="t"))
     assert (tmp_path / "elsewhere.db").is_file()
     assert os.path.getsize(tmp_path / "elsewhere.db") > 0
+
+
+def test_orphan_folders_are_reported(store, stored_capture):
+    stored_capture()
+    stray = store.settings.captures_dir / "20260101T000000Z-deadbeef"
+    stray.mkdir()
+    assert store.orphan_folders() == [stray]

@@ -12,6 +12,7 @@ from cryptography.hazmat.primitives.serialization import Encoding
 from evidence_capture import TOOL_NAME, __version__
 from evidence_capture.errors import PackageError
 from evidence_capture.timeutil import iso_utc, utcnow
+from evidence_capture.verify.target import CAPTURE_ID
 
 if TYPE_CHECKING:
     from evidence_capture.storage import CaptureSummary, Store
@@ -94,8 +95,12 @@ def read_index(data: Path) -> dict[str, Any]:
     index = read_json(data / INDEX, INDEX)
     if not isinstance(index, dict) or index.get("schema") != PACKAGE_SCHEMA:
         raise PackageError(f"refused: {INDEX} is not a {PACKAGE_SCHEMA} index")
-    if not isinstance(index.get("captures"), list):
+    if not isinstance(index.get("captures"), list) or not index["captures"]:
         raise PackageError(f"refused: {INDEX} lists no captures")
+    for entry in index["captures"]:
+        capture_id = entry.get("capture_id") if isinstance(entry, dict) else None
+        if not isinstance(capture_id, str) or not CAPTURE_ID.match(capture_id):
+            raise PackageError(f"refused: {INDEX} lists an invalid capture id {capture_id!r}")
     return index
 
 

@@ -207,6 +207,15 @@ class Store:
                              status=INCOMPLETE)
         return list(stale)
 
+    def orphan_folders(self) -> list[Path]:
+        """Folders in the captures directory that no capture row owns (e.g. a crashed import)."""
+        root = self.settings.captures_dir
+        if not root.is_dir():
+            return []
+        with Session(self.engine) as session:
+            known = set(session.scalars(select(CaptureRow.capture_id)).all())
+        return sorted(p for p in root.iterdir() if p.name not in known)
+
     # --- custody ----------------------------------------------------------------
 
     def custody_log(self, target: str | None = None) -> list[dict[str, Any]]:
