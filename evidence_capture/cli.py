@@ -414,7 +414,14 @@ def export(
     """Export captures as a zipped BagIt package with custody log and README (recorded in the log)."""
     from evidence_capture.packages.export import export_package
 
-    result = export_package(_open_store(signed=True), target, output)
+    from rich.console import Console
+    from rich.progress import Progress
+
+    with Progress(console=Console(stderr=True), transient=True) as progress:
+        task = progress.add_task("exporting captures", total=None)
+        result = export_package(_open_store(signed=True), target, output,
+                                on_capture=lambda done, total: progress.update(task, completed=done,
+                                                                               total=total))
     if json_out:
         _emit_json(result.as_record())
         return

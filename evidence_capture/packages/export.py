@@ -15,7 +15,7 @@ import tempfile
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 import bagit
 
@@ -30,6 +30,9 @@ from evidence_capture.storage.artifacts import (
 from evidence_capture.storage.chain import SCHEMA as CUSTODY_SCHEMA
 from evidence_capture.storage.chain import record_to_json
 from evidence_capture.timeutil import iso_utc, utcnow
+
+
+OnCapture = Callable[[int, int], None] | None
 
 
 @dataclass(frozen=True)
@@ -76,13 +79,15 @@ def _custody_lines(store: Store, ids: set[str]) -> list[dict[str, Any]]:
 
 
 def _write_payload(store: Store, data: Path, target: str, case_id: str | None,
-                   captures: list[CaptureSummary]) -> dict[str, Any]:
+                   captures: list[CaptureSummary], on_capture: OnCapture) -> dict[str, Any]:
     station = store.custody.signer
-    for capture in captures:
+    for done, capture in enumerate(captures, 1):
         source = store.settings.capture_dir(capture.capture_id)
         shutil.copytree(source, data / "captures" / capture.capture_id,
                         copy_function=shutil.copyfile)
         layout.write_tsa_chains(source, data / "tsa" / capture.capture_id)
+        if on_capture is not None:
+            on_capture(done, len(captures))
     if store.settings.tsa_ca is not None and store.settings.tsa_ca.is_file():
         shutil.copyfile(store.settings.tsa_ca, data / "tsa" / "exporting-station-tsa-roots.pem")
     key_file = layout.key_file_name(station.fingerprint)
@@ -109,7 +114,8 @@ def _zip_folder(folder: Path, out_zip: Path, top: str) -> None:
     commit_temp_file(tmp, out_zip)
 
 
-def export_package(store: Store, target: str, out_zip: Path) -> ExportResult:
+def export_package(store: Store, target: str, out_zip: Path, *,
+                   on_capture: OnCapture = None) -> ExportResult:
     """Write the bag for ``target`` (capture id or case id) to ``out_zip``."""
     if store.custody.signer is None:
         raise StorageError("exporting needs the station key (to record the export)")
@@ -120,7 +126,7 @@ def export_package(store: Store, target: str, out_zip: Path) -> ExportResult:
     with tempfile.TemporaryDirectory(prefix="evidence-export-") as temp:
         bag_dir = Path(temp) / top
         bag_dir.mkdir()
-        index = _write_payload(store, bag_dir, target, case_id, captures)
+        index = _write_payload(store, bag_dir, target, case_id, captures, on_capture)
         _make_bag(bag_dir, target, index)
         _zip_folder(bag_dir, out_zip, top)
     digest = file_digests(out_zip).sha256
