@@ -376,7 +376,10 @@ def custody_verify(
 
     store = _open_store(signed=False)
     pinned = {key_fingerprint(key): key for key in trusted_keys(store.settings, trust_key)}
+    if not pinned:
+        _warn("no pinned station key (keys/station.pub.pem or --trust-key): using the keys in the database")
     report = store.verify_custody(pinned)
+    ok = report.ok and not report.signatures_unverified
     if json_out:
         _emit_json(report.as_record())
     else:
@@ -385,10 +388,11 @@ def custody_verify(
         for note in report.notes:
             _warn(note)
         if report.signatures_unverified:
-            _warn(f"{report.signatures_unverified} signature(s) by keys that are not pinned")
-        verdict = "custody chain OK" if report.ok else f"custody chain BROKEN at seq {report.first_broken.seq}"
+            typer.echo(f"FAIL  {report.signatures_unverified} event(s) signed by keys that are not pinned")
+        verdict = "custody chain OK" if ok else "custody chain NOT VERIFIED" + (
+            f": BROKEN at seq {report.first_broken.seq}" if report.first_broken else "")
         typer.echo(f"{verdict}: {report.events} events, {report.signatures_verified} signatures verified")
-    raise typer.Exit(0 if report.ok else EXIT_VERIFY_FAILED)
+    raise typer.Exit(0 if ok else EXIT_VERIFY_FAILED)
 
 
 @_command(custody_app, "note")

@@ -67,7 +67,7 @@ def test_attack_edit_custody_row_with_sqlite_shell(chain):
     assert code == 1
     assert report["first_broken"]["seq"] == 3 and report["first_broken"]["kind"] == "edited"
     human = _cli("custody", "verify")
-    assert "BROKEN at seq 3" in human.output
+    assert "BROKEN at seq 3" in human.output and human.exit_code == 1
 
 
 def test_attack_edit_and_rehash_custody_row(chain):
@@ -115,3 +115,31 @@ def test_custody_log_of_a_case_includes_its_captures(store, stored_capture):
     assert [(e["type"], e["object"]["id"]) for e in log] == [
         ("note", "CASE-2"), ("captured", capture_id), ("sealed", capture_id),
         ("timestamped", capture_id)]
+
+
+def test_attack_rewrite_whole_chain_with_own_key(chain, other_key):
+    """An attacker with the database re-signs every event with their own key and swaps the
+    key table and head file; the pinned station key (keys/station.pub.pem) still catches it."""
+    import sqlite3
+
+    from evidence_capture.storage.chain import GENESIS_HASH, hash_bytes
+
+    records, prev = chain.custody_log(), GENESIS_HASH
+    con = sqlite3.connect(chain.engine.url.database)
+    con.executescript("DROP TRIGGER custody_events_no_update; DELETE FROM station_keys;")
+    for record in records:
+        record.update(prev_hash=prev, signer=other_key.fingerprint)
+        if record["seq"] == 2:
+            record["details"] = {"text": "rewritten history"}
+        record["event_hash"] = prev = event_hash_of(record)
+        con.execute("UPDATE custody_events SET details=?, prev_hash=?, event_hash=?, signer=?, "
+                    "signature=? WHERE seq=?", (json.dumps(record["details"]), record["prev_hash"],
+                    prev, other_key.fingerprint, other_key.sign(hash_bytes(prev)).hex(),
+                    record["seq"]))
+    con.execute("INSERT INTO station_keys VALUES (?, ?, 'this station', 1, '2026-01-01')",
+                (other_key.fingerprint, other_key.public_pem.decode()))
+    con.commit()
+    con.close()
+    chain.custody.write_head({"seq": records[-1]["seq"], "event_hash": prev})
+    result = _cli("custody", "verify")
+    assert result.exit_code == 1 and "5 event(s) signed by keys that are not pinned" in result.output

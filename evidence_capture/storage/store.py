@@ -230,8 +230,10 @@ class Store:
             return self.append_event(session, NewEvent(
                 "note", kind, target, case_id=case_id, details={"text": text}))
 
-    def verify_custody(self, keys: Mapping[str, Ed25519PublicKey] | None = None) -> ChainReport:
-        return self.custody.verify_chain({**self.custody_keys(), **(keys or {})})
+    def verify_custody(self, pinned: Mapping[str, Ed25519PublicKey] | None = None) -> ChainReport:
+        """Walk the chain.  With ``pinned`` keys only those count; the key table is
+        in the same database an attacker could edit, so it is the fallback only."""
+        return self.custody.verify_chain(dict(pinned) if pinned else self.custody_keys())
 
     def _target_kind(self, target: str) -> tuple[str, str | None]:
         with Session(self.engine) as session:
