@@ -9,7 +9,6 @@ import sys
 import zipfile
 from pathlib import Path
 
-import pytest
 from typer.testing import CliRunner
 
 from evidence_capture.cli import app

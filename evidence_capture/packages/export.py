@@ -29,7 +29,6 @@ from evidence_capture.storage.artifacts import (
 )
 from evidence_capture.storage.chain import SCHEMA as CUSTODY_SCHEMA
 from evidence_capture.storage.chain import record_to_json
-from evidence_capture.timeutil import iso_utc, utcnow
 
 
 OnCapture = Callable[[int, int], None] | None
