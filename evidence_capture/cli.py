@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import json
 import sys
+from enum import Enum
 from pathlib import Path
 from typing import Any, Callable, Optional, TypeVar
 
@@ -18,7 +19,7 @@ import typer
 
 from evidence_capture import __version__
 from evidence_capture.config import Settings, env_help, load_settings
-from evidence_capture.errors import EXIT_OPERATIONAL, EXIT_VERIFY_FAILED, EvidenceError
+from evidence_capture.errors import EXIT_OPERATIONAL, EXIT_VERIFY_FAILED, EvidenceError, InputError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -89,6 +90,152 @@ def _root(
 
 
 # --- keys, timestamps, verify --------------------------------------------------
+
+tsa_app = typer.Typer(
+    help="Development timestamp authority (DEVELOPMENT TSA — not trusted for real cases).",
+    no_args_is_help=True, rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+timestamp_app = typer.Typer(
+    help="RFC 3161 timestamps: verify tokens.",
+    no_args_is_help=True, rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+app.add_typer(tsa_app, name="tsa")
+app.add_typer(timestamp_app, name="timestamp")
+
+
+class TsaKeyType(str, Enum):
+    rsa = "rsa"
+    ec = "ec"
+
+
+@_command(tsa_app, "serve")
+def tsa_serve(
+    port: int = typer.Option(0, "--port", min=0, max=65535, help="Port on 127.0.0.1 (0: any free port)."),
+    key_type: TsaKeyType = typer.Option(TsaKeyType.rsa, "--key-type", help="TSA key: rsa or ec."),
+    directory: Optional[Path] = typer.Option(
+        None, "--dir", help="Where its CA, key and OpenSSL config live (default: EVIDENCE_HOME/dev-tsa/<key-type>)."),
+    json_out: bool = typer.Option(False, "--json", help="Print the URL and CA path as JSON."),
+) -> None:
+    """Run a DEVELOPMENT TSA (openssl ts -reply) until interrupted. Not trusted for real cases."""
+    import threading
+
+    from evidence_capture.timestamping.devtsa import DEV_TSA_LABEL, DevTSA
+
+    where = directory or _settings().home / "dev-tsa" / key_type.value
+    tsa = DevTSA(where, key_type.value).serve(port=port)
+    _warn(DEV_TSA_LABEL)
+    info = {"label": DEV_TSA_LABEL, "url": tsa.url, "ca_pem": str(tsa.ca_pem_path), "tsa_name": tsa.tsa_name}
+    if json_out:
+        _emit_json(info)
+    else:
+        typer.echo(f"{DEV_TSA_LABEL}\n  url:      {tsa.url}\n  root CA:  {tsa.ca_pem_path}\n"
+                   f"  tsa name: {tsa.tsa_name}\n"
+                   f"  use:      EVIDENCE_TSA_URL={tsa.url} EVIDENCE_TSA_CA={tsa.ca_pem_path}\n"
+                   "Press Ctrl-C to stop.")
+    sys.stdout.flush()
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        tsa.close()
+
+
+def _read_input(path: Path, what: str) -> bytes:
+    from evidence_capture.errors import NotFoundError
+
+    try:
+        return path.read_bytes()
+    except FileNotFoundError as exc:
+        raise NotFoundError(f"{what} {path} does not exist") from exc
+    except OSError as exc:
+        raise InputError(f"cannot read {what} {path}") from exc
+
+
+def _expected_digest(file: Optional[Path], digest: Optional[str]) -> bytes:
+    import hashlib
+
+    if (file is None) == (digest is None):
+        raise InputError("give exactly one of --file and --digest")
+    if file is not None:
+        _read_input(file, "file")  # existence and permissions, with a clear message
+        with file.open("rb") as handle:
+            return hashlib.file_digest(handle, "sha256").digest()
+    text = (digest or "").strip().lower().removeprefix("sha256:")
+    try:
+        value = bytes.fromhex(text)
+    except ValueError:
+        value = b""
+    if len(value) != 32:
+        raise InputError(f"--digest must be 64 hex digits of SHA-256, not {digest!r}")
+    return value
+
+
+def _load_roots(ca: Path) -> list[Any]:
+    from cryptography import x509
+
+    try:
+        roots = x509.load_pem_x509_certificates(_read_input(ca, "CA bundle"))
+    except ValueError as exc:
+        raise InputError(f"{ca} is not a PEM bundle of certificates") from exc
+    return roots
+
+
+def _render_token(states: dict[str, str], info: Any, failure: Any) -> None:
+    from evidence_capture.timeutil import iso_beijing, iso_utc
+
+    typer.echo(f"timestamp token: {'FAIL' if failure else 'PASS'}")
+    for check, state in states.items():
+        typer.echo(f"  {state:<11} {check}")
+    if failure is not None:
+        typer.echo(f"failed: {failure.diagnostics()}")
+        return
+    typer.echo(f"  tsa:       {info.tsa_name}\n"
+               f"  genTime:   {iso_utc(info.gen_time)} (Beijing {iso_beijing(info.gen_time)})\n"
+               f"  policy:    {info.policy_oid}\n  serial:    {info.serial}\n"
+               f"  imprint:   {info.message_imprint}\n"
+               f"  nonce:     {info.nonce if info.nonce is not None else 'none in token'}\n"
+               f"  signer:    {info.signer_fingerprint} ({info.signature_algorithm})")
+
+
+@_command(timestamp_app, "verify")
+def timestamp_verify(
+    tsr: Path = typer.Argument(..., help="The token: a TimeStampResp (.tsr) or a bare TimeStampToken, DER."),
+    file: Optional[Path] = typer.Option(None, "--file", help="The timestamped file (hashed with SHA-256)."),
+    digest: Optional[str] = typer.Option(None, "--digest", help="Or its SHA-256, 64 hex digits."),
+    ca: Path = typer.Option(..., "--ca", help="PEM bundle of trusted TSA root certificates."),
+    nonce: Optional[int] = typer.Option(None, "--nonce", min=0, help="The request nonce, if known."),
+    json_out: bool = typer.Option(False, "--json", help="Machine-readable result."),
+) -> None:
+    """Verify a stand-alone RFC 3161 token with every check; exit 1 names the failed check."""
+    from evidence_capture.errors import VerificationError
+    from evidence_capture.timestamping.models import token_check_states
+    from evidence_capture.timestamping.tokens import as_timestamp_response
+    from evidence_capture.timestamping.verify import verify_token
+
+    expected = _expected_digest(file, digest)
+    roots = _load_roots(ca)
+    data = _read_input(tsr, "token")
+    info = failure = None
+    try:
+        info = verify_token(as_timestamp_response(data), digest=expected, nonce=nonce, roots=roots)
+    except VerificationError as exc:
+        failure = exc
+    except ValueError as exc:  # as_timestamp_response: neither a response nor a token
+        failure = VerificationError("tsa.format", f"{tsr} is not an RFC 3161 token: {exc}")
+    states = token_check_states(failure.check if failure else None, nonce_checked=nonce is not None)
+    if json_out:
+        _emit_json({"result": "fail" if failure else "pass", "token": str(tsr), "checks": states,
+                    "failed_check": failure.check if failure else None,
+                    "message": failure.message if failure else None,
+                    "info": info.as_record() if info else None})
+    else:
+        _render_token(states, info, failure)
+    if failure is not None:
+        raise typer.Exit(failure.exit_code)
+
 
 
 # keys, seal, pending timestamps and verify (the sealing helper's part of this section)
@@ -193,8 +340,7 @@ def seal(
     _render_seal(result, json_out)
 
 
-def timestamp_pending(timeout: float, json_out: bool) -> None:
-    """Retry every timestamp-pending capture against the configured TSAs (exit 3 if any stays pending)."""
+def _timestamp_pending(timeout: float, json_out: bool) -> None:
     from evidence_capture.errors import NotFoundError
     from evidence_capture.manifests.keys import station_public_key
     from evidence_capture.manifests.seal import PENDING, TsaConfig, find_pending, retry_pending
@@ -214,6 +360,38 @@ def timestamp_pending(timeout: float, json_out: bool) -> None:
     if any(result.state == PENDING for result in results):
         raise typer.Exit(EXIT_OPERATIONAL)
 
+
+
+_PENDING_HELP = "Retry every timestamp-pending capture against the configured TSAs."
+_TIMEOUT_HELP = "Seconds to wait for each TSA."
+
+
+@timestamp_app.callback(invoke_without_command=True)
+def _timestamp_root(
+    ctx: typer.Context,
+    pending: bool = typer.Option(False, "--pending", help=_PENDING_HELP + " Exit 3 if any stays pending."),
+    timeout: float = typer.Option(10.0, "--timeout", min=0.1, help=_TIMEOUT_HELP),
+    json_out: bool = typer.Option(False, "--json", help="Print JSON (with --pending)."),
+) -> None:
+    """RFC 3161 timestamps: retry pending captures (--pending), verify tokens."""
+    if ctx.invoked_subcommand is not None:
+        return
+    if not pending:
+        typer.echo(ctx.get_help(), err=True)
+        raise typer.Exit(2)
+    try:
+        _timestamp_pending(timeout, json_out)
+    except EvidenceError as exc:
+        _fail(exc.diagnostics(), exc.exit_code)
+
+
+@_command(timestamp_app, "pending")
+def timestamp_pending(
+    timeout: float = typer.Option(10.0, "--timeout", min=0.1, help=_TIMEOUT_HELP),
+    json_out: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """Retry every timestamp-pending capture against the configured TSAs (same as --pending)."""
+    _timestamp_pending(timeout, json_out)
 
 def _render_report(report) -> None:  # type: ignore[no-untyped-def]
     width = max(len(check.name) for check in report.checks)
@@ -243,7 +421,10 @@ def verify(
     ca = tsa_ca or settings.tsa_ca
     roots = load_roots(ca) if ca else ()
     keys = trusted_keys(settings, trust_key)
-    size = _folder_bytes(resolve_capture(target, settings)) if Path(target).is_dir() else 0
+    try:
+        size = _folder_bytes(resolve_capture(target, settings))
+    except EvidenceError:
+        size = 0  # not a capture folder: verify_target says what it is
     progress, advance = _bytes_progress(size, "verifying")
     with progress:
         report = verify_target(target, settings=settings, trusted=keys, tsa_roots=roots, strict=strict,

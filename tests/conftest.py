@@ -15,8 +15,6 @@ import socket
 import pytest
 
 pytest_plugins: list[str] = []
-pytest_plugins += ["tests.fixtures_capture_folder", "tests.fixtures_seal"]
-pytest_plugins += ["tests.fixtures_store"]
 pytest_plugins.append("tests.fixtures_tsa")
 
 _REAL_CONNECT = socket.socket.connect
@@ -61,3 +59,7 @@ def require_or_skip(condition: bool, reason: str) -> None:
     if os.environ.get("CI"):
         pytest.fail(f"required in CI: {reason}")
     pytest.skip(reason)
+
+
+pytest_plugins += ["tests.fixtures_capture_folder", "tests.fixtures_seal"]
+pytest_plugins += ["tests.fixtures_store"]

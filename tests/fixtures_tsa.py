@@ -12,12 +12,16 @@ Session fixtures (each serves on 127.0.0.1, port 0, in a thread):
 - ``tsa_rejecting``: OpenSSL configured for SHA-512 only, so it answers our
   SHA-256 requests with a real rejection (failInfo badAlg).
 - ``tsa_refused_url``, ``tsa_hanging_url``, ``tsa_http500_url``,
-  ``tsa_garbage_url``, ``tsa_wrong_type_url``: TSAs that are down, hang, fail,
-  answer garbage or answer with the wrong content type.
+  ``tsa_garbage_url``, ``tsa_wrong_type_url``, ``tsa_trickling_url``: TSAs that
+  are down, hang, fail, answer garbage, answer with the wrong content type, or
+  trickle their answer too slowly.
+- ``switchable_tsa`` (per test): one URL whose behaviour the test switches
+  between working and each failure kind (``.set("down")`` ... ``.set("ok")``).
 - ``expiring_tsa`` (per test): a factory of TSAs whose certificate expires a
   couple of seconds after it is made, for "expired now but valid at genTime".
 
-Helpers: ``load_roots``, ``flip_signature_byte``, ``resign_token``.
+Helpers: ``load_roots``, ``flip_signature_byte``, ``resign_token``,
+``edit_signed_data``, ``set_certificates``.
 """
 
 from __future__ import annotations
@@ -74,39 +78,54 @@ def _sign(issued: Issued, data: bytes) -> tuple[bytes, str]:
     return issued.key.sign(data, padding.PKCS1v15(), hashes.SHA256()), "1.2.840.113549.1.1.11"
 
 
-def resign_token(tsr: bytes, signer: Issued) -> bytes:
-    """Re-sign a genuine OpenSSL token with another certificate and key.
-
-    The TSTInfo stays byte-for-byte; the certificate bag, the SignerInfo
-    identifier, the ESSCertIDv2 and the signature are made consistent with
-    ``signer``, so the only defect left is whatever ``signer``'s certificate has.
-    """
+def edit_signed_data(tsr: bytes, edit: Callable[[rfc5652.SignedData], None]) -> bytes:
+    """Decode a response, let ``edit`` change its SignedData in place, encode it again."""
     resp, _ = decoder.decode(tsr, asn1Spec=rfc3161.TimeStampResp())
     token = resp["timeStampToken"]
     signed, _ = decoder.decode(bytes(token["content"]), asn1Spec=rfc5652.SignedData())
-    cert_der = signer.cert.public_bytes(Encoding.DER)
-    choice = rfc5652.CertificateChoices()
-    choice["certificate"], _ = decoder.decode(cert_der, asn1Spec=rfc5280.Certificate())
-    signed["certificates"].clear()
-    signed["certificates"].append(choice)
-    info = signed["signerInfos"][0]
-    sid = info["sid"]["issuerAndSerialNumber"]
-    sid["issuer"], _ = decoder.decode(signer.cert.issuer.public_bytes(), asn1Spec=rfc5280.Name())
-    sid["serialNumber"] = signer.cert.serial_number
-    for attr in info["signedAttrs"]:
-        if attr["attrType"] == rfc5035.id_aa_signingCertificateV2:
-            ess = rfc5035.SigningCertificateV2()
-            cert_id = rfc5035.ESSCertIDv2()
-            cert_id["certHash"] = hashlib.sha256(cert_der).digest()
-            ess["certs"].append(cert_id)
-            attr["attrValues"][0] = ess
-    attrs_der = encoder.encode(info["signedAttrs"])
-    signature, algorithm = _sign(signer, b"\x31" + attrs_der[1:])
-    info["signature"] = signature
-    info["signatureAlgorithm"] = rfc5280.AlgorithmIdentifier()
-    info["signatureAlgorithm"]["algorithm"] = rfc5280.univ.ObjectIdentifier(algorithm)
+    edit(signed)
     token["content"] = token["content"].clone(encoder.encode(signed))
     return encoder.encode(resp)
+
+
+def set_certificates(signed: rfc5652.SignedData, certs: list[x509.Certificate]) -> None:
+    signed["certificates"].clear()
+    for cert in certs:
+        choice = rfc5652.CertificateChoices()
+        choice["certificate"], _ = decoder.decode(cert.public_bytes(Encoding.DER),
+                                                  asn1Spec=rfc5280.Certificate())
+        signed["certificates"].append(choice)
+
+
+def resign_token(tsr: bytes, signer: Issued, *, update_ess: bool = True) -> bytes:
+    """Re-sign a genuine OpenSSL token with another certificate and key.
+
+    The TSTInfo stays byte-for-byte; the certificate bag, the SignerInfo
+    identifier, the ESSCertIDv2 (unless ``update_ess`` is false) and the
+    signature are made consistent with ``signer``, so the only defect left is
+    whatever ``signer``'s certificate has.
+    """
+
+    def edit(signed: rfc5652.SignedData) -> None:
+        set_certificates(signed, [signer.cert])
+        info = signed["signerInfos"][0]
+        sid = info["sid"]["issuerAndSerialNumber"]
+        sid["issuer"], _ = decoder.decode(signer.cert.issuer.public_bytes(), asn1Spec=rfc5280.Name())
+        sid["serialNumber"] = signer.cert.serial_number
+        for attr in info["signedAttrs"]:
+            if update_ess and attr["attrType"] == rfc5035.id_aa_signingCertificateV2:
+                ess = rfc5035.SigningCertificateV2()
+                cert_id = rfc5035.ESSCertIDv2()
+                cert_id["certHash"] = hashlib.sha256(signer.cert.public_bytes(Encoding.DER)).digest()
+                ess["certs"].append(cert_id)
+                attr["attrValues"][0] = ess
+        attrs_der = encoder.encode(info["signedAttrs"])
+        signature, algorithm = _sign(signer, b"\x31" + attrs_der[1:])
+        info["signature"] = signature
+        info["signatureAlgorithm"] = rfc5280.AlgorithmIdentifier()
+        info["signatureAlgorithm"]["algorithm"] = rfc5280.univ.ObjectIdentifier(algorithm)
+
+    return edit_signed_data(tsr, edit)
 
 
 class ResigningTSA(DevTSA):
@@ -205,24 +224,48 @@ def expiring_tsa(tmp_path: Path) -> Iterator[Callable[[float], ExpiringTSA]]:
 # --- broken TSAs ----------------------------------------------------------------
 
 
-def _fault_server(status: int, content_type: str, body: Callable[[], bytes]) -> ThreadingHTTPServer:
+def _answer(status: int, content_type: str, body: Callable[[], bytes]) -> Callable[[BaseHTTPRequestHandler], None]:
+    def respond(handler: BaseHTTPRequestHandler) -> None:
+        payload = body()
+        handler.send_response(status)
+        handler.send_header("Content-Type", content_type)
+        handler.send_header("Content-Length", str(len(payload)))
+        handler.end_headers()
+        handler.wfile.write(payload)
+
+    return respond
+
+
+def _trickle(handler: BaseHTTPRequestHandler) -> None:
+    """Answer at once, then send the body one byte every 0.1 s: no single read times out."""
+    handler.send_response(200)
+    handler.send_header("Content-Type", "application/timestamp-reply")
+    handler.send_header("Content-Length", "200")
+    handler.end_headers()
+    try:
+        for _ in range(200):
+            handler.wfile.write(b"\x00")
+            handler.wfile.flush()
+            time.sleep(0.1)
+    except OSError:
+        return  # the client gave up, as it should
+
+
+def _fault_server(respond: Callable[[BaseHTTPRequestHandler], None]) -> Iterator[str]:
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self) -> None:  # noqa: N802
             self.rfile.read(int(self.headers.get("Content-Length") or 0))
-            payload = body()
-            self.send_response(status)
-            self.send_header("Content-Type", content_type)
-            self.send_header("Content-Length", str(len(payload)))
-            self.end_headers()
-            self.wfile.write(payload)
+            respond(self)
 
         def log_message(self, format: str, *args: object) -> None:  # noqa: A002
             pass
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server
+    threading.Thread(target=server.serve_forever, args=(0.1,), daemon=True).start()
+    yield _url(server)
+    server.shutdown()
+    server.server_close()
 
 
 def _url(server: ThreadingHTTPServer | socket.socket) -> str:
@@ -232,26 +275,107 @@ def _url(server: ThreadingHTTPServer | socket.socket) -> str:
 
 @pytest.fixture(scope="session")
 def tsa_http500_url() -> Iterator[str]:
-    server = _fault_server(500, "text/plain", lambda: b"internal error\n")
-    yield _url(server)
-    server.shutdown()
-    server.server_close()
+    yield from _fault_server(_answer(500, "text/plain", lambda: b"internal error\n"))
 
 
 @pytest.fixture(scope="session")
 def tsa_garbage_url() -> Iterator[str]:
-    server = _fault_server(200, "application/timestamp-reply", lambda: os.urandom(700))
-    yield _url(server)
-    server.shutdown()
-    server.server_close()
+    yield from _fault_server(_answer(200, "application/timestamp-reply", lambda: os.urandom(700)))
 
 
 @pytest.fixture(scope="session")
 def tsa_wrong_type_url() -> Iterator[str]:
-    server = _fault_server(200, "text/html", lambda: b"<html>captive portal</html>")
-    yield _url(server)
-    server.shutdown()
-    server.server_close()
+    yield from _fault_server(_answer(200, "text/html", lambda: b"<html>captive portal</html>"))
+
+
+@pytest.fixture(scope="session")
+def tsa_trickling_url() -> Iterator[str]:
+    yield from _fault_server(_trickle)
+
+
+class SwitchableTSA:
+    """One URL whose behaviour a test switches, for "pending now, retried later" flows.
+
+    ``set(fault)`` with fault one of ``FAULTS``: "ok" (real OpenSSL tokens),
+    "down" (connection refused on the same port), "hang", "http500", "garbage",
+    "wrong-type" or "reject" (a real OpenSSL rejection, failInfo badAlg).
+    """
+
+    FAULTS = ("ok", "down", "hang", "http500", "garbage", "wrong-type", "reject")
+
+    def __init__(self, directory: Path) -> None:
+        self.dev = DevTSA(directory / "good", "rsa")
+        self.rejecting = DevTSA(directory / "rejecting", "rsa", digests=("sha512",))
+        self.fault = "ok"
+        self._released = threading.Event()
+        self._server: ThreadingHTTPServer | None = None
+        self._port = 0
+        self._start()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self._port}/tsa"
+
+    @property
+    def ca_pem_path(self) -> Path:
+        return self.dev.ca_pem_path
+
+    def set(self, fault: str) -> None:
+        if fault not in self.FAULTS:
+            raise ValueError(f"fault must be one of {self.FAULTS}")
+        self.fault = fault
+        self._released.set()  # let go of any hanging request
+        self._released = threading.Event()
+        if fault == "down":
+            self._stop()
+        elif self._server is None:
+            self._start()
+
+    def _respond(self, handler: BaseHTTPRequestHandler, tsq: bytes) -> None:
+        fault = self.fault
+        if fault == "hang":
+            self._released.wait(60)
+            return
+        respond = {
+            "http500": _answer(500, "text/plain", lambda: b"internal error\n"),
+            "garbage": _answer(200, "application/timestamp-reply", lambda: os.urandom(700)),
+            "wrong-type": _answer(200, "text/html", lambda: b"<html>captive portal</html>"),
+            "reject": _answer(200, "application/timestamp-reply", lambda: self.rejecting.reply(tsq)),
+        }.get(fault, _answer(200, "application/timestamp-reply", lambda: self.dev.reply(tsq)))
+        respond(handler)
+
+    def _start(self) -> None:
+        owner = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802
+                owner._respond(self, self.rfile.read(int(self.headers.get("Content-Length") or 0)))
+
+            def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+                pass
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", self._port), Handler)
+        self._server.daemon_threads = True
+        self._port = self._server.server_address[1]
+        threading.Thread(target=self._server.serve_forever, args=(0.1,), daemon=True).start()
+
+    def _stop(self) -> None:
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            self._server = None
+
+    def close(self) -> None:
+        self._released.set()
+        self._stop()
+
+
+@pytest.fixture
+def switchable_tsa(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SwitchableTSA]:
+    _need_openssl()
+    tsa = SwitchableTSA(tmp_path_factory.mktemp("tsa-switchable"))
+    yield tsa
+    tsa.close()
 
 
 @pytest.fixture(scope="session")

@@ -17,7 +17,7 @@ def test_sm3_known_answer() -> None:
     assert hash_bytes(b"abc").sm3 == SM3_ABC
 
 
-@pytest.mark.parametrize("size", [0, 1, hashing.CHUNK_SIZE, hashing._PARALLEL_MIN + 12345])
+@pytest.mark.parametrize("size", [0, 1, hashing.CHUNK_SIZE, 3 * hashing.CHUNK_SIZE + 12345])
 def test_hash_file_matches_hashlib(tmp_path, size: int) -> None:
     data = (bytes(range(251)) * (size // 251 + 1))[:size]
     path = tmp_path / "blob"

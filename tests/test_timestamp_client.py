@@ -39,6 +39,7 @@ def test_nonces_differ_between_requests(tsa_ec: DevTSA) -> None:
     [
         ("tsa_refused_url", 5, "connection refused"),
         ("tsa_hanging_url", HANG_TIMEOUT, "timed out"),
+        ("tsa_trickling_url", HANG_TIMEOUT, "timed out"),
         ("tsa_http500_url", 5, "HTTP error 500"),
         ("tsa_garbage_url", 5, "garbage"),
         ("tsa_wrong_type_url", 5, "wrong content type 'text/html'"),
@@ -69,3 +70,16 @@ def test_wrong_digest_length_is_refused() -> None:
 def test_non_http_url_is_refused() -> None:
     with pytest.raises(TimestampError, match="http"):
         request_timestamp("file:///etc/passwd", DIGEST, timeout=1)
+
+
+def test_switchable_tsa_fails_each_way_then_recovers(switchable_tsa) -> None:  # type: ignore[no-untyped-def]
+    """The same URL fails in every way, then grants: what a later retry of a pending capture sees."""
+    expected = {"down": "connection refused", "hang": "timed out", "http500": "HTTP error 500",
+                "garbage": "garbage", "wrong-type": "wrong content type", "reject": "rejected"}
+    for fault, text in expected.items():
+        switchable_tsa.set(fault)
+        with pytest.raises(TimestampError, match=text):
+            request_timestamp(switchable_tsa.url, DIGEST, timeout=HANG_TIMEOUT if fault == "hang" else 5)
+    switchable_tsa.set("ok")
+    exchange = request_timestamp(switchable_tsa.url, DIGEST, timeout=10)
+    assert exchange.url == switchable_tsa.url

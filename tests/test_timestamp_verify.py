@@ -8,15 +8,24 @@ import subprocess
 from pathlib import Path
 
 import pytest
+import rfc3161ng
+from cryptography import x509
+from pyasn1.codec.der import decoder, encoder
+from pyasn1_modules import rfc3161
 
 from evidence_capture.errors import ConfigError, VerificationError
 from evidence_capture.timestamping import request_timestamp, verify_token
+from evidence_capture.timestamping.client import build_request
+from evidence_capture.timestamping.devpki import make_tsa_cert
 from evidence_capture.timestamping.devtsa import DevTSA, is_dev_tsa_name
-from tests.fixtures_tsa import flip_signature_byte, load_roots
+from evidence_capture.timestamping.models import token_check_states
+from evidence_capture.timeutil import utcnow
+from tests.fixtures_tsa import edit_signed_data, flip_signature_byte, load_roots, resign_token, set_certificates
 
 pytestmark = pytest.mark.tsa
 
 DIGEST = hashlib.sha256(b"manifest bytes").digest()
+SM2_WITH_SM3 = "1.2.156.10197.1.501"
 
 
 def _token(tsa: DevTSA, digest: bytes = DIGEST):  # type: ignore[no-untyped-def]
@@ -116,3 +125,151 @@ def test_no_roots_is_a_configuration_error(tsa_rsa: DevTSA) -> None:
     exchange = _token(tsa_rsa)
     with pytest.raises(ConfigError):
         verify_token(exchange.tsr, digest=DIGEST, nonce=exchange.nonce, roots=[])
+
+
+def _sha1_request(digest: bytes, nonce: int) -> bytes:
+    request = rfc3161ng.make_timestamp_request(digest=digest, hashname="sha1",
+                                               include_tsa_certificate=True, nonce=nonce)
+    return rfc3161ng.encode_timestamp_request(request)
+
+
+def test_attack_sha1_imprint_refused(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """A TSA that still accepts SHA-1 requests: its genuine token is refused."""
+    tsa = DevTSA(tmp_path_factory.mktemp("tsa-sha1"), "rsa", digests=("sha1", "sha256"))
+    digest = hashlib.sha1(b"manifest bytes").digest()  # noqa: S324 - the attack under test
+    tsr = tsa.reply(_sha1_request(digest, 77))
+    with pytest.raises(VerificationError) as caught:
+        verify_token(tsr, digest=digest, nonce=77, roots=load_roots(tsa.ca_pem_path), hash_name="sha1")
+    assert caught.value.check == "tsa.algorithm"
+    assert "SHA-1" in caught.value.message
+
+
+def test_attack_sha1_signature_refused(tmp_path_factory: pytest.TempPathFactory) -> None:
+    tsa = DevTSA(tmp_path_factory.mktemp("tsa-sha1-sig"), "rsa", signer_digest="sha1")
+    tsr = tsa.reply(build_request(DIGEST, 78))
+    with pytest.raises(VerificationError) as caught:
+        verify_token(tsr, digest=DIGEST, nonce=78, roots=load_roots(tsa.ca_pem_path))
+    assert caught.value.check == "tsa.algorithm"
+
+
+def test_expired_now_but_valid_at_gen_time_passes(expiring_tsa) -> None:  # type: ignore[no-untyped-def]
+    tsa = expiring_tsa(2.0)
+    exchange = _token(tsa)
+    tsa.wait_until_expired()
+    assert tsa.tsa.cert.not_valid_after_utc < utcnow()
+    info = verify_token(exchange.tsr, digest=DIGEST, nonce=exchange.nonce, roots=load_roots(tsa.ca_pem_path))
+    assert info.gen_time <= tsa.tsa.cert.not_valid_after_utc
+
+
+def test_attack_certificate_expired_at_gen_time(expiring_tsa) -> None:  # type: ignore[no-untyped-def]
+    tsa = expiring_tsa(0.0)
+    tsa.wait_until_expired()
+    exchange = _token(tsa)  # OpenSSL signs with an expired certificate; we must not accept it
+    with pytest.raises(VerificationError) as caught:
+        verify_token(exchange.tsr, digest=DIGEST, nonce=exchange.nonce, roots=load_roots(tsa.ca_pem_path))
+    assert caught.value.check == "tsa.chain"
+    assert "not valid at genTime" in caught.value.message
+
+
+def _with_status(tsr: bytes, status: int) -> bytes:
+    response, _ = decoder.decode(tsr, asn1Spec=rfc3161.TimeStampResp())
+    response["status"]["status"] = status
+    return encoder.encode(response)
+
+
+def test_granted_with_mods_passes(tsa_rsa: DevTSA) -> None:
+    exchange = _token(tsa_rsa)
+    tsr = _with_status(exchange.tsr, 1)
+    info = verify_token(tsr, digest=DIGEST, nonce=exchange.nonce, roots=load_roots(tsa_rsa.ca_pem_path))
+    assert info.nonce == exchange.nonce
+
+
+def test_attack_status_waiting_with_a_valid_token(tsa_rsa: DevTSA) -> None:
+    exchange = _token(tsa_rsa)
+    with pytest.raises(VerificationError) as caught:
+        verify_token(_with_status(exchange.tsr, 3), digest=DIGEST, nonce=exchange.nonce,
+                     roots=load_roots(tsa_rsa.ca_pem_path))
+    assert caught.value.check == "tsa.status"
+
+
+def test_rejection_reply_fails_status(tsa_rejecting: DevTSA) -> None:
+    tsr = tsa_rejecting.reply(build_request(DIGEST, 5))
+    with pytest.raises(VerificationError) as caught:
+        verify_token(tsr, digest=DIGEST, nonce=5, roots=load_roots(tsa_rejecting.ca_pem_path))
+    assert caught.value.check == "tsa.status"
+    assert "badAlg" in caught.value.message
+
+
+def test_attack_garbage_is_not_a_token(tsa_rsa: DevTSA) -> None:
+    with pytest.raises(VerificationError) as caught:
+        verify_token(b"\x30\x03garbage", digest=DIGEST, nonce=None, roots=load_roots(tsa_rsa.ca_pem_path))
+    assert caught.value.check == "tsa.format"
+
+
+def test_attack_every_flipped_byte_fails(tsa_ec: DevTSA) -> None:
+    """No single-byte change anywhere in a .tsr yields a passing token (sampled every 5th byte)."""
+    exchange = _token(tsa_ec)
+    roots = load_roots(tsa_ec.ca_pem_path)
+    seen: set[str] = set()
+    for at in range(0, len(exchange.tsr), 5):
+        flipped = exchange.tsr[:at] + bytes([exchange.tsr[at] ^ 0x5A]) + exchange.tsr[at + 1 :]
+        with pytest.raises(VerificationError) as caught:
+            verify_token(flipped, digest=DIGEST, nonce=exchange.nonce, roots=roots)
+        seen.add(caught.value.check)
+    assert {"tsa.format", "tsa.signature"} <= seen
+
+
+def test_attack_signer_swapped_but_ess_names_the_real_tsa(tsa_rsa: DevTSA) -> None:
+    """Someone holding another certificate under the same trusted root re-signs a token
+    (a valid signature by a timeStamping key), but the signed ESSCertID still names the TSA."""
+    other = make_tsa_cert("another timeStamping key", "rsa", tsa_rsa.root)
+    exchange = _token(tsa_rsa)
+    forged = resign_token(exchange.tsr, other, update_ess=False)
+    with pytest.raises(VerificationError) as caught:
+        verify_token(forged, digest=DIGEST, nonce=exchange.nonce, roots=load_roots(tsa_rsa.ca_pem_path))
+    assert caught.value.check == "tsa.ess_cert_id"
+
+
+def test_attack_decoy_certificate_first_in_the_bag(tsa_rsa: DevTSA) -> None:
+    """The signer is found through SignerInfo, never by its position in the certificate bag."""
+    decoy = make_tsa_cert("decoy TSA", "rsa", tsa_rsa.root).cert
+    exchange = _token(tsa_rsa)
+    genuine = verify_token(exchange.tsr, digest=DIGEST, nonce=exchange.nonce, roots=load_roots(tsa_rsa.ca_pem_path))
+    real = x509.load_pem_x509_certificate(tsa_rsa.tsa_cert_path.read_bytes())
+    shuffled = edit_signed_data(exchange.tsr, lambda signed: set_certificates(signed, [decoy, real]))
+    info = verify_token(shuffled, digest=DIGEST, nonce=exchange.nonce, roots=load_roots(tsa_rsa.ca_pem_path))
+    assert info.signer_fingerprint == genuine.signer_fingerprint
+
+
+def test_attack_token_without_signer_certificate(tsa_rsa: DevTSA) -> None:
+    request = rfc3161ng.make_timestamp_request(digest=DIGEST, hashname="sha256",
+                                               include_tsa_certificate=False, nonce=9)
+    tsr = tsa_rsa.reply(rfc3161ng.encode_timestamp_request(request))
+    with pytest.raises(VerificationError) as caught:
+        verify_token(tsr, digest=DIGEST, nonce=9, roots=load_roots(tsa_rsa.ca_pem_path))
+    assert caught.value.check == "tsa.signature"
+    assert "certReq" in (caught.value.hint or "")
+
+
+def test_sm2_signature_is_reported_unsupported(tsa_rsa: DevTSA) -> None:
+    """Pluggable by algorithm: an SM2 token fails clearly as unsupported, never as a pass."""
+
+    def to_sm2(signed) -> None:  # type: ignore[no-untyped-def]
+        signed["signerInfos"][0]["signatureAlgorithm"]["algorithm"] = SM2_WITH_SM3
+
+    exchange = _token(tsa_rsa)
+    tsr = edit_signed_data(exchange.tsr, to_sm2)
+    with pytest.raises(VerificationError) as caught:
+        verify_token(tsr, digest=DIGEST, nonce=exchange.nonce, roots=load_roots(tsa_rsa.ca_pem_path))
+    assert caught.value.check == "tsa.algorithm"
+    assert "unsupported" in caught.value.message
+
+
+def test_check_states_never_report_unchecked_as_pass() -> None:
+    states = token_check_states("tsa.imprint", nonce_checked=True)
+    assert states["tsa.status"] == "pass" and states["tsa.imprint"] == "fail"
+    assert states["tsa.chain"] == "not-checked" and states["tsa.nonce"] == "not-checked"
+    assert token_check_states(None, nonce_checked=False)["tsa.nonce"] == "not-checked"
+    assert set(token_check_states(None, nonce_checked=True).values()) == {"pass"}
+    with pytest.raises(ValueError):
+        token_check_states("tsa.unknown", nonce_checked=True)

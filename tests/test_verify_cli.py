@@ -95,3 +95,13 @@ def test_seal_wrong_passphrase_is_operational_error(capture_folder, station_key,
     result = _run("seal", str(capture_folder))
     assert result.exit_code == 3 and "cannot unlock" in result.output
     assert not (capture_folder / "manifest.json").exists()
+
+
+def test_timestamp_without_pending_or_subcommand_is_usage_error(evidence_home) -> None:
+    assert _run("timestamp", "--json").exit_code == 2
+
+
+def test_timestamp_pending_with_nothing_pending(station_key, monkeypatch) -> None:
+    monkeypatch.setenv("EVIDENCE_TSA_URL", "http://127.0.0.1:9/tsa")
+    result = _run("timestamp", "pending")
+    assert result.exit_code == 0 and "no timestamp-pending captures" in result.output

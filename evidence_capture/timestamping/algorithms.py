@@ -45,6 +45,7 @@ class SignatureAlgorithm:
     name: str
     verify: Verify
     digest: str | None = None  # fixed digest of the algorithm, else the SignerInfo's
+    hashes_data: bool = True  # False for algorithms that sign the attributes directly (Ed25519)
 
 
 _SIGNATURES: dict[str, SignatureAlgorithm] = {}
@@ -73,6 +74,8 @@ def signature_algorithm(oid: str, digest: str) -> SignatureAlgorithm:
     if found.digest is not None and found.digest != digest:
         raise VerificationError(CHECK_ALGORITHM,
                                 f"{found.name} signature with a {digest} SignerInfo digest")
+    if found.hashes_data and digest not in _HASHES:
+        raise VerificationError(CHECK_ALGORITHM, f"{found.name} with {digest} is not supported")
     return found
 
 
@@ -80,8 +83,6 @@ def verify_signature(cert: x509.Certificate, oid: str, digest: str, signature: b
                      data: bytes, params: bytes | None) -> str:
     """Verify ``signature`` over ``data`` with the certificate's key; returns the algorithm name."""
     algorithm = signature_algorithm(oid, digest)
-    if digest not in _HASHES:
-        raise VerificationError(CHECK_ALGORITHM, f"{algorithm.name} with {digest} is not supported")
     try:
         algorithm.verify(cert.public_key(), signature, data, digest, params)
     except (InvalidSignature, TypeError, ValueError) as exc:
@@ -128,6 +129,6 @@ for _oid, _alg in {
     "1.2.840.10045.4.3.2": SignatureAlgorithm("ecdsa-with-SHA256", _ecdsa, "sha256"),
     "1.2.840.10045.4.3.3": SignatureAlgorithm("ecdsa-with-SHA384", _ecdsa, "sha384"),
     "1.2.840.10045.4.3.4": SignatureAlgorithm("ecdsa-with-SHA512", _ecdsa, "sha512"),
-    "1.3.101.112": SignatureAlgorithm("ed25519", _ed25519),
+    "1.3.101.112": SignatureAlgorithm("ed25519", _ed25519, hashes_data=False),
 }.items():
     register_signature_algorithm(_oid, _alg)

@@ -13,7 +13,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
 
 from evidence_capture.errors import VerificationError
-from evidence_capture.timestamping.models import CHECK_ALGORITHM, CHECK_CHAIN
+from evidence_capture.timestamping.models import CHECK_CHAIN
 from evidence_capture.timeutil import iso_utc
 
 MAX_DEPTH = 8
@@ -52,7 +52,7 @@ def _valid_at(cert: x509.Certificate, moment: datetime) -> None:
 def _check_hash(cert: x509.Certificate) -> None:
     algorithm = cert.signature_hash_algorithm
     if isinstance(algorithm, _WEAK):
-        raise VerificationError(CHECK_ALGORITHM, f"certificate {_name(cert)} is signed with {algorithm.name}, which is refused")
+        raise VerificationError(CHECK_CHAIN, f"certificate {_name(cert)} is signed with {algorithm.name}, which is refused")
 
 
 def build_chain(signer: x509.Certificate, carried: tuple[x509.Certificate, ...],

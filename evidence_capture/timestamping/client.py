@@ -11,6 +11,7 @@ from __future__ import annotations
 import http.client
 import secrets
 import socket
+import time
 import urllib.error
 import urllib.request
 
@@ -37,10 +38,10 @@ def build_request(digest: bytes, nonce: int, hash_name: str = "sha256") -> bytes
 def _post(url: str, tsq: bytes, timeout: float) -> tuple[bytes, str]:
     request = urllib.request.Request(
         url, data=tsq, method="POST", headers={"Content-Type": QUERY_TYPE, "Accept": REPLY_TYPE})
+    deadline = time.monotonic() + timeout
     try:
         with urllib.request.urlopen(request, timeout=timeout) as reply:  # noqa: S310 - http(s) only
-            body = reply.read(MAX_REPLY + 1)
-            return body, reply.headers.get_content_type()
+            return _read_body(url, reply, deadline, timeout), reply.headers.get_content_type()
     except urllib.error.HTTPError as exc:
         raise TimestampError(f"TSA {url} answered HTTP error {exc.code} {exc.reason}") from exc
     except urllib.error.URLError as exc:
@@ -49,6 +50,20 @@ def _post(url: str, tsq: bytes, timeout: float) -> tuple[bytes, str]:
         raise _unreachable(url, exc, timeout) from exc
     except (http.client.HTTPException, ConnectionError) as exc:
         raise TimestampError(f"TSA {url} broke the HTTP exchange: {type(exc).__name__}") from exc
+
+
+def _read_body(url: str, reply: http.client.HTTPResponse, deadline: float, timeout: float) -> bytes:
+    """Read the whole body by ``deadline``: a TSA that trickles bytes counts as hanging."""
+    chunks: list[bytes] = []
+    size = 0
+    while chunk := reply.read1(64 * 1024):
+        chunks.append(chunk)
+        size += len(chunk)
+        if size > MAX_REPLY:
+            raise TimestampError(f"TSA {url} sent more than {MAX_REPLY} bytes: not a timestamp reply")
+        if time.monotonic() > deadline:
+            raise TimestampError(f"TSA {url} timed out: the answer took longer than {timeout:g} s (hanging)")
+    return b"".join(chunks)
 
 
 def _unreachable(url: str, reason: object, timeout: float) -> TimestampError:
@@ -62,8 +77,6 @@ def _unreachable(url: str, reason: object, timeout: float) -> TimestampError:
 
 
 def _check_reply(url: str, body: bytes, content_type: str) -> None:
-    if len(body) > MAX_REPLY:
-        raise TimestampError(f"TSA {url} sent more than {MAX_REPLY} bytes: not a timestamp reply")
     if content_type != REPLY_TYPE:
         raise TimestampError(
             f"TSA {url} answered with wrong content type {content_type!r}, not {REPLY_TYPE}")

@@ -147,7 +147,7 @@ class DevTSA:
             return self
         self._server = ThreadingHTTPServer((host, port), _handler_for(self))
         self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, name="dev-tsa", daemon=True)
+        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.1,), name="dev-tsa", daemon=True)
         self._thread.start()
         return self
 

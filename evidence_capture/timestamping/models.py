@@ -32,6 +32,29 @@ TOKEN_CHECKS: tuple[str, ...] = (
     CHECK_CHAIN,
 )
 
+PASS, FAIL, NOT_CHECKED = "pass", "fail", "not-checked"
+
+
+def token_check_states(failed: str | None, *, nonce_checked: bool) -> dict[str, str]:
+    """Pass / fail / not-checked per check, from where ``verify_token`` stopped.
+
+    ``verify_token`` runs the checks in ``TOKEN_CHECKS`` order and stops at the
+    first failure, so later checks are not-checked, never pass.  Without an
+    expected nonce the nonce check is not-checked even when the token passes.
+    """
+    if failed is not None and failed not in TOKEN_CHECKS:
+        raise ValueError(f"unknown check {failed!r}")
+    states: dict[str, str] = {}
+    state = PASS
+    for check in TOKEN_CHECKS:
+        if check == failed:
+            states[check], state = FAIL, NOT_CHECKED
+        else:
+            states[check] = state
+    if not nonce_checked and states[CHECK_NONCE] == PASS:
+        states[CHECK_NONCE] = NOT_CHECKED
+    return states
+
 
 @dataclass(frozen=True)
 class TimestampExchange:

@@ -17,7 +17,7 @@ from pyasn1.error import PyAsn1Error
 from pyasn1_modules import rfc2634, rfc5035
 
 from evidence_capture.errors import VerificationError
-from evidence_capture.timestamping.algorithms import digest_name, verify_signature
+from evidence_capture.timestamping.algorithms import DIGESTS, verify_signature
 from evidence_capture.timestamping.models import CHECK_EKU, CHECK_ESS_CERT_ID, CHECK_SIGNATURE
 from evidence_capture.timestamping.tokens import OID_TST_INFO, ParsedToken
 
@@ -87,7 +87,9 @@ def _ess_v2(value: bytes) -> tuple[str, bytes, object]:
     first = signing["certs"][0]
     algorithm = first["hashAlgorithm"]
     oid = str(algorithm["algorithm"]) if algorithm.isValue else _SHA256
-    return digest_name(oid, "the ESSCertIDv2"), bytes(first["certHash"]), first["issuerSerial"]
+    if oid not in DIGESTS:
+        raise VerificationError(CHECK_ESS_CERT_ID, f"the ESSCertIDv2 uses a refused or unknown hash {oid}")
+    return DIGESTS[oid], bytes(first["certHash"]), first["issuerSerial"]
 
 
 def _ess_v1(value: bytes) -> tuple[str, bytes, object]:

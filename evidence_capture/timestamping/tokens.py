@@ -136,14 +136,27 @@ def _signer_view(info) -> SignerView:  # type: ignore[no-untyped-def]
     )
 
 
-def _certificates(signed_data) -> tuple[x509.Certificate, ...]:  # type: ignore[no-untyped-def]
+def _certificates(signed_data, token: bytes) -> tuple[x509.Certificate, ...]:  # type: ignore[no-untyped-def]
     certs = []
     if signed_data["certificates"].isValue:
         for choice in signed_data["certificates"]:
             if choice.getName() != "certificate":
                 continue  # attribute certificates and others do not identify a signer
-            certs.append(x509.load_der_x509_certificate(encoder.encode(choice["certificate"])))
+            der = encoder.encode(choice["certificate"])
+            if der not in token:  # X.509 is DER only; a BER variant is a modified certificate
+                raise ParseError("a certificate in the token is not DER-encoded")
+            certs.append(x509.load_der_x509_certificate(der))
     return tuple(certs)
+
+
+def _check_versions(signed) -> None:  # type: ignore[no-untyped-def]
+    """RFC 5652 fixes these versions for a TSTInfo token; nothing else may stand there."""
+    if int(signed["version"]) != 3:
+        raise ParseError(f"SignedData version {signed['version']}, must be 3 for TSTInfo content")
+    info = signed["signerInfos"][0]
+    expected = 1 if info["sid"].getName() == "issuerAndSerialNumber" else 3
+    if int(info["version"]) != expected:
+        raise ParseError(f"SignerInfo version {info['version']}, must be {expected} for its identifier")
 
 
 def parse_token(token: bytes) -> ParsedToken:
@@ -153,15 +166,16 @@ def parse_token(token: bytes) -> ParsedToken:
     signed = _decode(bytes(info["content"]), rfc5652.SignedData(), "the SignedData")
     if len(signed["signerInfos"]) != 1:
         raise ParseError(f"the token has {len(signed['signerInfos'])} SignerInfos, not exactly one")
+    _check_versions(signed)
     encap = signed["encapContentInfo"]
     if not encap["eContent"].isValue:
         raise ParseError("the token carries no TSTInfo")
     econtent = bytes(encap["eContent"])
     tst = _decode(econtent, rfc3161.TSTInfo(), "the TSTInfo")
     try:
-        certificates = _certificates(signed)
+        certificates = _certificates(signed, token)
         gen_time = tst["genTime"].asDateTime
-    except (PyAsn1Error, ValueError) as exc:
+    except (PyAsn1Error, ValueError, x509.InvalidVersion) as exc:
         raise ParseError(f"the token is malformed: {exc}") from exc
     if gen_time.tzinfo is None:
         raise ParseError("the TSTInfo genTime has no time zone (must be UTC 'Z')")
@@ -172,3 +186,19 @@ def parse_token(token: bytes) -> ParsedToken:
         signer=_signer_view(signed["signerInfos"][0]),
         gen_time=gen_time,
     )
+
+
+def as_timestamp_response(data: bytes) -> bytes:
+    """Accept a TimeStampResp or a bare TimeStampToken (what ``openssl ts -token_out`` and
+    many signing tools store); a bare token is wrapped as a granted response.  The status
+    lies outside the signed token, so wrapping adds no claim the token does not make."""
+    try:
+        parse_response(data)
+        return data
+    except ParseError:
+        pass
+    token = _decode(data, rfc3161.TimeStampToken(), "the file (neither a TimeStampResp nor a token)")
+    response = rfc3161.TimeStampResp()
+    response["status"]["status"] = 0
+    response["timeStampToken"] = token
+    return encoder.encode(response)

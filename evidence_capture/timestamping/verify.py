@@ -22,7 +22,7 @@ from pyasn1_modules import rfc3161, rfc5652
 from evidence_capture.errors import ConfigError, VerificationError
 from evidence_capture.models import format_digest
 from evidence_capture.timestamping import models as m
-from evidence_capture.timestamping.algorithms import digest_name
+from evidence_capture.timestamping.algorithms import digest_name, signature_algorithm
 from evidence_capture.timestamping.chain import build_chain
 from evidence_capture.timestamping.signer import check_eku, check_ess_cert_id, check_signature, find_signer
 from evidence_capture.timestamping.tokens import ParseError, ParsedToken, parse_response, parse_token
@@ -60,16 +60,24 @@ def _open(tsr: bytes) -> tuple[ParsedToken, rfc3161_client.TimeStampResponse]:
     return token, response
 
 
-def _check_imprint(response: rfc3161_client.TimeStampResponse, digest: bytes, hash_name: str) -> str:
-    imprint = response.tst_info.message_imprint
-    name = digest_name(imprint.hash_algorithm.dotted_string, "the message imprint")
-    if name != hash_name:
-        raise VerificationError(m.CHECK_IMPRINT, f"the token imprint uses {name}, expected {hash_name}")
-    if imprint.message != digest:
+def _check_algorithms(token: ParsedToken, response: rfc3161_client.TimeStampResponse) -> tuple[str, str]:
+    """Every algorithm the token uses is allowed: returns (SignerInfo digest, imprint digest)."""
+    signer_digest = digest_name(token.signer.digest_oid, "the SignerInfo digest")
+    imprint_oid = response.tst_info.message_imprint.hash_algorithm.dotted_string
+    imprint_digest = digest_name(imprint_oid, "the message imprint")
+    signature_algorithm(token.signer.signature_oid, signer_digest)
+    return signer_digest, imprint_digest
+
+
+def _check_imprint(response: rfc3161_client.TimeStampResponse, digest: bytes, expected: str,
+                   found: str) -> None:
+    if found != expected:
+        raise VerificationError(m.CHECK_IMPRINT, f"the token imprint uses {found}, expected {expected}")
+    message = response.tst_info.message_imprint.message
+    if message != digest:
         raise VerificationError(
-            m.CHECK_IMPRINT, f"the token is over {format_digest(name, imprint.message.hex())}, "
-            f"not {format_digest(name, digest.hex())}")
-    return name
+            m.CHECK_IMPRINT, f"the token is over {format_digest(found, message.hex())}, "
+            f"not {format_digest(found, digest.hex())}")
 
 
 def _check_nonce(response: rfc3161_client.TimeStampResponse, nonce: int | None) -> int | None:
@@ -131,8 +139,8 @@ def verify_token(tsr: bytes, *, digest: bytes, nonce: int | None, roots: list[x5
         raise ConfigError("no trusted TSA root certificates were given", hint="set EVIDENCE_TSA_CA or --ca")
     token, response = _open(tsr)
     with _as_check(m.CHECK_FORMAT, "unreadable TSTInfo"):
-        signer_digest = digest_name(token.signer.digest_oid, "the SignerInfo digest")
-        hash_name = _check_imprint(response, digest, hash_name)
+        signer_digest, imprint_digest = _check_algorithms(token, response)
+        _check_imprint(response, digest, hash_name, imprint_digest)
         found_nonce = _check_nonce(response, nonce)
         signer = find_signer(token)
         signature = check_signature(token, signer, signer_digest)

@@ -20,7 +20,7 @@ from evidence_capture.manifests.keys import fingerprint, load_public_pem, verify
 from evidence_capture.manifests.model import Manifest
 from evidence_capture.manifests.stamping import read_slots, slot_path
 from evidence_capture.verify.artifacts import OnFile, artifact_checks
-from evidence_capture.verify.checks import CheckResult, CheckStatus, VerifyReport
+from evidence_capture.verify.checks import CheckResult, VerifyReport
 from evidence_capture.verify.timing import DEFAULT_TOLERANCE_S, HAR_NAME, check_gentime, check_http_dates
 
 MAX_MANIFEST_BYTES = 64 * 1024 * 1024
@@ -43,8 +43,9 @@ def check_manifest(data: bytes | None) -> tuple[CheckResult, Manifest | None]:
         manifest = Manifest.from_record(parse_canonical(data))
     except InputError as exc:
         return CheckResult.failed(name, exc.message), None
+    warning = f"; WARNING: {manifest.dev_tsa_warning}" if manifest.dev_tsa_warning else ""
     return CheckResult.passed(name, f"RFC 8785 canonical, schema {manifest.schema}, "
-                                    f"{len(manifest.artifacts)} artifacts"), manifest
+                                    f"{len(manifest.artifacts)} artifacts{warning}"), manifest
 
 
 def _shipped_key(folder: Path) -> Ed25519PublicKey | None:
@@ -83,7 +84,7 @@ def _slot_numbers(folder: Path) -> list[int]:
 
 
 def check_token(folder: Path, number: int, digest: bytes, roots: Sequence[x509.Certificate]) -> tuple[CheckResult, Any]:
-    from evidence_capture.timestamping import verify_token
+    from evidence_capture.timestamping import is_dev_tsa_name, verify_token
 
     name = f"timestamp:{number}"
     record = read_slots(folder).get(number)
@@ -101,7 +102,7 @@ def check_token(folder: Path, number: int, digest: bytes, roots: Sequence[x509.C
         return CheckResult.failed(name, f"{exc.check}: {exc.message}"), None
     except EvidenceError as exc:
         return CheckResult.failed(name, exc.message), None
-    label = "; DEVELOPMENT TSA, not trusted for real cases" if "DEVELOPMENT" in info.tsa_name else ""
+    label = "; DEVELOPMENT TSA, not trusted for real cases" if is_dev_tsa_name(info.tsa_name) else ""
     return CheckResult.passed(name, f"granted by {info.tsa_name} at {info.gen_time.isoformat()} "
                                     f"(serial {info.serial}, policy {info.policy_oid}){label}"), info
 
