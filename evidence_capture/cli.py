@@ -143,26 +143,25 @@ def tsa_serve(
         tsa.close()
 
 
-def _read_input(path: Path, what: str) -> bytes:
+def _ts_open_error(path: Path, what: str, exc: OSError) -> EvidenceError:
     from evidence_capture.errors import NotFoundError
 
-    try:
-        return path.read_bytes()
-    except FileNotFoundError as exc:
-        raise NotFoundError(f"{what} {path} does not exist") from exc
-    except OSError as exc:
-        raise InputError(f"cannot read {what} {path}") from exc
+    if isinstance(exc, FileNotFoundError):
+        return NotFoundError(f"{what} {path} does not exist")
+    return InputError(f"cannot read {what} {path}: {exc.strerror}")
 
 
-def _expected_digest(file: Optional[Path], digest: Optional[str]) -> bytes:
+def _ts_expected_digest(file: Optional[Path], digest: Optional[str]) -> bytes:
     import hashlib
 
     if (file is None) == (digest is None):
         raise InputError("give exactly one of --file and --digest")
     if file is not None:
-        _read_input(file, "file")  # existence and permissions, with a clear message
-        with file.open("rb") as handle:
-            return hashlib.file_digest(handle, "sha256").digest()
+        try:
+            with file.open("rb") as handle:
+                return hashlib.file_digest(handle, "sha256").digest()
+        except OSError as exc:
+            raise _ts_open_error(file, "file", exc) from exc
     text = (digest or "").strip().lower().removeprefix("sha256:")
     try:
         value = bytes.fromhex(text)
@@ -173,17 +172,7 @@ def _expected_digest(file: Optional[Path], digest: Optional[str]) -> bytes:
     return value
 
 
-def _load_roots(ca: Path) -> list[Any]:
-    from cryptography import x509
-
-    try:
-        roots = x509.load_pem_x509_certificates(_read_input(ca, "CA bundle"))
-    except ValueError as exc:
-        raise InputError(f"{ca} is not a PEM bundle of certificates") from exc
-    return roots
-
-
-def _render_token(states: dict[str, str], info: Any, failure: Any) -> None:
+def _ts_render_token(states: dict[str, str], info: Any, failure: Any) -> None:
     from evidence_capture.timeutil import iso_beijing, iso_utc
 
     typer.echo(f"timestamp token: {'FAIL' if failure else 'PASS'}")
@@ -200,6 +189,21 @@ def _render_token(states: dict[str, str], info: Any, failure: Any) -> None:
                f"  signer:    {info.signer_fingerprint} ({info.signature_algorithm})")
 
 
+def _ts_check_token(path: Path, data: bytes, expected: bytes, nonce: Optional[int],
+                    roots: list[Any]) -> tuple[Any, Any]:
+    """(TokenInfo, None) or (None, VerificationError)."""
+    from evidence_capture.errors import VerificationError
+    from evidence_capture.timestamping.tokens import as_timestamp_response
+    from evidence_capture.timestamping.verify import verify_token
+
+    try:
+        return verify_token(as_timestamp_response(data), digest=expected, nonce=nonce, roots=roots), None
+    except VerificationError as exc:
+        return None, exc
+    except ValueError as exc:  # as_timestamp_response: neither a response nor a token
+        return None, VerificationError("tsa.format", f"{path} is not an RFC 3161 token: {exc}")
+
+
 @_command(timestamp_app, "verify")
 def timestamp_verify(
     tsr: Path = typer.Argument(..., help="The token: a TimeStampResp (.tsr) or a bare TimeStampToken, DER."),
@@ -210,29 +214,28 @@ def timestamp_verify(
     json_out: bool = typer.Option(False, "--json", help="Machine-readable result."),
 ) -> None:
     """Verify a stand-alone RFC 3161 token with every check; exit 1 names the failed check."""
-    from evidence_capture.errors import VerificationError
+    from evidence_capture.timestamping.devtsa import DEV_TSA_LABEL, is_dev_tsa_name
     from evidence_capture.timestamping.models import token_check_states
-    from evidence_capture.timestamping.tokens import as_timestamp_response
-    from evidence_capture.timestamping.verify import verify_token
+    from evidence_capture.timestamping.verify import load_tsa_roots
 
-    expected = _expected_digest(file, digest)
-    roots = _load_roots(ca)
-    data = _read_input(tsr, "token")
-    info = failure = None
+    expected = _ts_expected_digest(file, digest)
+    roots = load_tsa_roots(ca)
     try:
-        info = verify_token(as_timestamp_response(data), digest=expected, nonce=nonce, roots=roots)
-    except VerificationError as exc:
-        failure = exc
-    except ValueError as exc:  # as_timestamp_response: neither a response nor a token
-        failure = VerificationError("tsa.format", f"{tsr} is not an RFC 3161 token: {exc}")
+        data = tsr.read_bytes()
+    except OSError as exc:
+        raise _ts_open_error(tsr, "token", exc) from exc
+    info, failure = _ts_check_token(tsr, data, expected, nonce, roots)
     states = token_check_states(failure.check if failure else None, nonce_checked=nonce is not None)
+    development = info is not None and is_dev_tsa_name(info.tsa_name)
+    if development:
+        _warn(f"this token is from a {DEV_TSA_LABEL}")
     if json_out:
         _emit_json({"result": "fail" if failure else "pass", "token": str(tsr), "checks": states,
                     "failed_check": failure.check if failure else None,
                     "message": failure.message if failure else None,
-                    "info": info.as_record() if info else None})
+                    "development_tsa": development, "info": info.as_record() if info else None})
     else:
-        _render_token(states, info, failure)
+        _ts_render_token(states, info, failure)
     if failure is not None:
         raise typer.Exit(failure.exit_code)
 

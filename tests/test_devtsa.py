@@ -11,7 +11,7 @@ from cryptography import x509
 from cryptography.x509.oid import ExtendedKeyUsageOID
 
 from evidence_capture.errors import ConfigError, TimestampError
-from evidence_capture.timestamping.devtsa import DEV_TSA_LABEL, DevTSA, is_dev_tsa_name
+from evidence_capture.timestamping.devtsa import DEV_TSA_LABEL, DevTSA, is_dev_tsa_certificate, is_dev_tsa_name
 
 pytestmark = pytest.mark.tsa
 
@@ -37,6 +37,8 @@ def test_certificate_has_critical_time_stamping_eku(tsa_ec: DevTSA) -> None:
     eku = cert.extensions.get_extension_for_class(x509.ExtendedKeyUsage)
     assert eku.critical and list(eku.value) == [ExtendedKeyUsageOID.TIME_STAMPING]
     assert is_dev_tsa_name(tsa_ec.tsa_name)
+    assert is_dev_tsa_certificate(cert)
+    assert all(is_dev_tsa_certificate(root) for root in x509.load_pem_x509_certificates(tsa_ec.ca_pem_path.read_bytes()))
     assert "not trusted for real cases" in tsa_ec.tsa_name
 
 

@@ -51,12 +51,13 @@ def test_verify_json_with_digest_and_no_nonce(token_files) -> None:  # type: ign
     result = _run("timestamp", "verify", str(token_files["tsr"]), "--digest", digest,
                   "--ca", str(token_files["ca"]), "--json")
     assert result.exit_code == 0, result.output
-    report = json.loads(result.output)
+    report = json.loads(result.stdout)
     assert report["result"] == "pass"
     assert report["checks"]["tsa.nonce"] == "not-checked"  # no --nonce: never reported as pass
     assert report["checks"]["tsa.ess_cert_id"] == "pass"
     assert report["info"]["message_imprint"] == digest
     assert report["info"]["nonce"] == str(token_files["nonce"])
+    assert report["development_tsa"] is True
 
 
 def test_attack_token_over_other_file_fails_naming_imprint(token_files, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -65,7 +66,7 @@ def test_attack_token_over_other_file_fails_naming_imprint(token_files, tmp_path
     result = _run("timestamp", "verify", str(token_files["tsr"]), "--file", str(other),
                   "--ca", str(token_files["ca"]), "--json")
     assert result.exit_code == 1
-    report = json.loads(result.output)
+    report = json.loads(result.stdout)
     assert report["failed_check"] == "tsa.imprint"
     assert report["checks"]["tsa.nonce"] == "not-checked"
     assert report["checks"]["tsa.chain"] == "not-checked"
@@ -117,7 +118,7 @@ def test_garbage_token_fails_format(token_files, tmp_path: Path) -> None:  # typ
     result = _run("timestamp", "verify", str(junk), "--file", str(token_files["file"]),
                   "--ca", str(token_files["ca"]), "--json")
     assert result.exit_code == 1
-    assert json.loads(result.output)["failed_check"] == "tsa.format"
+    assert json.loads(result.stdout)["failed_check"] == "tsa.format"
 
 
 def test_tsa_serve_help_says_development() -> None:

@@ -19,6 +19,8 @@ from evidence_capture.timestamping.client import build_request
 from evidence_capture.timestamping.devpki import make_tsa_cert
 from evidence_capture.timestamping.devtsa import DevTSA, is_dev_tsa_name
 from evidence_capture.timestamping.models import token_check_states
+from evidence_capture.timestamping.tokens import parse_response, parse_token
+from evidence_capture.timestamping.verify import _library_check
 from evidence_capture.timeutil import utcnow
 from tests.fixtures_tsa import edit_signed_data, flip_signature_byte, load_roots, resign_token, set_certificates
 
@@ -273,3 +275,40 @@ def test_check_states_never_report_unchecked_as_pass() -> None:
     assert set(token_check_states(None, nonce_checked=True).values()) == {"pass"}
     with pytest.raises(ValueError):
         token_check_states("tsa.unknown", nonce_checked=True)
+
+
+@pytest.mark.parametrize(
+    ("text", "check"),
+    [
+        ("Nonce mismatch", "tsa.nonce"),
+        ("Mismatch between messages", "tsa.imprint"),
+        ("The EKU extension is not critical.", "tsa.eku"),
+        ("PKIStatus is not GRANTED", "tsa.status"),
+        ("No leaf certificate found matching the SignerInfo.", "tsa.signature"),
+        ('Error while verifying certificates: ... reason: "digest failure"', "tsa.signature"),
+        ('Error while verifying certificates: ... "Verify error: certificate has expired"', "tsa.chain"),
+    ],
+)
+def test_rfc3161_client_errors_map_to_check_names(text: str, check: str) -> None:
+    """The second opinion's messages (rfc3161-client 1.0.x) land on the same check names."""
+    assert _library_check(text) == check
+
+
+def test_ess_cert_id_v1_token_verifies(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Many TSAs still send ESSCertID v1 (SHA-1 names the certificate; RFC 5816 allows it)."""
+    tsa = DevTSA(tmp_path_factory.mktemp("tsa-ess1"), "ec", ess_cert_id_alg="sha1")
+    tsr = tsa.reply(build_request(DIGEST, 11))
+    assert "1.2.840.113549.1.9.16.2.12" in parse_token(parse_response(tsr).token or b"").signer.attributes
+    info = verify_token(tsr, digest=DIGEST, nonce=11, roots=load_roots(tsa.ca_pem_path))
+    assert info.nonce == 11
+
+
+def test_sha512_imprint_verifies_when_expected(tsa_rsa: DevTSA) -> None:
+    digest = hashlib.sha512(b"manifest bytes").digest()
+    exchange = request_timestamp(tsa_rsa.url, digest, timeout=10, hash_name="sha512")
+    info = verify_token(exchange.tsr, digest=digest, nonce=exchange.nonce,
+                        roots=load_roots(tsa_rsa.ca_pem_path), hash_name="sha512")
+    assert info.message_imprint.startswith("sha512:")
+    with pytest.raises(VerificationError) as caught:
+        verify_token(exchange.tsr, digest=DIGEST, nonce=exchange.nonce, roots=load_roots(tsa_rsa.ca_pem_path))
+    assert caught.value.check == "tsa.imprint"

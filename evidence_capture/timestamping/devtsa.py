@@ -14,8 +14,8 @@ from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import NameOID
 
 from evidence_capture.errors import ConfigError, TimestampError
 from evidence_capture.timestamping.devpki import Issued, make_ca, make_tsa_cert
@@ -45,7 +45,7 @@ clock_precision_digits = 3
 ordering = no
 tsa_name = yes
 ess_cert_id_chain = no
-ess_cert_id_alg = sha256
+ess_cert_id_alg = {ess}
 """
 
 
@@ -54,12 +54,19 @@ def is_dev_tsa_name(name: str) -> bool:
     return DEV_TSA_MARKER in name
 
 
+def is_dev_tsa_certificate(cert: x509.Certificate) -> bool:
+    """True for the development TSA's root, intermediate and TSA certificates: a trust
+    bundle holding one means the tokens it accepts are not fit for real cases."""
+    return any(DEV_TSA_MARKER in str(attr.value) for attr in cert.subject)
+
+
 class DevTSA:
     """``DevTSA(directory, key_type).serve(port=0)``; also a context manager."""
 
     def __init__(self, directory: Path, key_type: str = "rsa", *, intermediate: bool = False,
                  digests: tuple[str, ...] = ("sha256", "sha384", "sha512"),
-                 signer_digest: str = "sha256", tsa_not_after: datetime | None = None) -> None:
+                 signer_digest: str = "sha256", ess_cert_id_alg: str = "sha256",
+                 tsa_not_after: datetime | None = None) -> None:
         if not shutil.which("openssl"):
             raise ConfigError("the development TSA needs the openssl command",
                               hint="install the Debian package 'openssl'")
@@ -72,7 +79,7 @@ class DevTSA:
         self._ensure_pki(intermediate, tsa_not_after)
         self.config_path.write_text(_CONFIG.format(
             label=DEV_TSA_LABEL, dir=self.directory, signer_digest=signer_digest,
-            policy=DEV_POLICY_OID, digests=", ".join(digests)), encoding="utf-8")
+            policy=DEV_POLICY_OID, digests=", ".join(digests), ess=ess_cert_id_alg), encoding="utf-8")
 
     # --- files -------------------------------------------------------------
 
@@ -107,11 +114,11 @@ class DevTSA:
                 raise ConfigError(f"{d} holds a {found} development TSA, not {self.key_type}",
                                   hint="use another --dir or the matching --key-type")
             return
-        self.root = make_ca(f"DEVELOPMENT root CA ({self.key_type}) — not trusted", self.key_type)
+        self.root = make_ca(f"{DEV_TSA_MARKER} root CA ({self.key_type}) — not trusted", self.key_type)
         self.root.write(d / "root.key", d / "root.pem")
         issuer, chain = self.root, b""
         if intermediate:
-            issuer = make_ca(f"DEVELOPMENT intermediate CA ({self.key_type})", self.key_type,
+            issuer = make_ca(f"{DEV_TSA_MARKER} intermediate CA ({self.key_type})", self.key_type,
                              issuer=self.root)
             issuer.write(d / "intermediate.key", d / "intermediate.pem")
             chain = (d / "intermediate.pem").read_bytes()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Iterator
 
 import rfc3161_client
@@ -19,7 +20,7 @@ from cryptography.hazmat.primitives.serialization import Encoding
 from pyasn1.codec.der import decoder, encoder
 from pyasn1_modules import rfc3161, rfc5652
 
-from evidence_capture.errors import ConfigError, VerificationError
+from evidence_capture.errors import ConfigError, InputError, NotFoundError, VerificationError
 from evidence_capture.models import format_digest
 from evidence_capture.timestamping import models as m
 from evidence_capture.timestamping.algorithms import digest_name, signature_algorithm
@@ -38,7 +39,7 @@ def _as_check(check: str, what: str) -> Iterator[None]:
     except (KeyboardInterrupt, SystemExit, MemoryError):
         raise
     except BaseException as exc:  # noqa: BLE001 - rfc3161-client panics are BaseExceptions
-        raise VerificationError(check, f"{what}: {exc}") from exc
+        raise VerificationError(check, f"{what}: {type(exc).__name__}: {exc}") from exc
 
 
 def _open(tsr: bytes) -> tuple[ParsedToken, rfc3161_client.TimeStampResponse]:
@@ -103,9 +104,17 @@ def _library_copy(tsr: bytes) -> bytes:
     return encoder.encode(copy)
 
 
-_LIBRARY_CHECKS = (("Nonce", m.CHECK_NONCE), ("message", m.CHECK_IMPRINT), ("EKU", m.CHECK_EKU),
-                   ("PKIStatus", m.CHECK_STATUS), ("leaf certificate", m.CHECK_SIGNATURE),
-                   ("signature failure", m.CHECK_SIGNATURE), ("digest failure", m.CHECK_SIGNATURE))
+_LIBRARY_CHECKS = (("Nonce", m.CHECK_NONCE), ("Mismatch between messages", m.CHECK_IMPRINT),
+                   ("EKU", m.CHECK_EKU), ("PKIStatus", m.CHECK_STATUS),
+                   ("leaf certificate", m.CHECK_SIGNATURE), ("SignerInfo", m.CHECK_SIGNATURE))
+
+
+def _library_check(text: str) -> str:
+    """The check an rfc3161-client error message is about."""
+    if text.startswith("Error while verifying certificates"):  # OpenSSL PKCS7_verify
+        signature = "signature failure" in text or "digest failure" in text
+        return m.CHECK_SIGNATURE if signature else m.CHECK_CHAIN
+    return next((check for key, check in _LIBRARY_CHECKS if key in text), m.CHECK_CHAIN)
 
 
 def _library_verify(response: rfc3161_client.TimeStampResponse, digest: bytes, nonce: int | None,
@@ -118,9 +127,7 @@ def _library_verify(response: rfc3161_client.TimeStampResponse, digest: bytes, n
     try:
         builder.build().verify(response, digest)
     except rfc3161_client.VerificationError as exc:
-        text = str(exc)
-        check = next((c for key, c in _LIBRARY_CHECKS if key in text), m.CHECK_CHAIN)
-        raise VerificationError(check, f"rfc3161-client: {text}") from exc
+        raise VerificationError(_library_check(str(exc)), f"rfc3161-client: {exc}") from exc
 
 
 def _tsa_name(response: rfc3161_client.TimeStampResponse, signer: x509.Certificate) -> str:
@@ -130,6 +137,20 @@ def _tsa_name(response: rfc3161_client.TimeStampResponse, signer: x509.Certifica
         return signer.subject.rfc4514_string()
     value = getattr(name, "value", None)
     return value.rfc4514_string() if isinstance(value, x509.Name) else str(value)
+
+
+def load_tsa_roots(path: Path) -> list[x509.Certificate]:
+    """The trusted TSA roots from a PEM bundle (``EVIDENCE_TSA_CA`` or ``--ca``)."""
+    try:
+        data = Path(path).read_bytes()
+    except FileNotFoundError as exc:
+        raise NotFoundError(f"TSA CA bundle {path} does not exist") from exc
+    except OSError as exc:
+        raise InputError(f"cannot read TSA CA bundle {path}") from exc
+    try:
+        return x509.load_pem_x509_certificates(data)
+    except ValueError as exc:
+        raise InputError(f"{path} is not a PEM bundle of certificates") from exc
 
 
 def verify_token(tsr: bytes, *, digest: bytes, nonce: int | None, roots: list[x509.Certificate],
