@@ -23,6 +23,7 @@ from evidence_capture.packages.report import PackageReport, prefixed
 from evidence_capture.packages.safezip import DEFAULT_LIMITS, ZipLimits, extracted
 from evidence_capture.storage.artifacts import file_digests
 from evidence_capture.verify.runner import verify_capture
+from evidence_capture.verify.timing import DEFAULT_TOLERANCE_S
 from evidence_capture.verify.checks import CheckResult, VerifyReport
 
 _STRONG = {"sha256", "sha512"}
@@ -59,14 +60,14 @@ def _manifest_sha256(folder: Path) -> str:
 
 
 def _verify_capture(folder: Path, trusted_keys: Sequence[Any], tsa_roots: Sequence[Any],
-                    strict: bool) -> list[CheckResult]:
+                    strict: bool, tolerance: float) -> list[CheckResult]:
     report = verify_capture(folder, trusted_keys=list(trusted_keys), tsa_roots=list(tsa_roots),
-                            strict=strict)
+                            strict=strict, tolerance=tolerance)
     return [prefixed(result, f"capture[{folder.name}].") for result in report.checks]
 
 
 def capture_checks(data: Path, index: dict[str, Any], trusted_keys: Sequence[Any],
-                   tsa_roots: Sequence[Any], strict: bool) -> list[CheckResult]:
+                   tsa_roots: Sequence[Any], strict: bool, tolerance: float) -> list[CheckResult]:
     listed = [str(entry.get("capture_id")) for entry in index["captures"]]
     present = sorted(p.name for p in (data / "captures").iterdir()) if (
         data / "captures").is_dir() else []
@@ -85,17 +86,18 @@ def capture_checks(data: Path, index: dict[str, Any], trusted_keys: Sequence[Any
                       if digest == entry.get("manifest_sha256") else CheckResult.failed(
                           name, f"manifest.json is sha256:{digest}, the index says "
                           f"{entry.get('manifest_sha256')}"))
-        checks.extend(_verify_capture(folder, trusted_keys, tsa_roots, strict))
+        checks.extend(_verify_capture(folder, trusted_keys, tsa_roots, strict, tolerance))
     return checks
 
 
 def verify_extracted(root: Path, *, package_name: str, package_sha256: str,
                      trusted_keys: Sequence[Ed25519PublicKey], tsa_roots: Sequence[Any],
-                     strict: bool, receipt: Path | None) -> PackageReport:
+                     strict: bool, receipt: Path | None,
+                     tolerance: float = DEFAULT_TOLERANCE_S) -> PackageReport:
     checks = [validate_bag(root)]
     data = root / "data"
     index = layout.read_index(data)
-    checks += capture_checks(data, index, trusted_keys, tsa_roots, strict)
+    checks += capture_checks(data, index, trusted_keys, tsa_roots, strict, tolerance)
     records = layout.read_custody(data / layout.CUSTODY)
     package_keys = load_package_keys(data / "keys")
     checks += custody_checks(records, index, data, trusted_keys=trusted_keys,
@@ -109,7 +111,8 @@ def verify_extracted(root: Path, *, package_name: str, package_sha256: str,
 def verify_package(zip_path: Path, *, trusted_keys: Iterable[Ed25519PublicKey] = (),
                    tsa_roots: Iterable[Any] = (), strict: bool = False,
                    receipt: Path | None = None, limits: ZipLimits = DEFAULT_LIMITS,
-                   temp_parent: Path | None = None) -> PackageReport:
+                   temp_parent: Path | None = None,
+                   tolerance: float = DEFAULT_TOLERANCE_S) -> PackageReport:
     """Verify ``zip_path`` fully offline; see the module docstring."""
     if not zip_path.is_file():
         raise PackageError(f"no such package {zip_path}")
@@ -120,7 +123,7 @@ def verify_package(zip_path: Path, *, trusted_keys: Iterable[Ed25519PublicKey] =
         return verify_extracted(
             layout.find_bag_root(folder), package_name=zip_path.name, package_sha256=digest,
             trusted_keys=list(trusted_keys), tsa_roots=list(tsa_roots), strict=strict,
-            receipt=receipt)
+            receipt=receipt, tolerance=tolerance)
 
 
 __all__ = ["verify_package", "verify_extracted"]
