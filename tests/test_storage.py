@@ -59,6 +59,7 @@ def test_complete_refuses_when_a_file_differs_from_its_recorded_hash(store):
     folder = store.begin_capture(capture_id, url="http://127.0.0.1/")
     folder.mkdir(parents=True)
     (folder / "manifest.json").write_bytes(b"{}")
+    (folder / "manifest.sig").write_bytes(bytes(64))
     (folder / "a.txt").write_bytes(b"changed")
     store.record_artifacts(capture_id, [ArtifactRecord("a.txt", "text/plain", 7, "0" * 64,
                                                        "0" * 64)])
@@ -134,3 +135,17 @@ def test_orphan_folders_are_reported(store, stored_capture):
     stray = store.settings.captures_dir / "20260101T000000Z-deadbeef"
     stray.mkdir()
     assert store.orphan_folders() == [stray]
+
+
+def test_complete_refuses_an_unsigned_capture(store, stored_capture):
+    import hashlib
+
+    capture_id = new_capture_id()
+    folder = store.begin_capture(capture_id, url="http://127.0.0.1/")
+    folder.mkdir(parents=True)
+    (folder / "manifest.json").write_bytes(b"{}")
+    store.record_seal(capture_id, manifest_sha256=hashlib.sha256(b"{}").hexdigest(),
+                      capture_state="COMPLETE", signer_fingerprint="sha256:x")
+    with pytest.raises(StorageError, match="not signed"):
+        store.complete_capture(capture_id)
+    assert store.get_capture(capture_id).status == "in_progress"

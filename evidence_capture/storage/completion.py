@@ -26,6 +26,8 @@ def check_files(folder: Path, summary: CaptureSummary, records: Sequence[Artifac
     manifest = folder / "manifest.json"
     if not manifest.is_file() or _sha256(manifest) != summary.manifest_sha256:
         raise StorageError(f"manifest.json of {summary.capture_id} is missing or differs")
+    if not (folder / "manifest.sig").is_file():
+        raise StorageError(f"capture {summary.capture_id} is not signed (no manifest.sig)")
     for rec in records:
         path = folder / rec.path
         if not path.is_file():
