@@ -441,6 +441,212 @@ def verify(
 
 # --- cases, custody, export, import ----------------------------------------------
 
+case_app = typer.Typer(help="Cases: open, list and show.", no_args_is_help=True,
+                       rich_markup_mode=None, context_settings={"help_option_names": ["-h", "--help"]})
+custody_app = typer.Typer(help="The chain-of-custody log: read, verify, annotate.", no_args_is_help=True,
+                          rich_markup_mode=None, context_settings={"help_option_names": ["-h", "--help"]})
+app.add_typer(case_app, name="case")
+app.add_typer(custody_app, name="custody")
+_JSON = typer.Option(False, "--json", help="Print JSON.")
+
+
+def _open_store(*, signed: bool):  # type: ignore[no-untyped-def]
+    """The store; ``signed`` unlocks the station key (EVIDENCE_KEY_PASSPHRASE) to write custody events."""
+    from evidence_capture.storage import StationSigner, Store
+
+    settings = _settings()
+    if not signed:
+        return Store(settings)
+    from evidence_capture.errors import NotFoundError
+    from evidence_capture.manifests.keys import PRIVATE_NAME, StationKey
+
+    if not (settings.keys_dir / PRIVATE_NAME).is_file():
+        raise NotFoundError("no station key yet", hint="run `evidence keys init`")
+    key = StationKey.load(settings.keys_dir, _passphrase(confirm=False))
+    return Store(settings, signer=StationSigner.from_station_key(key))
+
+
+def _capture_line(capture: Any) -> str:
+    state = capture.status + (f" ({capture.capture_state})" if capture.capture_state else "")
+    reason = f"  reason: {capture.failure_reason}" if capture.failure_reason else ""
+    return (f"  {capture.capture_id}  {state:<22} timestamps: {capture.timestamp_state:<8} "
+            f"{capture.origin:<8} {capture.url}{reason}")
+
+
+@_command(case_app, "open")
+def case_open(
+    case_id: str = typer.Argument(..., help="The case number."),
+    title: str = typer.Option(..., "--title", help="Short title of the case."),
+    subject: str = typer.Option("", "--subject", help="The shop or operator under investigation."),
+    purpose: str = typer.Option("", "--purpose", help="Why evidence is collected."),
+    json_out: bool = _JSON,
+) -> None:
+    """Open a new case (recorded in the custody log)."""
+    from evidence_capture.models import CaseInfo
+
+    case = _open_store(signed=True).open_case(CaseInfo(case_id, title, subject, purpose))
+    if json_out:
+        _emit_json(case.as_record())
+    else:
+        typer.echo(f"opened case {case.case_id}: {case.title}")
+
+
+@_command(case_app, "list")
+def case_list(json_out: bool = _JSON) -> None:
+    """List cases with their number of captures."""
+    cases = _open_store(signed=False).list_cases()
+    if json_out:
+        _emit_json([case.as_record() for case in cases])
+        return
+    if not cases:
+        typer.echo("no cases yet (evidence case open CASE_ID --title ...)")
+    for case in cases:
+        typer.echo(f"{case.case_id}  {case.title}  [{case.subject}]  {len(case.captures)} capture(s)")
+
+
+@_command(case_app, "show")
+def case_show(case_id: str = typer.Argument(..., help="The case number."), json_out: bool = _JSON) -> None:
+    """Show a case, its captures and their states."""
+    from evidence_capture.timeutil import iso_beijing
+
+    case = _open_store(signed=False).get_case(case_id)
+    if json_out:
+        _emit_json(case.as_record())
+        return
+    typer.echo(f"case {case.case_id}: {case.title}")
+    typer.echo(f"  subject: {case.subject or '-'}   purpose: {case.purpose or '-'}")
+    typer.echo(f"  opened:  {iso_beijing(case.opened_at)} (Beijing)")
+    typer.echo(f"captures ({len(case.captures)}):")
+    for capture in case.captures:
+        typer.echo(_capture_line(capture))
+
+
+def _event_line(event: dict[str, Any]) -> str:
+    from evidence_capture.timeutil import iso_beijing, parse_iso
+
+    obj = event["object"]
+    digest = f" {obj['digest'][:23]}…" if obj.get("digest") else ""
+    details = event["details"]
+    extra = details.get("text") or details.get("action") or details.get("package") or ""
+    return (f"{event['seq']:>6}  {iso_beijing(parse_iso(event['time']))}  {event['type']:<11} "
+            f"{obj['kind']} {obj['id']}{digest}  by {event['actor']['name']} "
+            f"({event['actor']['cert_no']}) {extra}".rstrip())
+
+
+@_command(custody_app, "log")
+def custody_log(
+    target: Optional[str] = typer.Argument(None, help="Case id or capture id (default: the whole log)."),
+    json_out: bool = _JSON,
+) -> None:
+    """Print the custody events of a case or capture (times in Beijing time)."""
+    events = _open_store(signed=False).custody_log(target)
+    if json_out:
+        _emit_json(events)
+        return
+    if not events:
+        typer.echo("no custody events" + (f" for {target}" if target else ""))
+    for event in events:
+        typer.echo(_event_line(event))
+
+
+@_command(custody_app, "verify")
+def custody_verify(
+    trust_key: list[Path] = typer.Option([], "--trust-key", help="Extra pinned station public key PEM."),
+    json_out: bool = _JSON,
+) -> None:
+    """Walk the whole chain: first broken link, gaps, edits and deletions.  Exit 1 if any."""
+    from evidence_capture.storage.chain import key_fingerprint
+    from evidence_capture.verify.target import trusted_keys
+
+    store = _open_store(signed=False)
+    pinned = {key_fingerprint(key): key for key in trusted_keys(store.settings, trust_key)}
+    if not pinned:
+        _warn("no pinned station key (keys/station.pub.pem or --trust-key): using the keys in the database")
+    report = store.verify_custody(pinned)
+    ok = report.ok and not report.signatures_unverified
+    if json_out:
+        _emit_json(report.as_record())
+    else:
+        for problem in report.problems:
+            typer.echo(f"FAIL  seq {problem.seq}: {problem.kind}: {problem.message}")
+        for note in report.notes:
+            _warn(note)
+        if report.signatures_unverified:
+            typer.echo(f"FAIL  {report.signatures_unverified} event(s) signed by keys that are not pinned")
+        verdict = "custody chain OK" if ok else "custody chain NOT VERIFIED" + (
+            f": BROKEN at seq {report.first_broken.seq}" if report.first_broken else "")
+        typer.echo(f"{verdict}: {report.events} events, {report.signatures_verified} signatures verified")
+    raise typer.Exit(0 if ok else EXIT_VERIFY_FAILED)
+
+
+@_command(custody_app, "note")
+def custody_note(
+    target: str = typer.Argument(..., help="Case id or capture id."),
+    text: str = typer.Option(..., "--text", help="The note (a correction is a new note, never an edit)."),
+    json_out: bool = _JSON,
+) -> None:
+    """Append a signed note to the custody log."""
+    event = _open_store(signed=True).note(target, text)
+    if json_out:
+        _emit_json(event)
+    else:
+        typer.echo(_event_line(event))
+
+
+@_command(app, "export")
+def export(
+    target: str = typer.Argument(..., help="Capture id or case id."),
+    output: Path = typer.Option(..., "-o", "--output", help="The package to write (FILE.zip); never overwritten."),
+    json_out: bool = _JSON,
+) -> None:
+    """Export captures as a zipped BagIt package with custody log and README (recorded in the log)."""
+    from evidence_capture.packages.export import export_package
+
+    from rich.console import Console
+    from rich.progress import Progress
+
+    with Progress(console=Console(stderr=True), transient=True) as progress:
+        task = progress.add_task("exporting captures", total=None)
+        result = export_package(_open_store(signed=True), target, output,
+                                on_capture=lambda done, total: progress.update(task, completed=done,
+                                                                               total=total))
+    if json_out:
+        _emit_json(result.as_record())
+        return
+    typer.echo(f"wrote {result.path}: {len(result.captures)} capture(s), sha256:{result.sha256}")
+    typer.echo(f"export recorded as custody event {result.event_seq}; receipt: {result.receipt}")
+    for capture_id in result.skipped:
+        _warn(f"not exported (not complete): {capture_id}")
+
+
+@_command(app, "import")
+def import_(
+    package: Path = typer.Argument(..., help="The package (FILE.zip)."),
+    case: Optional[str] = typer.Option(None, "--case", help="Put the captures in this case."),
+    trust_key: list[Path] = typer.Option([], "--trust-key", help="Pinned exporting-station public key PEM."),
+    accept_untrusted_key: bool = typer.Option(False, "--accept-untrusted-key",
+                                              help="Import although the signer is not pinned (recorded)."),
+    tsa_ca: Optional[Path] = typer.Option(None, "--tsa-ca", help="Trusted TSA roots (default: EVIDENCE_TSA_CA)."),
+    json_out: bool = _JSON,
+) -> None:
+    """Verify a package, then import it all or nothing (exit 2 hostile input, 1 failed verification)."""
+    from evidence_capture.manifests.seal import load_roots
+    from evidence_capture.packages.importer import import_package
+    from evidence_capture.verify.target import trusted_keys
+
+    store = _open_store(signed=True)
+    ca = tsa_ca or store.settings.tsa_ca
+    result = import_package(store, package, case=case, trusted_keys=trusted_keys(store.settings, trust_key),
+                            tsa_roots=load_roots(ca) if ca else (), accept_untrusted_key=accept_untrusted_key)
+    if json_out:
+        _emit_json(result.as_record())
+    elif result.already_imported:
+        typer.echo(f"already imported (package sha256:{result.package_sha256}): nothing to do")
+    else:
+        typer.echo(f"imported {len(result.captures)} capture(s) into case {result.case_id or '-'}")
+        if not result.key_trusted:
+            _warn("the exporting station's key was NOT pinned (--accept-untrusted-key); recorded in custody")
+
 
 # --- report ---------------------------------------------------------------------
 

@@ -19,6 +19,7 @@ pytest_plugins: list[str] = [
     "tests.fixtures_tsa",
     "tests.fixtures_capture_folder",
     "tests.fixtures_seal",
+    "tests.fixtures_store",
 ]
 
 _REAL_CONNECT = socket.socket.connect
@@ -63,5 +64,3 @@ def require_or_skip(condition: bool, reason: str) -> None:
     if os.environ.get("CI"):
         pytest.fail(f"required in CI: {reason}")
     pytest.skip(reason)
-
-

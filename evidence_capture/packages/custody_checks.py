@@ -1,0 +1,126 @@
+"""Custody checks over the chain carried in a package (no store needed)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any, Mapping, Sequence
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+from evidence_capture.errors import PackageError
+from evidence_capture.packages.origin import origin_checks
+from evidence_capture.storage.chain import (
+    ChainReport, key_fingerprint, load_public_key, verify_records,
+)
+from evidence_capture.verify.checks import CheckResult, CheckStatus
+
+_LINK_KINDS = ("gap", "duplicate", "broken_link", "genesis", "missing_tail")
+
+
+def load_package_keys(keys_dir: Path) -> dict[str, Ed25519PublicKey]:
+    keys = {}
+    for path in sorted(keys_dir.glob("*.pem")) if keys_dir.is_dir() else []:
+        try:
+            key = load_public_key(path.read_bytes())
+        except (ValueError, TypeError) as exc:
+            raise PackageError(f"refused: {path.name} is not an Ed25519 public key") from exc
+        keys[key_fingerprint(key)] = key
+    return keys
+
+
+def _problem_check(name: str, report: ChainReport, kinds: Sequence[str], ok: str) -> CheckResult:
+    found = [p for p in report.problems if p.kind in kinds]
+    if found:
+        return CheckResult.failed(name, f"first at seq {found[0].seq}: {found[0].message}"
+                     + (f" (+{len(found) - 1} more)" if len(found) > 1 else ""))
+    return CheckResult.passed(name, ok)
+
+
+def _signature_check(report: ChainReport) -> CheckResult:
+    bad = _problem_check("custody.signatures", report, ("bad_signature",), "no bad signature")
+    if bad.status is CheckStatus.FAIL:
+        return bad
+    if report.signatures_unverified:
+        return CheckResult.not_checked("custody.signatures",
+                     f"{report.signatures_unverified} event(s) signed by a key not in the package")
+    return CheckResult.passed("custody.signatures", f"{report.signatures_verified} signatures valid")
+
+
+def _trust_check(records: Sequence[Mapping[str, Any]], trusted: set[str]) -> CheckResult:
+    signers = sorted({str(r.get("signer")) for r in records})
+    untrusted = [s for s in signers if s not in trusted]
+    if untrusted:
+        return CheckResult.not_checked("custody.signer-trust",
+                     f"signed by key(s) not pinned by you: {', '.join(untrusted)}")
+    return CheckResult.passed("custody.signer-trust", f"signed by pinned key(s): {', '.join(signers)}")
+
+
+def _coverage_check(records: Sequence[Mapping[str, Any]], chain: Sequence[Mapping[str, Any]],
+                    index: Mapping[str, Any], data: Path) -> CheckResult:
+    missing = []
+    for entry in index["captures"]:
+        capture_id = str(entry.get("capture_id"))
+        manifest = data / "captures" / capture_id / "manifest.json"
+        if not manifest.is_file():
+            continue
+        digest = "sha256:" + hashlib.sha256(manifest.read_bytes()).hexdigest()
+        types = {r.get("type") for r in records if not r.get("redacted")
+                 and r["object"]["id"] == capture_id and r["object"]["digest"] == digest}
+        missing += [f"{capture_id}: no {t} event" for t in ("captured", "sealed") if t not in types]
+    span = index.get("custody") or {}
+    if chain and (span.get("last_seq"), span.get("last_hash")) != (
+            chain[-1]["seq"], chain[-1]["event_hash"]):
+        missing.append("custody.jsonl does not end where the package index says")
+    if missing:
+        return CheckResult.failed("custody.coverage", "; ".join(missing[:5]))
+    return CheckResult.passed("custody.coverage", "every capture has its captured and sealed events, "
+                 "and the chain runs to the package's export point")
+
+
+def _export_check(receipt: Path | None, records: Sequence[Mapping[str, Any]],
+                  keys: Mapping[str, Ed25519PublicKey], package_sha256: str) -> CheckResult:
+    if receipt is None:
+        return CheckResult.not_checked("custody.export", "no export receipt "
+                     "(<package>.zip.export-event.json) next to the package")
+    try:
+        event = json.loads(receipt.read_text("utf-8"))
+    except (OSError, ValueError) as exc:
+        return CheckResult.failed("custody.export", f"the export receipt does not parse: {exc}")
+    last = records[-1] if records else {"seq": 0, "event_hash": None}
+    report = verify_records([last, event], keys) if records else verify_records([event], keys)
+    recorded = (event.get("details") or {}).get("package_sha256")
+    if event.get("type") != "exported" or not report.ok or report.signatures_unverified:
+        reason = report.problems[0].message if report.problems else "unsigned or not an export"
+        return CheckResult.failed("custody.export", f"the export receipt is not valid: {reason}")
+    if recorded != package_sha256:
+        return CheckResult.failed("custody.export", f"the export event records sha256:{recorded}, "
+                     f"the package is sha256:{package_sha256}")
+    return CheckResult.passed("custody.export", f"export event {event['seq']} records this package's "
+                 "SHA-256 and follows the last event in the package")
+
+
+def custody_checks(records: Sequence[Mapping[str, Any]], index: Mapping[str, Any], data: Path,
+                   *, trusted_keys: Sequence[Ed25519PublicKey],
+                   package_keys: Mapping[str, Ed25519PublicKey], package_sha256: str,
+                   receipt: Path | None) -> list[CheckResult]:
+    trusted = {key_fingerprint(k): k for k in trusted_keys}
+    keys = {**package_keys, **trusted}
+    try:
+        report = verify_records(records, keys)
+        origins, carried = origin_checks(data, records, keys)
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise PackageError("refused: the package's custody log holds malformed events") from exc
+    everything = [*records, *carried]
+    return [
+        _problem_check("custody.chain", report, _LINK_KINDS,
+                       f"{report.events} events, seq {report.first_seq}..{report.last_seq}, "
+                       "no gaps, every prev_hash links"),
+        _problem_check("custody.events", report, ("edited",), "every event hash recomputes"),
+        _signature_check(report),
+        *origins,
+        _trust_check(everything, set(trusted)),
+        _coverage_check(everything, records, index, data),
+        _export_check(receipt, records, keys, package_sha256),
+    ]

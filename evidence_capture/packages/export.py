@@ -1,0 +1,160 @@
+"""Export captures (one, or all of a case) as a zipped BagIt bag.
+
+The bag carries each capture folder as sealed, the TSA certificates from its
+tokens, the station public key, the custody events with enough chain context
+to verify them (``custody.jsonl``) and a README.  The export is then recorded
+as an ``exported`` custody event holding the SHA-256 of the zip, also written
+next to the zip as ``<zip>.export-event.json`` (the export receipt).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+import bagit
+
+from evidence_capture import TOOL_NAME, __version__
+from evidence_capture.errors import InputError, NotFoundError, StorageError
+from evidence_capture.packages import layout, origin
+from evidence_capture.packages.readme import README
+from evidence_capture.storage import CaptureSummary, NewEvent, Store
+from evidence_capture.storage.artifacts import (
+    atomic_write_bytes, commit_temp_file, file_digests, walk_files,
+)
+from evidence_capture.storage.chain import SCHEMA as CUSTODY_SCHEMA
+from evidence_capture.storage.chain import record_to_json
+
+
+OnCapture = Callable[[int, int], None] | None
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    path: Path
+    sha256: str
+    captures: tuple[str, ...]
+    skipped: tuple[str, ...]
+    event_seq: int
+    receipt: Path
+
+    def as_record(self) -> dict[str, Any]:
+        return {"package": str(self.path), "sha256": self.sha256,
+                "captures": list(self.captures), "skipped": list(self.skipped),
+                "export_event_seq": self.event_seq, "receipt": str(self.receipt)}
+
+
+def _select(store: Store, target: str) -> tuple[str | None, list[CaptureSummary], list[str]]:
+    try:
+        case = store.get_case(target)
+    except NotFoundError:
+        capture = store.get_capture(target)
+        if capture.status != "complete":
+            raise InputError(f"capture {target} is {capture.status}; only complete captures "
+                             "can be exported") from None
+        return capture.case_id, [capture], []
+    chosen = [c for c in case.captures if c.status == "complete"]
+    skipped = [c.capture_id for c in case.captures if c.status != "complete"]
+    if not chosen:
+        raise InputError(f"case {target} has no complete capture to export")
+    return case.case_id, chosen, skipped
+
+
+def _custody_lines(store: Store, ids: set[str]) -> list[dict[str, Any]]:
+    """Events about the exported captures/case, plus redacted links in between."""
+    records = store.custody_log()
+
+    def relevant(rec: dict[str, Any]) -> bool:
+        listed = rec["details"].get("captures") if isinstance(rec["details"], dict) else None
+        return rec["object"]["id"] in ids or bool(ids.intersection(listed or ()))
+
+    first = next(i for i, rec in enumerate(records) if relevant(rec))
+    return [rec if relevant(rec) else layout.redact(rec) for rec in records[first:]]
+
+
+def _write_payload(store: Store, data: Path, target: str, case_id: str | None,
+                   captures: list[CaptureSummary], on_capture: OnCapture) -> dict[str, Any]:
+    station = store.custody.signer
+    for done, capture in enumerate(captures, 1):
+        source = store.settings.capture_dir(capture.capture_id)
+        shutil.copytree(source, data / "captures" / capture.capture_id,
+                        copy_function=shutil.copyfile)
+        layout.write_tsa_chains(source, data / "tsa" / capture.capture_id)
+        if on_capture is not None:
+            on_capture(done, len(captures))
+    if store.settings.tsa_ca is not None and store.settings.tsa_ca.is_file():
+        shutil.copyfile(store.settings.tsa_ca, data / "tsa" / "exporting-station-tsa-roots.pem")
+    key_file = layout.key_file_name(station.fingerprint)
+    (data / "keys").mkdir()
+    (data / "keys" / key_file).write_bytes(station.public_pem)
+    origin.write_origin_histories(store, [c.capture_id for c in captures], data)
+    ids = {c.capture_id for c in captures} | ({case_id} if case_id == target else set())
+    lines = _custody_lines(store, ids)
+    (data / "custody.jsonl").write_text("".join(record_to_json(r) + "\n" for r in lines), "utf-8")
+    index = layout.package_index(store, target, case_id, captures, lines, key_file)
+    (data / "package.json").write_text(json.dumps(index, ensure_ascii=False, indent=2), "utf-8")
+    return index
+
+
+def _zip_folder(folder: Path, out_zip: Path, top: str) -> None:
+    tmp = out_zip.with_name(f".{out_zip.name}.partial")
+    try:
+        with zipfile.ZipFile(tmp, "x", zipfile.ZIP_DEFLATED) as archive:
+            for path in walk_files(folder):
+                archive.write(path, f"{top}/{path.relative_to(folder).as_posix()}")
+    except (OSError, zipfile.BadZipFile) as exc:
+        tmp.unlink(missing_ok=True)
+        raise StorageError(f"cannot write {out_zip}") from exc
+    commit_temp_file(tmp, out_zip)
+
+
+def export_package(store: Store, target: str, out_zip: Path, *,
+                   on_capture: OnCapture = None) -> ExportResult:
+    """Write the bag for ``target`` (capture id or case id) to ``out_zip``."""
+    if store.custody.signer is None:
+        raise StorageError("exporting needs the station key (to record the export)")
+    if out_zip.exists():
+        raise InputError(f"{out_zip} already exists; choose another file name")
+    case_id, captures, skipped = _select(store, target)
+    top = f"evidence-{target}"
+    with tempfile.TemporaryDirectory(prefix="evidence-export-") as temp:
+        bag_dir = Path(temp) / top
+        bag_dir.mkdir()
+        index = _write_payload(store, bag_dir, target, case_id, captures, on_capture)
+        _make_bag(bag_dir, target, index)
+        _zip_folder(bag_dir, out_zip, top)
+    digest = file_digests(out_zip).sha256
+    record = _record_export(store, out_zip, digest, case_id, captures, index)
+    receipt = out_zip.with_name(out_zip.name + ".export-event.json")
+    atomic_write_bytes(receipt, (record_to_json(record) + "\n").encode("utf-8"))
+    return ExportResult(out_zip, digest, tuple(c.capture_id for c in captures),
+                        tuple(skipped), record["seq"], receipt)
+
+
+def _make_bag(bag_dir: Path, target: str, index: dict[str, Any]) -> None:
+    info = {"Source-Organization": "evidence-capture station " + index["station"]["fingerprint"],
+            "External-Description": f"Evidence package for {target}",
+            "External-Identifier": target, "Bagging-Date": index["exported_at"][:10]}
+    try:
+        bagit.make_bag(str(bag_dir), bag_info=info,
+                             checksums=["sha256", "sha512"])
+    except (bagit.BagError, OSError) as exc:
+        raise StorageError(f"cannot build the bag: {exc}") from exc
+    (bag_dir / "README.txt").write_text(README.format(
+        target=target, exported_at=index["exported_at"], tool=f"{TOOL_NAME} {__version__}",
+        fingerprint=index["station"]["fingerprint"], custody_schema=CUSTODY_SCHEMA), "utf-8")
+    bagit.Bag(str(bag_dir)).save()  # adds README.txt to the tag manifests
+
+
+def _record_export(store: Store, out_zip: Path, digest: str, case_id: str | None,
+                   captures: Iterable[CaptureSummary], index: dict[str, Any]) -> dict[str, Any]:
+    details = {"package": out_zip.name, "package_sha256": digest,
+               "captures": [c.capture_id for c in captures], "custody": index["custody"]}
+    with store.transaction() as session:
+        return store.append_event(session, NewEvent(
+            "exported", "package", out_zip.name, "sha256:" + digest, case_id, details))

@@ -1,0 +1,135 @@
+"""Import a package into the store: verify first, then all or nothing.
+
+Nothing enters the store unless every check passes (strict).  The only
+exceptions: a missing export receipt, and, with ``accept_untrusted_key``,
+a station key that the importer has not pinned; that choice is recorded in
+the ``imported`` custody event.  The package's own custody history is kept
+verbatim (``imported_custody``).  The same package twice is a no-op.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Sequence
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from sqlalchemy import select
+
+from evidence_capture.errors import InputError, StorageError, VerificationError
+from evidence_capture.packages import layout
+from evidence_capture.packages.custody_checks import load_package_keys
+from evidence_capture.packages.import_rows import insert_package_rows
+from evidence_capture.packages.report import PackageReport
+from evidence_capture.packages.safezip import extracted
+from evidence_capture.packages.verify_pkg import receipt_path, verify_extracted
+from evidence_capture.storage import Store
+from evidence_capture.storage.artifacts import copy_tree_durably, make_read_only, remove_tree
+from evidence_capture.storage.artifacts import file_digests
+from evidence_capture.storage.models import CaptureRow, ImportRow
+
+_ALWAYS_ALLOWED = frozenset({"custody.export"})
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    package_sha256: str
+    already_imported: bool
+    captures: tuple[str, ...]
+    case_id: str | None
+    key_trusted: bool
+    report: PackageReport | None
+
+    def as_record(self) -> dict[str, Any]:
+        return {"package_sha256": self.package_sha256, "already_imported": self.already_imported,
+                "captures": list(self.captures), "case_id": self.case_id,
+                "key_trusted": self.key_trusted,
+                "report": None if self.report is None else self.report.as_record()}
+
+
+def _previous_import(store: Store, digest: str) -> ImportRow | None:
+    with store.transaction() as session:
+        return session.scalars(select(ImportRow).where(ImportRow.package_sha256 == digest)).first()
+
+
+def _verify(root: Path, zip_path: Path, digest: str, trusted_keys: Sequence[Ed25519PublicKey],
+            tsa_roots: Sequence[Any], accept_untrusted_key: bool) -> tuple[PackageReport, bool]:
+    receipt = receipt_path(zip_path) if receipt_path(zip_path).is_file() else None
+    kwargs = dict(package_name=zip_path.name, package_sha256=digest, tsa_roots=tsa_roots,
+                  strict=True, receipt=receipt)
+    report = verify_extracted(root, trusted_keys=trusted_keys, **kwargs)
+    if not report.blocking(allow_not_checked=_ALWAYS_ALLOWED) or not accept_untrusted_key:
+        return report, True
+    shipped = list(load_package_keys(root / "data" / "keys").values())
+    return verify_extracted(root, trusted_keys=[*trusted_keys, *shipped], **kwargs), False
+
+
+def _refuse_if_failed(report: PackageReport) -> None:
+    failures = report.blocking(allow_not_checked=_ALWAYS_ALLOWED)
+    if failures:
+        listed = "; ".join(f"{c.name}: {c.status.value} {c.reason}" for c in failures[:6])
+        raise VerificationError("import", f"the package did not verify; nothing was imported: "
+                                f"{listed}", hint="pin the exporting station's key with "
+                                "--trust-key, or see `evidence verify` for the full report")
+
+
+def _check_conflicts(store: Store, capture_ids: Sequence[str]) -> None:
+    with store.transaction() as session:
+        clash = session.scalars(
+            select(CaptureRow.capture_id).where(CaptureRow.capture_id.in_(capture_ids))).all()
+    clash += [c for c in capture_ids if store.settings.capture_dir(c).exists() and c not in clash]
+    if clash:
+        raise InputError(f"capture(s) already in this store: {', '.join(sorted(clash))}; "
+                         "nothing was imported")
+
+
+def _place_captures(store: Store, data: Path, capture_ids: Sequence[str]) -> list[Path]:
+    """Copy each capture durably beside its final place, then rename it in."""
+    placed: list[Path] = []
+    staging = store.settings.captures_dir / f".import-{secrets.token_hex(6)}"
+    try:
+        for capture_id in capture_ids:
+            copy_tree_durably(data / "captures" / capture_id, staging / capture_id)
+        for capture_id in capture_ids:
+            final = store.settings.capture_dir(capture_id)
+            (staging / capture_id).rename(final)
+            placed.append(final)
+            make_read_only(final)
+    except (OSError, StorageError) as exc:
+        for folder in placed:
+            remove_tree(folder)
+        raise StorageError("cannot place the imported captures; nothing was imported") from exc
+    finally:
+        remove_tree(staging)
+    return placed
+
+
+def import_package(store: Store, zip_path: Path, *, case: str | None = None,
+                   trusted_keys: Sequence[Ed25519PublicKey] = (), tsa_roots: Sequence[Any] = (),
+                   accept_untrusted_key: bool = False, source: str | None = None) -> ImportResult:
+    digest = file_digests(zip_path).sha256 if zip_path.is_file() else None
+    if digest is None:
+        raise InputError(f"no such package {zip_path}")
+    previous = _previous_import(store, digest)
+    if previous is not None:
+        with store.transaction() as session:
+            ids = session.scalars(select(CaptureRow.capture_id).where(
+                CaptureRow.import_id == previous.id)).all()
+        return ImportResult(digest, True, tuple(ids), previous.case_id, previous.key_trusted, None)
+    store.settings.captures_dir.mkdir(parents=True, exist_ok=True)
+    with extracted(zip_path, parent=store.settings.home / "tmp") as folder:
+        root = layout.find_bag_root(folder)
+        report, trusted = _verify(root, zip_path, digest, trusted_keys, tsa_roots,
+                                  accept_untrusted_key)
+        _refuse_if_failed(report)
+        _check_conflicts(store, report.captures)
+        placed = _place_captures(store, root / "data", report.captures)
+        try:
+            case_id = insert_package_rows(store, root / "data", report, case=case,
+                                          key_trusted=trusted, source=source or str(zip_path))
+        except BaseException:
+            for folder_path in placed:
+                remove_tree(folder_path)
+            raise
+    return ImportResult(digest, False, report.captures, case_id, trusted, report)

@@ -1,0 +1,48 @@
+"""The human-readable README.txt placed in every exported bag."""
+
+from __future__ import annotations
+
+README = """\
+Evidence package: {target}
+Exported {exported_at} (UTC) by {tool} from station {fingerprint}
+
+This folder is a BagIt bag (RFC 8493).  Everything under data/ is listed with
+its SHA-256 and SHA-512 in manifest-sha256.txt and manifest-sha512.txt.
+
+  data/package.json                 index: captures, manifest hashes, custody range
+  data/captures/<id>/               one sealed capture each (artifacts, manifest.json,
+                                    manifest.sig, signer.pub.pem, timestamps/)
+  data/tsa/<id>/<n>.chain.pem       certificates carried in each timestamp token
+  data/keys/station-*.pub.pem       the exporting station's public key
+  data/custody.jsonl                chain-of-custody events, one JSON object per line
+
+Verify with the tool (offline; pin the key you obtained separately, never the
+one shipped here):
+
+  evidence verify PACKAGE.zip --trust-key station.pub.pem --json
+
+Verify by hand, with plain tools:
+
+1. Bag checksums:      bagit.py --validate <this folder>
+                       (or: cd <this folder> && sha256sum -c manifest-sha256.txt)
+2. A capture's files:  compare `openssl dgst -sha256 data/captures/<id>/<file>`
+                       with the "sha256" listed in that capture's manifest.json
+                       (SM3: `openssl dgst -sm3 <file>` where OpenSSL supports it).
+3. Manifest signature (Ed25519 over the exact bytes of manifest.json):
+     openssl pkeyutl -verify -pubin -inkey PINNED-station.pub.pem -rawin \\
+       -in data/captures/<id>/manifest.json -sigfile data/captures/<id>/manifest.sig
+4. Timestamp tokens (RFC 3161, over SHA-256 of manifest.json):
+     openssl ts -verify -in data/captures/<id>/timestamps/1.tsr \\
+       -queryfile data/captures/<id>/timestamps/1.tsq \\
+       -CAfile TRUSTED-TSA-ROOT.pem -untrusted data/tsa/<id>/1.chain.pem
+     openssl ts -reply -in data/captures/<id>/timestamps/1.tsr -text
+5. Custody: every line of custody.jsonl has "event_hash" = "sha256:" + SHA-256 of
+   the RFC 8785 canonical JSON of the event without event_hash, signer and
+   signature (with "schema": "{custody_schema}" added); "prev_hash" equals the
+   previous line's event_hash; "signature" is Ed25519 (hex) by the station key over
+   the 32 raw bytes of event_hash.  Lines with "redacted": true are links for
+   events about other cases: only their hash, link and signature are shown.
+   The export itself is recorded after this package was written, as an
+   "exported" event holding the SHA-256 of the zip; the exporting station also
+   wrote it next to the zip as <package>.zip.export-event.json.
+"""

@@ -1,0 +1,147 @@
+"""Safe extraction of an untrusted zip into a temporary area.
+
+Refused, each as ``PackageError`` (exit 2), before or while extracting:
+zip slip (``..``, absolute or drive paths, backslashes), symlinks and other
+special files, duplicate names, encrypted entries, zip bombs (declared or
+actual sizes over a limit, extreme compression ratio, too many entries) and
+truncated or corrupt archives.  Bytes are counted while they are written, so
+a lying header cannot smuggle more data than it declares.
+"""
+
+from __future__ import annotations
+
+import shutil
+import stat
+import tempfile
+import unicodedata
+import zipfile
+import zlib
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Iterator
+
+from evidence_capture.errors import PackageError
+
+_CHUNK = 1 << 20
+
+
+@dataclass(frozen=True)
+class ZipLimits:
+    max_total_bytes: int = 8 << 30
+    max_entry_bytes: int = 4 << 30
+    max_entries: int = 200_000
+    max_ratio: float = 200.0
+    ratio_floor_bytes: int = 1 << 20  # small entries may compress well without alarm
+
+
+DEFAULT_LIMITS = ZipLimits()
+
+
+def _safe_name(info: zipfile.ZipInfo) -> PurePosixPath:
+    name = info.filename
+    if "\\" in name or "\x00" in name:
+        raise PackageError(f"refused: entry {name!r} has a backslash or NUL in its name")
+    path = PurePosixPath(name)
+    if path.is_absolute() or (path.parts and ":" in path.parts[0]):
+        raise PackageError(f"refused: entry {name!r} has an absolute path (zip slip)")
+    if any(part in ("..", "") for part in path.parts) or not path.parts:
+        raise PackageError(f"refused: entry {name!r} escapes the package folder (zip slip)")
+    return path
+
+
+def _check_type(info: zipfile.ZipInfo) -> None:
+    mode = info.external_attr >> 16
+    if info.create_system == 3 and mode and stat.S_IFMT(mode) not in (0, stat.S_IFREG,
+                                                                        stat.S_IFDIR):
+        kind = "a symlink" if stat.S_ISLNK(mode) else "a special file"
+        raise PackageError(f"refused: entry {info.filename!r} is {kind}")
+    if info.flag_bits & 0x1:
+        raise PackageError(f"refused: entry {info.filename!r} is encrypted")
+
+
+def _check_sizes(info: zipfile.ZipInfo, limits: ZipLimits) -> None:
+    if info.file_size > limits.max_entry_bytes:
+        raise PackageError(f"refused: entry {info.filename!r} declares {info.file_size} bytes "
+                           f"(limit {limits.max_entry_bytes}; zip bomb?)")
+    if info.file_size > limits.ratio_floor_bytes:
+        ratio = info.file_size / max(info.compress_size, 1)
+        if ratio > limits.max_ratio:
+            raise PackageError(f"refused: entry {info.filename!r} expands {ratio:.0f}:1 "
+                               f"(limit {limits.max_ratio:.0f}:1; zip bomb?)")
+
+
+def plan_entries(archive: zipfile.ZipFile, limits: ZipLimits) -> list[tuple[zipfile.ZipInfo,
+                                                                            PurePosixPath]]:
+    """Check every entry's name, type and declared size before extracting anything."""
+    infos = archive.infolist()
+    if len(infos) > limits.max_entries:
+        raise PackageError(f"refused: {len(infos)} entries (limit {limits.max_entries})")
+    seen: set[str] = set()
+    plan, total = [], 0
+    for info in infos:
+        path = _safe_name(info)
+        key = unicodedata.normalize("NFC", str(path)).casefold()
+        if key in seen:
+            raise PackageError(f"refused: duplicate entry name {info.filename!r}")
+        seen.add(key)
+        _check_type(info)
+        _check_sizes(info, limits)
+        total += info.file_size
+        if total > limits.max_total_bytes:
+            raise PackageError(f"refused: the package declares more than "
+                               f"{limits.max_total_bytes} bytes (zip bomb?)")
+        plan.append((info, path))
+    return plan
+
+
+def _copy_counted(archive: zipfile.ZipFile, info: zipfile.ZipInfo, target: Path,
+                  budget: int) -> int:
+    written = 0
+    with archive.open(info) as source, target.open("xb") as sink:
+        while chunk := source.read(_CHUNK):
+            written += len(chunk)
+            if written > info.file_size or written > budget:
+                raise PackageError(f"refused: entry {info.filename!r} inflates beyond its "
+                                   "declared size or the limit (zip bomb?)")
+            sink.write(chunk)
+    return written
+
+
+def extract_safely(zip_path: Path, dest: Path, limits: ZipLimits = DEFAULT_LIMITS) -> None:
+    """Extract ``zip_path`` into the empty folder ``dest`` or raise ``PackageError``."""
+    try:
+        with zipfile.ZipFile(zip_path) as archive:
+            plan = plan_entries(archive, limits)
+            budget = limits.max_total_bytes
+            for info, path in plan:
+                target = dest.joinpath(*path.parts)
+                if info.is_dir():
+                    target.mkdir(parents=True, exist_ok=True)
+                    continue
+                target.parent.mkdir(parents=True, exist_ok=True)
+                budget -= _copy_counted(archive, info, target, budget)
+    except PackageError:
+        raise
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError,
+            NotImplementedError, ValueError) as exc:
+        raise PackageError(f"refused: {zip_path.name} is not a readable zip "
+                           "(truncated or corrupt)") from exc
+    except FileNotFoundError as exc:
+        raise PackageError(f"no such package {zip_path}") from exc
+    except OSError as exc:
+        raise PackageError(f"cannot read the package {zip_path}") from exc
+
+
+@contextmanager
+def extracted(zip_path: Path, limits: ZipLimits = DEFAULT_LIMITS,
+              *, parent: Path | None = None) -> Iterator[Path]:
+    """Extract into a fresh temporary folder, removed afterwards whatever happens."""
+    if parent is not None:
+        parent.mkdir(parents=True, exist_ok=True)
+    temp = Path(tempfile.mkdtemp(prefix="evidence-pkg-", dir=parent))
+    try:
+        extract_safely(zip_path, temp, limits)
+        yield temp
+    finally:
+        shutil.rmtree(temp, ignore_errors=True)

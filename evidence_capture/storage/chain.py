@@ -1,0 +1,215 @@
+"""Custody chain primitives: event hashing, signing and the chain verifier.
+
+``event_hash`` is SHA-256 over the RFC 8785 canonical JSON of the event body
+(every field except ``event_hash`` and ``signature``; the body includes
+``prev_hash``).  The station key signs the 32 raw bytes of that hash.  The
+same verifier walks the store's table and a package's ``custody.jsonl``; a
+package may carry *redacted* links (events about other cases) that keep
+only seq, prev_hash, event_hash and the signature, so the chain still links.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable, Mapping
+
+import rfc8785
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+
+EVENT_TYPES = (
+    "captured", "sealed", "timestamped", "exported", "imported",
+    "verified", "transferred", "note", "reported",
+)
+GENESIS_HASH = "sha256:" + "0" * 64
+SCHEMA = "evidence-capture/custody-event/1"
+_BODY_FIELDS = (
+    "seq", "type", "time", "actor", "host", "tool", "object", "case_id", "details", "prev_hash",
+)
+
+
+def canonical(obj: Any) -> bytes:
+    return rfc8785.dumps(obj)
+
+
+def sha256_tag(data: bytes) -> str:
+    return "sha256:" + hashlib.sha256(data).hexdigest()
+
+
+def key_fingerprint(public_key: Ed25519PublicKey) -> str:
+    """``sha256:<hex>`` of the SubjectPublicKeyInfo DER, as in the manifest."""
+    der = public_key.public_bytes(
+        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+    return sha256_tag(der)
+
+
+def load_public_key(pem: bytes) -> Ed25519PublicKey:
+    key = serialization.load_pem_public_key(pem)
+    if not isinstance(key, Ed25519PublicKey):
+        raise ValueError("not an Ed25519 public key")
+    return key
+
+
+def event_hash_of(body: Mapping[str, Any]) -> str:
+    return sha256_tag(canonical({"schema": SCHEMA, **{k: body[k] for k in _BODY_FIELDS}}))
+
+
+def hash_bytes(tagged: str) -> bytes:
+    return bytes.fromhex(tagged.split(":", 1)[1])
+
+
+@dataclass(frozen=True)
+class Problem:
+    seq: int
+    kind: str  # gap | duplicate | edited | broken_link | bad_signature | genesis | missing_tail
+    message: str
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    events: int
+    first_seq: int | None
+    last_seq: int | None
+    last_hash: str | None
+    problems: tuple[Problem, ...]
+    signatures_verified: int
+    signatures_unverified: int
+    anchored: bool  # the chain starts at seq 1 with the genesis hash
+    notes: tuple[str, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    @property
+    def first_broken(self) -> Problem | None:
+        return self.problems[0] if self.problems else None
+
+    def as_record(self) -> dict[str, Any]:
+        return {
+            "ok": self.ok, "events": self.events, "first_seq": self.first_seq,
+            "last_seq": self.last_seq, "last_hash": self.last_hash, "anchored": self.anchored,
+            "signatures_verified": self.signatures_verified,
+            "signatures_unverified": self.signatures_unverified,
+            "first_broken": None if self.ok else self.problems[0].__dict__,
+            "problems": [p.__dict__ for p in self.problems], "notes": list(self.notes),
+        }
+
+
+@dataclass
+class _Walk:
+    keys: Mapping[str, Ed25519PublicKey]
+    head: Mapping[str, Any] | None = None
+    problems: list[Problem] = field(default_factory=list)
+    count: int = 0
+    first: int | None = None
+    prev: dict[str, Any] | None = None
+    verified: int = 0
+    unverified: int = 0
+
+    def step(self, record: Mapping[str, Any]) -> None:
+        seq = int(record["seq"])
+        self.count += 1
+        if self.prev is None:
+            self.first = seq
+            if seq == 1 and record["prev_hash"] != GENESIS_HASH:
+                self._add(seq, "genesis", "the first event does not start from the genesis hash")
+        else:
+            self._link(self.prev, record)
+        if not record.get("redacted"):
+            actual = event_hash_of(record)
+            if actual != record["event_hash"]:
+                self._add(seq, "edited", f"event {seq} was altered: its content hashes to "
+                          f"{actual}, not the recorded {record['event_hash']}")
+        if self.head is not None and seq == int(self.head["seq"]):
+            if record["event_hash"] != self.head["event_hash"]:
+                self._add(seq, "edited", f"event {seq} differs from the recorded chain head")
+        self._signature(record)
+        self.prev = dict(record)
+
+    def _link(self, prev: Mapping[str, Any], record: Mapping[str, Any]) -> None:
+        seq, before = int(record["seq"]), int(prev["seq"])
+        if seq == before:
+            self._add(seq, "duplicate", f"sequence number {seq} appears twice")
+        elif seq != before + 1:
+            self._add(before + 1, "gap", f"events {before + 1}..{seq - 1} are missing (deleted?)")
+        if record["prev_hash"] != prev["event_hash"]:
+            self._add(seq, "broken_link", f"event {seq} does not link to event {before}: "
+                      f"prev_hash {record['prev_hash']} != {prev['event_hash']}")
+
+    def _signature(self, record: Mapping[str, Any]) -> None:
+        key = self.keys.get(record["signer"])
+        if key is None:
+            self.unverified += 1
+            return
+        try:
+            key.verify(bytes.fromhex(record["signature"]), hash_bytes(record["event_hash"]))
+            self.verified += 1
+        except (InvalidSignature, ValueError):
+            self._add(int(record["seq"]), "bad_signature",
+                      f"event {record['seq']}: the station signature does not verify")
+
+    def _add(self, seq: int, kind: str, message: str) -> None:
+        self.problems.append(Problem(seq, kind, message))
+
+
+def verify_records(
+    records: Iterable[Mapping[str, Any]],
+    keys: Mapping[str, Ed25519PublicKey],
+    *,
+    head: Mapping[str, Any] | None = None,
+) -> ChainReport:
+    """Walk ``records`` in seq order; ``head`` is the last link known from elsewhere."""
+    walk = _Walk(keys, head)
+    for record in records:
+        walk.step(record)
+    last = walk.prev
+    if head is not None:
+        _check_head(walk, head)
+    problems = tuple(sorted(walk.problems, key=lambda p: p.seq))
+    return ChainReport(
+        events=walk.count, first_seq=walk.first,
+        last_seq=None if last is None else int(last["seq"]),
+        last_hash=None if last is None else last["event_hash"],
+        problems=problems, signatures_verified=walk.verified,
+        signatures_unverified=walk.unverified, anchored=walk.first in (None, 1),
+    )
+
+
+def _check_head(walk: _Walk, head: Mapping[str, Any]) -> None:
+    last_seq = 0 if walk.prev is None else int(walk.prev["seq"])
+    if int(head["seq"]) > last_seq:
+        walk._add(last_seq + 1, "missing_tail",
+                  f"events {last_seq + 1}..{head['seq']} were deleted from the end of the log")
+
+
+def record_to_json(record: Mapping[str, Any]) -> str:
+    return json.dumps(record, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+@dataclass(frozen=True)
+class StationSigner:
+    """The station key as the custody log uses it: fingerprint, public PEM, sign()."""
+
+    fingerprint: str
+    public_pem: bytes
+    sign: Callable[[bytes], bytes]
+
+    @classmethod
+    def from_private_key(cls, key: Ed25519PrivateKey) -> "StationSigner":
+        public = key.public_key()
+        pem = public.public_bytes(
+            serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+        )
+        return cls(fingerprint=key_fingerprint(public), public_pem=pem, sign=key.sign)
+
+    @classmethod
+    def from_station_key(cls, station_key: Any) -> "StationSigner":
+        """Adapt ``manifests.StationKey`` (``.sign``, ``.fingerprint``, public PEM)."""
+        pem = getattr(station_key, "public_pem", None)
+        pem = pem() if callable(pem) else pem
+        return cls(station_key.fingerprint, pem, station_key.sign)

@@ -1,0 +1,160 @@
+"""The custody log in the database: append, query and verify the chain.
+
+Appends happen inside the caller's transaction, so a state change and its
+custody event commit together.  After each commit the store writes a small
+*chain head* file next to the database (``custody-head.json``: last seq and
+hash); deleting events from the end of the table is then detected too.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterator, Mapping
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from sqlalchemy import Engine, or_, select
+from sqlalchemy.orm import Session
+
+from evidence_capture import TOOL_NAME, __version__
+from evidence_capture.errors import InputError, SigningError, StorageError
+from evidence_capture.storage.artifacts import atomic_write_bytes
+from evidence_capture.storage.chain import (
+    EVENT_TYPES, GENESIS_HASH, ChainReport, StationSigner, canonical, event_hash_of,
+    hash_bytes, verify_records,
+)
+from evidence_capture.storage.models import CaptureRow, CustodyEventRow
+from evidence_capture.timeutil import iso_utc, utcnow
+
+
+@dataclass(frozen=True)
+class Actor:
+    name: str
+    cert_no: str
+
+    def as_record(self) -> dict[str, str]:
+        return {"name": self.name, "cert_no": self.cert_no}
+
+
+@dataclass(frozen=True)
+class NewEvent:
+    type: str
+    object_kind: str  # case | capture | package | store
+    object_id: str
+    object_digest: str | None = None
+    case_id: str | None = None
+    details: Mapping[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.type not in EVENT_TYPES:
+            raise InputError(f"unknown custody event type {self.type!r}")
+
+
+def row_to_record(row: CustodyEventRow) -> dict[str, Any]:
+    return {
+        "seq": row.seq, "type": row.event_type, "time": row.time_utc,
+        "actor": {"name": row.actor_name, "cert_no": row.actor_cert}, "host": row.host,
+        "tool": {"name": TOOL_NAME, "version": row.tool_version},
+        "object": {"kind": row.object_kind, "id": row.object_id, "digest": row.object_digest},
+        "case_id": row.case_id, "details": json.loads(row.details),
+        "prev_hash": row.prev_hash, "event_hash": row.event_hash,
+        "signer": row.signer, "signature": row.signature,
+    }
+
+
+def _record_to_row(record: Mapping[str, Any]) -> CustodyEventRow:
+    return CustodyEventRow(
+        seq=record["seq"], event_type=record["type"], time_utc=record["time"],
+        actor_name=record["actor"]["name"], actor_cert=record["actor"]["cert_no"],
+        host=record["host"], tool_version=record["tool"]["version"],
+        object_kind=record["object"]["kind"], object_id=record["object"]["id"],
+        object_digest=record["object"]["digest"], case_id=record["case_id"],
+        details=canonical(record["details"]).decode("utf-8"),
+        prev_hash=record["prev_hash"], event_hash=record["event_hash"],
+        signer=record["signer"], signature=record["signature"],
+    )
+
+
+class CustodyLog:
+    def __init__(self, engine: Engine, head_path: Path, *, signer: StationSigner | None,
+                 actor: Actor) -> None:
+        self.engine = engine
+        self.head_path = head_path
+        self.signer = signer
+        self.actor = actor
+        self.host = socket.gethostname()
+
+    def append(self, session: Session, new: NewEvent) -> dict[str, Any]:
+        """Add one signed event to the chain inside ``session``'s transaction."""
+        if self.signer is None:
+            raise SigningError("the station key is needed to write custody events",
+                               hint="set EVIDENCE_KEY_PASSPHRASE to unlock the station key")
+        seq, prev_hash = self._tail(session)
+        body = {
+            "seq": seq + 1, "type": new.type,
+            "time": iso_utc(utcnow()), "actor": self.actor.as_record(), "host": self.host,
+            "tool": {"name": TOOL_NAME, "version": __version__},
+            "object": {"kind": new.object_kind, "id": new.object_id,
+                       "digest": new.object_digest},
+            "case_id": new.case_id, "details": json.loads(canonical(dict(new.details))),
+            "prev_hash": prev_hash,
+        }
+        digest = event_hash_of(body)
+        record = {**body, "event_hash": digest, "signer": self.signer.fingerprint,
+                  "signature": self.signer.sign(hash_bytes(digest)).hex()}
+        session.add(_record_to_row(record))
+        session.flush()
+        session.info["custody_head"] = {"seq": record["seq"], "event_hash": digest}
+        return record
+
+    @staticmethod
+    def _tail(session: Session) -> tuple[int, str]:
+        """The last (seq, event_hash): from this transaction's own appends, else the table."""
+        head = session.info.get("custody_head")
+        if head is not None:
+            return head["seq"], head["event_hash"]
+        last = session.scalars(
+            select(CustodyEventRow).order_by(CustodyEventRow.seq.desc()).limit(1)).first()
+        return (0, GENESIS_HASH) if last is None else (last.seq, last.event_hash)
+
+    def write_head(self, head: Mapping[str, Any]) -> None:
+        atomic_write_bytes(self.head_path, json.dumps(dict(head)).encode(), replace=True)
+
+    def read_head(self) -> dict[str, Any] | None:
+        try:
+            return json.loads(self.head_path.read_bytes())
+        except FileNotFoundError:
+            return None
+        except (OSError, ValueError) as exc:
+            raise StorageError(f"cannot read the custody head {self.head_path}") from exc
+
+    def records(self, session: Session, target: str | None = None,
+                *, since: int = 1) -> Iterator[dict[str, Any]]:
+        query = select(CustodyEventRow).where(CustodyEventRow.seq >= since)
+        if target is not None:
+            captures = select(CaptureRow.capture_id).where(CaptureRow.case_id == target)
+            query = query.where(or_(
+                CustodyEventRow.object_id == target, CustodyEventRow.case_id == target,
+                CustodyEventRow.object_id.in_(captures),
+            ))
+        rows = session.execute(query.order_by(CustodyEventRow.seq).execution_options(
+            yield_per=2000))
+        for row in rows.scalars():
+            yield row_to_record(row)
+
+    def verify_chain(self, keys: Mapping[str, Ed25519PublicKey]) -> ChainReport:
+        """Walk the whole chain; report the first broken link, gaps, edits and deletions."""
+        head = self.read_head()
+        with Session(self.engine) as session:
+            report = verify_records(self.records(session), keys, head=head)
+        if head is None and report.events:
+            notes = ("no chain head file: deletions at the very end cannot be detected",)
+            report = ChainReport(**{**report.__dict__, "notes": notes})
+        return report
+
+
+def head_path_for(home: Path) -> Path:
+    return Path(os.fspath(home)) / "custody-head.json"

@@ -1,0 +1,275 @@
+"""The ``Store`` facade: cases, captures, artifacts, timestamps and custody.
+
+Crash safety: ``begin_capture`` commits an ``in_progress`` row before any
+file is written; ``complete_capture`` runs only after every file is durable
+and its hashes are in the database and match the disk.  ``recover_incomplete``
+turns rows a crash left ``in_progress`` into visible ``incomplete`` ones.
+"""
+
+from __future__ import annotations
+
+import getpass
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Iterator, Mapping, Sequence
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from evidence_capture.config import Settings
+from evidence_capture.errors import InputError, NotFoundError, StorageError
+from evidence_capture.models import CaseInfo, Officer
+from evidence_capture.storage import artifacts as files
+from evidence_capture.storage.chain import (
+    ChainReport, StationSigner, key_fingerprint, load_public_key,
+)
+from evidence_capture.storage.custody import Actor, CustodyLog, NewEvent, head_path_for
+from evidence_capture.storage.db import create_schema, make_engine
+from evidence_capture.storage.models import (
+    ArtifactRow, CaptureRow, CaseRow, OfficerRow, StationKeyRow, TimestampRow,
+)
+from evidence_capture.storage.views import CaptureSummary, CaseSummary, ArtifactRecord
+from evidence_capture.timeutil import utcnow
+
+IN_PROGRESS, COMPLETE, FAILED, INCOMPLETE = "in_progress", "complete", "failed", "incomplete"
+OWN_KEY_SOURCE = "this station"
+
+
+def default_actor(settings: Settings) -> Actor:
+    if settings.officers:
+        officer = Officer.parse(settings.officers[0])
+        return Actor(officer.name, officer.cert_no)
+    return Actor(getpass.getuser(), "unknown")
+
+
+class Store:
+    def __init__(self, settings: Settings, *, signer: StationSigner | None = None,
+                 actor: Actor | None = None) -> None:
+        self.settings = settings
+        self.engine = make_engine(settings.db_url)
+        create_schema(self.engine)
+        self.custody = CustodyLog(self.engine, head_path_for(settings.home), signer=signer,
+                                  actor=actor or default_actor(settings))
+        if signer is not None:
+            self.register_key(signer.public_pem, source=OWN_KEY_SOURCE, trusted=True)
+
+    # --- plumbing -------------------------------------------------------------
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """One transaction; the custody head file follows a successful commit."""
+        session = Session(self.engine, expire_on_commit=False)
+        try:
+            with session.begin():
+                yield session
+        except IntegrityError as exc:
+            raise StorageError("the store refused a conflicting write", hint=str(exc.orig)) from exc
+        except SQLAlchemyError as exc:
+            raise StorageError(f"database error: {exc}") from exc
+        finally:
+            head = session.info.pop("custody_head", None)
+            session.close()
+        if head is not None:
+            self.custody.write_head(head)
+
+    def append_event(self, session: Session, new: NewEvent) -> dict[str, Any]:
+        return self.custody.append(session, new)
+
+    def register_key(self, public_pem: bytes, *, source: str, trusted: bool) -> str:
+        fingerprint = key_fingerprint(load_public_key(public_pem))
+        with self.transaction() as session:
+            if session.get(StationKeyRow, fingerprint) is None:
+                session.add(StationKeyRow(fingerprint=fingerprint, public_pem=public_pem.decode(),
+                                          source=source, trusted=trusted, added_at=utcnow()))
+        return fingerprint
+
+    def custody_keys(self) -> dict[str, Ed25519PublicKey]:
+        """This station's own keys: the only ones that sign this store's chain."""
+        with Session(self.engine) as session:
+            rows = session.scalars(
+                select(StationKeyRow).where(StationKeyRow.source == OWN_KEY_SOURCE)).all()
+        return {row.fingerprint: load_public_key(row.public_pem.encode()) for row in rows}
+
+    # --- cases ------------------------------------------------------------------
+
+    def open_case(self, case: CaseInfo) -> CaseSummary:
+        if not case.case_id.strip():
+            raise InputError("the case id is empty")
+        with self.transaction() as session:
+            if session.get(CaseRow, case.case_id) is not None:
+                raise InputError(f"case {case.case_id} already exists")
+            session.add(CaseRow(case_id=case.case_id, title=case.title, subject=case.subject,
+                                purpose=case.purpose, opened_at=utcnow()))
+            self.append_event(session, NewEvent(
+                "note", "case", case.case_id, case_id=case.case_id,
+                details={"action": "case-opened", **case.as_record()}))
+        return self.get_case(case.case_id)
+
+    def list_cases(self) -> list[CaseSummary]:
+        with Session(self.engine) as session:
+            rows = session.scalars(select(CaseRow).order_by(CaseRow.opened_at)).all()
+            return [CaseSummary.from_row(row) for row in rows]
+
+    def get_case(self, case_id: str) -> CaseSummary:
+        with Session(self.engine) as session:
+            row = session.get(CaseRow, case_id)
+            if row is None:
+                raise NotFoundError(f"no case {case_id!r}", hint="see `evidence case list`")
+            return CaseSummary.from_row(row)
+
+    # --- captures ---------------------------------------------------------------
+
+    def begin_capture(self, capture_id: str, *, url: str, case_id: str | None = None,
+                      officers: Sequence[Officer] = ()) -> Path:
+        """Commit an ``in_progress`` row first; returns the capture folder."""
+        with self.transaction() as session:
+            if case_id is not None and session.get(CaseRow, case_id) is None:
+                raise NotFoundError(f"no case {case_id!r}", hint="open it with `evidence case open`")
+            row = CaptureRow(capture_id=capture_id, case_id=case_id, url=url, status=IN_PROGRESS,
+                             started_at=utcnow(), origin="local")
+            row.officers = [_officer_row(session, officer) for officer in officers]
+            session.add(row)
+        return self.settings.capture_dir(capture_id)
+
+    def get_capture(self, capture_id: str) -> CaptureSummary:
+        with Session(self.engine) as session:
+            return CaptureSummary.from_row(_capture(session, capture_id))
+
+    def artifacts_of(self, capture_id: str) -> list[ArtifactRecord]:
+        with Session(self.engine) as session:
+            return [ArtifactRecord.from_row(a) for a in _capture(session, capture_id).artifacts]
+
+    def record_artifacts(self, capture_id: str, records: Sequence[ArtifactRecord]) -> None:
+        with self.transaction() as session:
+            _capture(session, capture_id, IN_PROGRESS)
+            for rec in records:
+                session.add(ArtifactRow(capture_id=capture_id, **rec.as_record()))
+
+    def record_seal(self, capture_id: str, *, manifest_sha256: str, capture_state: str,
+                    signer_fingerprint: str) -> None:
+        with self.transaction() as session:
+            row = _capture(session, capture_id, IN_PROGRESS)
+            row.manifest_sha256 = manifest_sha256
+            row.capture_state = capture_state
+            row.signer_fingerprint = signer_fingerprint
+
+    def record_timestamp(self, capture_id: str, position: int, *, tsa_url: str, state: str,
+                         tsr_sha256: str | None = None, gen_time: datetime | None = None,
+                         serial: str | None = None, policy_oid: str | None = None,
+                         error: str | None = None) -> None:
+        with self.transaction() as session:
+            row = _capture(session, capture_id)
+            session.add(TimestampRow(capture_id=capture_id, position=position, tsa_url=tsa_url,
+                                     state=state, tsr_sha256=tsr_sha256, gen_time=gen_time,
+                                     serial=serial, policy_oid=policy_oid, error=error))
+            session.flush()
+            session.refresh(row)
+            row.timestamp_state = _timestamp_state(row.timestamps)
+            if row.status == COMPLETE and state == "granted":
+                self.append_event(session, _timestamped_event(row, row.timestamps[-1]))
+
+    def complete_capture(self, capture_id: str) -> CaptureSummary:
+        """Mark complete, only once every file is durable and matches its recorded hashes."""
+        from evidence_capture.storage.completion import check_files, completion_events
+
+        summary = self.get_capture(capture_id)
+        if summary.status != IN_PROGRESS:
+            raise InputError(f"capture {capture_id} is {summary.status}, not in progress")
+        folder = self.settings.capture_dir(capture_id)
+        check_files(folder, summary, self.artifacts_of(capture_id))
+        files.make_durable(folder)
+        files.make_read_only(folder)
+        with self.transaction() as session:
+            row = _capture(session, capture_id, IN_PROGRESS)
+            row.status, row.completed_at = COMPLETE, utcnow()
+            for new in completion_events(row):
+                self.append_event(session, new)
+        return self.get_capture(capture_id)
+
+    def mark_failed(self, capture_id: str, reason: str, *, status: str = FAILED) -> None:
+        with self.transaction() as session:
+            row = _capture(session, capture_id, IN_PROGRESS)
+            row.status, row.failure_reason, row.completed_at = status, reason, utcnow()
+            self.append_event(session, NewEvent(
+                "note", "capture", capture_id, case_id=row.case_id,
+                details={"action": f"capture-{status}", "reason": reason, "url": row.url}))
+
+    def recover_incomplete(self) -> list[str]:
+        """Captures a crash left ``in_progress`` become ``incomplete``, with a custody note."""
+        with Session(self.engine) as session:
+            stale = session.scalars(
+                select(CaptureRow.capture_id).where(CaptureRow.status == IN_PROGRESS)).all()
+        for capture_id in stale:
+            self.mark_failed(capture_id, "interrupted before completion (found by recovery)",
+                             status=INCOMPLETE)
+        return list(stale)
+
+    def orphan_folders(self) -> list[Path]:
+        """Folders in the captures directory that no capture row owns (e.g. a crashed import)."""
+        root = self.settings.captures_dir
+        if not root.is_dir():
+            return []
+        with Session(self.engine) as session:
+            known = set(session.scalars(select(CaptureRow.capture_id)).all())
+        return sorted(p for p in root.iterdir() if p.name not in known)
+
+    # --- custody ----------------------------------------------------------------
+
+    def custody_log(self, target: str | None = None) -> list[dict[str, Any]]:
+        with Session(self.engine) as session:
+            return list(self.custody.records(session, target))
+
+    def note(self, target: str, text: str) -> dict[str, Any]:
+        if not text.strip():
+            raise InputError("the note text is empty")
+        kind, case_id = self._target_kind(target)
+        with self.transaction() as session:
+            return self.append_event(session, NewEvent(
+                "note", kind, target, case_id=case_id, details={"text": text}))
+
+    def verify_custody(self, pinned: Mapping[str, Ed25519PublicKey] | None = None) -> ChainReport:
+        """Walk the chain.  With ``pinned`` keys only those count; the key table is
+        in the same database an attacker could edit, so it is the fallback only."""
+        return self.custody.verify_chain(dict(pinned) if pinned else self.custody_keys())
+
+    def _target_kind(self, target: str) -> tuple[str, str | None]:
+        with Session(self.engine) as session:
+            if session.get(CaseRow, target) is not None:
+                return "case", target
+            capture = session.get(CaptureRow, target)
+            if capture is not None:
+                return "capture", capture.case_id
+        raise NotFoundError(f"no case or capture {target!r}")
+
+
+def _capture(session: Session, capture_id: str, status: str | None = None) -> CaptureRow:
+    row = session.get(CaptureRow, capture_id)
+    if row is None:
+        raise NotFoundError(f"no capture {capture_id!r}")
+    if status is not None and row.status != status:
+        raise InputError(f"capture {capture_id} is {row.status}, not {status}")
+    return row
+
+
+def _officer_row(session: Session, officer: Officer) -> OfficerRow:
+    row = session.scalars(select(OfficerRow).where(OfficerRow.cert_no == officer.cert_no)).first()
+    if row is None:
+        row = OfficerRow(name=officer.name, cert_no=officer.cert_no)
+        session.add(row)
+    return row
+
+
+def _timestamp_state(rows: Sequence[TimestampRow]) -> str:
+    granted = sum(1 for row in rows if row.state == "granted")
+    if not rows:
+        return "none"
+    return "granted" if granted == len(rows) else ("partial" if granted else "failed")
+
+
+def _timestamped_event(capture: CaptureRow, ts: TimestampRow) -> NewEvent:
+    from evidence_capture.storage.completion import timestamp_event
+
+    return timestamp_event(capture, ts)

@@ -1,0 +1,97 @@
+"""Fixtures for the store and packages: real sealed, timestamped captures in a store.
+
+Captures are the realistic synthetic folders of ``fixtures_capture_folder``,
+sealed by ``seal_capture`` with the station key of ``fixtures_seal`` and
+timestamped by the local OpenSSL development TSA of ``fixtures_tsa``.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from evidence_capture.config import load_settings
+from evidence_capture.manifests.seal import TsaConfig, load_roots, seal_capture
+from evidence_capture.models import CaseInfo
+from evidence_capture.storage import StationSigner, Store
+from evidence_capture.storage.completion import ingest_sealed_folder
+from evidence_capture.timeutil import utcnow
+from tests.fixtures_capture_folder import write_capture_folder
+
+
+def new_capture_id() -> str:
+    return utcnow().strftime("%Y%m%dT%H%M%SZ") + "-" + secrets.token_hex(4)
+
+
+@pytest.fixture
+def station_signer(station_key) -> StationSigner:
+    return StationSigner.from_station_key(station_key)
+
+
+@pytest.fixture
+def store(station_signer) -> Store:
+    return Store(load_settings(), signer=station_signer)
+
+
+@pytest.fixture
+def tsa_config(tsa_rsa, monkeypatch: pytest.MonkeyPatch) -> TsaConfig:
+    """The development TSA, also named in EVIDENCE_TSA_URL / EVIDENCE_TSA_CA for the CLI."""
+    monkeypatch.setenv("EVIDENCE_TSA_URL", tsa_rsa.url)
+    monkeypatch.setenv("EVIDENCE_TSA_CA", str(tsa_rsa.ca_pem_path))
+    return TsaConfig(urls=(tsa_rsa.url,), roots=load_roots(tsa_rsa.ca_pem_path))
+
+
+def add_sealed_capture(store: Store, key, tsa: TsaConfig, case_id: str | None = None) -> str:
+    """begin → write folder → seal + timestamp → record and complete; returns the id."""
+    capture_id = new_capture_id()
+    url = "https://shop.test/item/1"
+    folder = store.begin_capture(capture_id, url=url, case_id=case_id)
+    ended = utcnow() - timedelta(seconds=2)
+    write_capture_folder(folder, started=ended - timedelta(seconds=10), ended=ended,
+                         capture_id=capture_id, url=url)
+    seal_capture(folder, key=key, tsa=tsa)
+    ingest_sealed_folder(store, capture_id)
+    return capture_id
+
+
+@pytest.fixture
+def stored_capture(store, station_key, tsa_config):
+    """A factory: a complete, sealed, timestamped capture in ``store``."""
+
+    def make(case_id: str | None = None) -> str:
+        return add_sealed_capture(store, station_key, tsa_config, case_id)
+
+    return make
+
+
+@pytest.fixture
+def exported_case(store, stored_capture, tmp_path) -> Path:
+    """A case with two captures, exported to ``tmp_path/out/case.zip``."""
+    from evidence_capture.packages.export import export_package
+
+    store.open_case(CaseInfo("CASE-7", title="虚假宣传", subject="某某旗舰店"))
+    stored_capture("CASE-7")
+    stored_capture("CASE-7")
+    out = tmp_path / "out" / "case.zip"
+    out.parent.mkdir()
+    export_package(store, "CASE-7", out)
+    return out
+
+
+@pytest.fixture
+def public_key_pem(station_key, tmp_path) -> Path:
+    """The exporting station's public key, as a reviewer pins it."""
+    path = tmp_path / "pinned-station.pub.pem"
+    path.write_bytes(station_key.public_pem)
+    return path
+
+
+def fresh_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str = "home2") -> Path:
+    """Switch EVIDENCE_HOME to a new, empty data directory (a second installation)."""
+    home = tmp_path / name
+    home.mkdir()
+    monkeypatch.setenv("EVIDENCE_HOME", str(home))
+    return home

@@ -1,0 +1,151 @@
+"""Store: cases, capture lifecycle, crash recovery, atomic writes, append-only triggers."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import stat
+
+import pytest
+from sqlalchemy import text
+
+from evidence_capture.errors import InputError, NotFoundError, StorageError
+from evidence_capture.models import CaseInfo, Officer
+from evidence_capture.storage import ArtifactRecord
+from evidence_capture.storage.artifacts import atomic_write_bytes
+from evidence_capture.storage.db import append_only_ddl
+from tests.fixtures_store import new_capture_id
+
+
+def test_default_database_is_sqlite_in_home_with_wal_and_foreign_keys(store, evidence_home):
+    assert (evidence_home / "evidence.db").is_file()
+    with store.engine.connect() as conn:
+        assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
+
+
+def test_open_list_and_show_case(store, stored_capture):
+    store.open_case(CaseInfo("CASE-1", title="假冒商品", subject="某某旗舰店"))
+    capture_id = stored_capture("CASE-1")
+    assert [c.case_id for c in store.list_cases()] == ["CASE-1"]
+    case = store.get_case("CASE-1")
+    assert case.subject == "某某旗舰店"
+    assert [(c.capture_id, c.status) for c in case.captures] == [(capture_id, "complete")]
+    with pytest.raises(InputError):
+        store.open_case(CaseInfo("CASE-1", title="again"))
+    with pytest.raises(NotFoundError):
+        store.get_case("CASE-404")
+
+
+def test_complete_capture_records_hashes_makes_folder_read_only_and_logs(store, stored_capture):
+    capture_id = stored_capture()
+    summary = store.get_capture(capture_id)
+    folder = store.settings.capture_dir(capture_id)
+    manifest = json.loads((folder / "manifest.json").read_bytes())
+    assert summary.status == "complete"
+    assert summary.artifact_count == len(manifest["artifacts"]) >= 10
+    assert summary.timestamp_state == "granted"
+    mode = (folder / "screenshot.png").stat().st_mode
+    assert not mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH)
+    types = [e["type"] for e in store.custody_log(capture_id)]
+    assert types == ["captured", "sealed", "timestamped"]
+    assert store.custody_log(capture_id)[0]["object"]["digest"] == (
+        "sha256:" + summary.manifest_sha256)
+
+
+def test_complete_refuses_when_a_file_differs_from_its_recorded_hash(store):
+    capture_id = new_capture_id()
+    folder = store.begin_capture(capture_id, url="http://127.0.0.1/")
+    folder.mkdir(parents=True)
+    (folder / "manifest.json").write_bytes(b"{}")
+    (folder / "manifest.sig").write_bytes(bytes(64))
+    (folder / "a.txt").write_bytes(b"changed")
+    store.record_artifacts(capture_id, [ArtifactRecord("a.txt", "text/plain", 7, "0" * 64,
+                                                       "0" * 64)])
+    import hashlib
+
+    store.record_seal(capture_id, manifest_sha256=hashlib.sha256(b"{}").hexdigest(),
+                      capture_state="COMPLETE", signer_fingerprint="sha256:x")
+    with pytest.raises(StorageError, match="does not match"):
+        store.complete_capture(capture_id)
+    assert store.get_capture(capture_id).status == "in_progress"
+
+
+def test_recover_incomplete_marks_interrupted_captures_visibly(store):
+    capture_id = new_capture_id()
+    store.begin_capture(capture_id, url="http://127.0.0.1/",
+                        officers=[Officer("张三", "A-1"), Officer("李四", "B-2")])
+    assert store.recover_incomplete() == [capture_id]
+    summary = store.get_capture(capture_id)
+    assert summary.status == "incomplete" and "interrupted" in summary.failure_reason
+    assert store.recover_incomplete() == []
+    assert store.verify_custody().ok
+
+
+def test_mark_failed_is_final(store):
+    capture_id = new_capture_id()
+    store.begin_capture(capture_id, url="http://127.0.0.1/")
+    store.mark_failed(capture_id, "browser crashed")
+    assert store.get_capture(capture_id).status == "failed"
+    with pytest.raises(InputError):
+        store.complete_capture(capture_id)
+
+
+def test_atomic_write_never_overwrites(tmp_path):
+    target = tmp_path / "x" / "file.bin"
+    atomic_write_bytes(target, b"first")
+    with pytest.raises(StorageError, match="overwrite"):
+        atomic_write_bytes(target, b"second")
+    assert target.read_bytes() == b"first"
+    assert [p.name for p in target.parent.iterdir()] == ["file.bin"]
+
+
+@pytest.mark.parametrize("statement", [
+    "UPDATE custody_events SET details = '{}'",
+    "DELETE FROM custody_events",
+])
+def test_custody_rows_refuse_update_and_delete_in_the_database(store, stored_capture,
+                                                               evidence_home, statement):
+    stored_capture()
+    con = sqlite3.connect(evidence_home / "evidence.db")
+    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+        con.execute(statement)
+    con.close()
+
+
+def test_postgresql_append_only_ddl_is_ready():
+    ddl = "\n".join(append_only_ddl("postgresql"))
+    assert "BEFORE UPDATE OR DELETE OR TRUNCATE ON custody_events" in ddl
+    assert "RAISE EXCEPTION" in ddl
+
+
+def test_store_honours_evidence_db(tmp_path, monkeypatch, station_signer):
+    from evidence_capture.config import load_settings
+    from evidence_capture.storage import Store
+
+    monkeypatch.setenv("EVIDENCE_DB", f"sqlite:///{tmp_path / 'elsewhere.db'}")
+    Store(load_settings(), signer=station_signer).open_case(CaseInfo("C-9", title="t"))
+    assert (tmp_path / "elsewhere.db").is_file()
+    assert os.path.getsize(tmp_path / "elsewhere.db") > 0
+
+
+def test_orphan_folders_are_reported(store, stored_capture):
+    stored_capture()
+    stray = store.settings.captures_dir / "20260101T000000Z-deadbeef"
+    stray.mkdir()
+    assert store.orphan_folders() == [stray]
+
+
+def test_complete_refuses_an_unsigned_capture(store, stored_capture):
+    import hashlib
+
+    capture_id = new_capture_id()
+    folder = store.begin_capture(capture_id, url="http://127.0.0.1/")
+    folder.mkdir(parents=True)
+    (folder / "manifest.json").write_bytes(b"{}")
+    store.record_seal(capture_id, manifest_sha256=hashlib.sha256(b"{}").hexdigest(),
+                      capture_state="COMPLETE", signer_fingerprint="sha256:x")
+    with pytest.raises(StorageError, match="not signed"):
+        store.complete_capture(capture_id)
+    assert store.get_capture(capture_id).status == "in_progress"
