@@ -15,6 +15,7 @@ import socket
 import pytest
 
 pytest_plugins: list[str] = []
+pytest_plugins.append("tests.fixtures_shop")
 
 _REAL_CONNECT = socket.socket.connect
 
