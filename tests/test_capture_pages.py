@@ -20,6 +20,7 @@ EXPECTED_STATE = {
     "shop": CaptureState.COMPLETE,
     "lazy": CaptureState.COMPLETE,
     "alert": CaptureState.COMPLETE,
+    "popup": CaptureState.COMPLETE,
     "redirect": CaptureState.COMPLETE,
     "hang": CaptureState.PARTIAL,
     "not_found": CaptureState.PARTIAL,
@@ -108,6 +109,17 @@ def test_dialogs_are_recorded_and_dismissed(shop_capture) -> None:
     assert [(d["type"], d["message"]) for d in dialogs] == [
         ("alert", "恭喜您获得优惠券！"), ("confirm", "是否关注店铺？")]
     assert "（已取消）" in (cap.folder / "dom.html").read_text(encoding="utf-8")
+
+
+def test_popups_and_downloads_are_recorded_not_followed(shop_capture) -> None:
+    cap = shop_capture("popup")
+    prov = cap.provenance()
+    assert [(p["url"], p["action"]) for p in prov["popups"]] == [
+        (cap.shop.url("shop"), "closed, not followed")]
+    assert [(d["suggested_filename"], d["action"]) for d in prov["downloads"]] == [
+        ("价格表.csv", "cancelled, not saved")]
+    assert cap.result.final_url == cap.shop.url("popup")
+    assert not [a for a in cap.result.artifacts if a.name.endswith(".csv")]
 
 
 def test_never_finishing_load_keeps_what_was_captured(shop_capture) -> None:

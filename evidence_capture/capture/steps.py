@@ -38,12 +38,22 @@ def navigate(s: Session, budget: float) -> str:
     if s.response is None:
         raise StepFailed("navigation produced no response")
     s.redirect_chain = redirect_chain(s.response)
+    _check_connected(s)
     status = s.response.status
     s.page.wait_for_load_state("load", timeout=max(deadline - time.monotonic(), 0.001) * 1000)
     s.loaded_at = time.monotonic()
     if status >= 400:
         raise StepFailed(f"server answered HTTP {status} {s.response.status_text}")
     return f"HTTP {status}, load event fired"
+
+
+def _check_connected(s: Session) -> None:
+    """Check the address the browser really connected to, not only the one we resolved."""
+    address = (s.response.server_addr() or {}).get("ipAddress", "")
+    if s.guard.connected_violation(address):
+        s.guard.record_block(s.response.url, f"connected to private address {address}")
+        s.response = None  # nothing from this server is captured
+        raise StepFailed(f"browser connected to private address {address}; capture stopped")
 
 
 def redirect_chain(response: Any) -> list[dict[str, object]]:

@@ -25,6 +25,7 @@ PAGES = {
     "tall": "/tall.html",
     "alert": "/alert.html",
     "hang": "/hang.html",
+    "popup": "/popup.html",
     "redirect": "/redirect/1",
     "not_found": "/missing.html",
     "server_error": "/error/500",
