@@ -125,3 +125,27 @@ def test_unreachable_host_fails_clearly_and_keeps_records(url: str, evidence_hom
     assert all(s.outcome == "skipped" for s in result.steps if s.name in ("screenshot", "dom"))
     names = {a.name for a in result.artifacts}
     assert {"provenance.json", "environment.json", "network.har", "session.webm"} <= names
+
+
+@pytest.mark.browser
+def test_closing_steps_run_after_the_total_budget_is_spent(shop, evidence_home) -> None:
+    settings = load_settings()
+    require_chromium(settings)
+    capture_id = new_capture_id()
+    result = run_capture(shop.url("hang"), TEST_OPTIONS.with_changes(total_timeout=2.0),
+                         settings=settings, folder=settings.capture_dir(capture_id), case=None,
+                         officers=(), capture_id=capture_id)
+    outcomes = {s.name: (s.outcome, s.detail) for s in result.steps}
+    assert result.state is CaptureState.PARTIAL
+    assert outcomes["navigate"][0] == "timeout"
+    assert outcomes["pdf"] == ("timeout", "not run: total budget spent")
+    assert outcomes["close"][0] == "ok" and outcomes["network_log"][0] == "ok"
+    assert {"network.har", "session.webm"} <= {a.name for a in result.artifacts}
+
+
+def test_browser_that_cannot_start_is_an_operational_error(monkeypatch, tmp_path) -> None:
+    monkeypatch.setenv("EVIDENCE_CHROMIUM", str(tmp_path / "no-such-chromium"))
+    result = CliRunner().invoke(app, ["capture", "http://127.0.0.1:9/", "--allow-private"],
+                                catch_exceptions=False)
+    assert result.exit_code == 3
+    assert "cannot start Chromium" in result.stderr

@@ -169,8 +169,8 @@ def _run_one(step: Step, s: Session, deadline: float) -> StepOutcome:
         budget = min(budget, deadline - time.monotonic())
     if step.needs_page and not s.page_loaded:
         return StepOutcome(step.name, started, utcnow(), SKIPPED, "no page was loaded")
-    if budget <= 0:
-        return StepOutcome(step.name, started, utcnow(), SKIPPED, "total budget spent")
+    if budget <= 0:  # not run for lack of time: that is a time-out, never a pass
+        return StepOutcome(step.name, started, utcnow(), TIMEOUT, "not run: total budget spent")
     if s.page is not None and s.context is not None:
         s.page.set_default_timeout(budget * 1000)
     clock = time.monotonic()
