@@ -34,6 +34,7 @@ def test_capture_two_urls_json_on_a_mobile_device(shop, evidence_home) -> None:
                        "provenance.json").read_text(encoding="utf-8"))
     assert prov["device"] == "iPhone 13" and prov["viewport"]["width"] == 390
     assert "iPhone" in prov["user_agent"]
+    assert any("emulated in Chromium" in w for w in records[0]["warnings"])
     assert prov["case"]["case_id"] == "SH-2026-001"
     assert prov["officers"] == [{"name": "张三", "cert_no": "SH-001"}]
     assert prov["options"]["total_timeout"] == 60.0

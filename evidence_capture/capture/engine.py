@@ -55,8 +55,10 @@ STEPS = (
     Step("mhtml", steps.mhtml, lambda o: o.budgets.mhtml),
     Step("pdf", steps.pdf, lambda o: o.budgets.pdf),
     Step("certificates", steps.certificates, lambda o: o.budgets.certificates),
-    Step("close", finalize.close_context, lambda o: o.budgets.finalize, True, False),
-    Step("network_log", finalize.network_log, lambda o: o.budgets.finalize, True, False),
+    Step("close", finalize.close_context, lambda o: o.budgets.finalize,
+         always=True, needs_page=False),
+    Step("network_log", finalize.network_log, lambda o: o.budgets.finalize,
+         always=True, needs_page=False),
 )
 
 
@@ -114,6 +116,10 @@ def _in_browser(s: Session, settings: Settings,
     try:
         options = chromium.context_options(pw, s.options, har=s.folder / "network.har",
                                            video_dir=s.video_dir)
+        engine = options.pop("default_browser_type", "chromium")
+        if engine != "chromium":
+            s.warnings.append(f"device {s.options.device!r} is described for {engine}; it was "
+                              "emulated in Chromium (user agent, viewport, touch, scale)")
         browser = chromium.launch(pw, settings, s.pin)
         try:
             s.folder.mkdir(parents=True, exist_ok=True)

@@ -36,8 +36,7 @@ def build_provenance(s: Session, *, capture_id: str, state: CaptureState,
         "playwright_version": playwright_version(),
         "chromium_version": s.browser_version,
         "user_agent": s.user_agent,
-        "viewport": {"width": s.options.viewport_width, "height": s.options.viewport_height}
-        if s.options.device is None else s.facts.get("viewport"),
+        "viewport": s.facts.get("viewport"),  # as the page saw it (a device may set it)
         "device": s.options.device,
         "options": s.options.as_record(),
         "private_addresses_allowed": s.options.allow_private,

@@ -36,7 +36,8 @@ def _name(common_name: str) -> x509.Name:
     ])
 
 
-def _builder(subject: x509.Name, issuer: x509.Name, public_key) -> x509.CertificateBuilder:  # type: ignore[no-untyped-def]
+def _builder(subject: x509.Name, issuer: x509.Name,
+             public_key: ec.EllipticCurvePublicKey) -> x509.CertificateBuilder:
     now = utcnow()
     return (
         x509.CertificateBuilder()
@@ -55,7 +56,10 @@ def make_test_pki() -> TestPKI:
     ca_cert = (
         _builder(ca_name, ca_name, ca_key.public_key())
         .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
-        .add_extension(x509.KeyUsage(False, False, False, False, False, True, True, False, False), critical=True)
+        .add_extension(x509.KeyUsage(
+            digital_signature=False, content_commitment=False, key_encipherment=False,
+            data_encipherment=False, key_agreement=False, key_cert_sign=True, crl_sign=True,
+            encipher_only=False, decipher_only=False), critical=True)
         .sign(ca_key, hashes.SHA256())
     )
     key = ec.generate_private_key(ec.SECP256R1())
@@ -66,12 +70,14 @@ def make_test_pki() -> TestPKI:
     leaf = (
         _builder(_name("127.0.0.1"), ca_name, key.public_key())
         .add_extension(san, critical=False)
-        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
+        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]),
+                       critical=False)
         .sign(ca_key, hashes.SHA256())
     )
     pem = serialization.Encoding.PEM
     return TestPKI(
         ca_pem=ca_cert.public_bytes(pem),
         cert_pem=leaf.public_bytes(pem) + ca_cert.public_bytes(pem),
-        key_pem=key.private_bytes(pem, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()),
+        key_pem=key.private_bytes(pem, serialization.PrivateFormat.PKCS8,
+                                  serialization.NoEncryption()),
     )
