@@ -130,7 +130,11 @@ def capture_command(
         help="Allow loopback, link-local and private addresses (recorded in the capture)."),
     as_json: bool = typer.Option(False, "--json", help="Print the results as JSON."),
 ) -> None:
-    """Capture web pages in a fresh browser: screenshot, source, HAR, video, TLS, provenance."""
+    """Capture web pages in a fresh browser: screenshot, source, HAR, video, TLS, provenance.
+
+    Each URL gets its own folder EVIDENCE_HOME/captures/<capture_id>/ and ends
+    COMPLETE, PARTIAL (the failed steps are listed) or FAILED (exit code 3).
+    """
     from evidence_capture.capture import new_capture_id, run_capture, validate_url
     from evidence_capture.capture.engine import STEPS
     from evidence_capture.models import CaseInfo

@@ -50,6 +50,7 @@ def build_provenance(s: Session, *, capture_id: str, state: CaptureState,
         "screenshot": s.facts.get("screenshot"),
         "scroll": s.facts.get("scroll"),
         "tls": s.facts.get("tls"),
+        "main_tls": s.facts.get("main_tls"),
         "steps": [step.as_record() for step in steps],
         "warnings": list(s.warnings),
     }

@@ -38,6 +38,7 @@ def navigate(s: Session, budget: float) -> str:
     if s.response is None:
         raise StepFailed("navigation produced no response")
     s.redirect_chain = redirect_chain(s.response)
+    s.facts["main_tls"] = s.response.security_details()  # None for plain HTTP
     _check_connected(s)
     status = s.response.status
     s.page.wait_for_load_state("load", timeout=max(deadline - time.monotonic(), 0.001) * 1000)
