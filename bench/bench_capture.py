@@ -133,14 +133,24 @@ def main() -> None:
         report(times, peaks, steps)
 
 
+def deliberate_waits(step_times: dict[str, float]) -> float:
+    """The deliberate settle waits of one full run: the settle step (network
+    quiet + dwell) and the two scroll pauses (see bench/RESULTS.md)."""
+    return step_times["settle"] + 2 * DEFAULTS.scroll_pause_ms / 1000
+
+
 def report(times: dict[str, list[float]], peaks: dict[str, int],
            steps: list[dict[str, float]]) -> None:
+    times["full_minus_waits"] = [t - deliberate_waits(s) for t, s in zip(times["full"], steps)]
+    peaks["full_minus_waits"] = peaks["full"]
     median = {name: statistics.median(values) for name, values in times.items()}
     for name, values in times.items():
         print(f"{name:14} median {median[name]:.2f} s  runs {[round(v, 2) for v in values]}  "
               f"peak browser PSS {peaks[name] / 1024:.0f} MiB")
     print(f"ratio full / bare            {median['full'] / median['bare']:.2f}")
     print(f"ratio full_no_waits / bare   {median['full_no_waits'] / median['bare']:.2f}")
+    print(f"ratio full, deliberate waits counted out / bare   "
+          f"{median['full_minus_waits'] / median['bare']:.2f}")
     names = steps[0].keys()
     print("median step durations (full):",
           {n: round(statistics.median(s[n] for s in steps), 3) for n in names})
