@@ -150,3 +150,13 @@ def test_https_host_certificate_chain_is_saved(shop_capture, https_shop) -> None
     assert "certificate errors were ignored" in " ".join(cap.result.warnings)
     main_tls = cap.provenance()["main_tls"]
     assert main_tls["protocol"].startswith("TLS") and main_tls["subjectName"] == "127.0.0.1"
+
+
+def test_attack_service_worker_cannot_answer_instead_of_the_server(shop_capture) -> None:
+    blocked = shop_capture("service_worker")
+    dom = (blocked.folder / "dom.html").read_text(encoding="utf-8")
+    assert "answered by the service worker" not in dom
+    assert blocked.provenance()["options"]["block_service_workers"] is True
+    # The same page with service workers allowed shows the attack is real.
+    allowed = shop_capture("service_worker", block_service_workers=False)
+    assert "answered by the service worker" in (allowed.folder / "dom.html").read_text(encoding="utf-8")

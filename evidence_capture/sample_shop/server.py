@@ -26,6 +26,7 @@ PAGES = {
     "alert": "/alert.html",
     "hang": "/hang.html",
     "popup": "/popup.html",
+    "service_worker": "/sw.html",
     "redirect": "/redirect/1",
     "not_found": "/missing.html",
     "server_error": "/error/500",
