@@ -19,6 +19,7 @@ import typer
 
 from evidence_capture import __version__
 from evidence_capture.config import Settings, env_help, load_settings
+from evidence_capture.defaults import DEFAULTS
 from evidence_capture.errors import EXIT_OPERATIONAL, EXIT_VERIFY_FAILED, EvidenceError, InputError
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -87,6 +88,84 @@ def _root(
 
 
 # --- capture ------------------------------------------------------------------
+
+
+def _officers(values: list[str], settings: Settings) -> tuple[Any, ...]:
+    from evidence_capture.models import Officer
+
+    return tuple(Officer.parse(text) for text in (values or list(settings.officers)))
+
+
+def _capture_progress() -> Any:
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                    TextColumn("{task.fields[step]}"), console=Console(stderr=True),
+                    transient=False)
+
+
+def _render_capture(result: Any) -> None:
+    typer.echo(f"{result.state.value:8} {result.capture_id}  {result.requested_url}")
+    typer.echo(f"         folder: {result.folder}")
+    for step in result.failed_steps:
+        typer.echo(f"         {step.name}: {step.outcome} - {step.detail}")
+    for warning in result.warnings:
+        typer.echo(f"         warning: {warning}")
+
+
+@_command(app, "capture")
+def capture_command(
+    urls: list[str] = typer.Argument(..., metavar="URL", help="http(s) URLs, captured in order."),
+    case: str | None = typer.Option(None, "--case", metavar="CASE_ID", help="Case number."),
+    officer: list[str] = typer.Option(
+        [], "--officer", metavar="NAME:CERT_NO",
+        help="Officer and enforcement-certificate number; repeat for each (two are required)."),
+    device: str | None = typer.Option(
+        DEFAULTS.device, "--device", metavar="NAME",
+        help="Playwright device descriptor, e.g. 'iPhone 13' (default: desktop "
+        f"{DEFAULTS.viewport_width}x{DEFAULTS.viewport_height})."),
+    timeout: float = typer.Option(DEFAULTS.total_timeout, "--timeout", metavar="SECONDS",
+                                  min=1.0, help="Total budget per capture."),
+    allow_private: bool = typer.Option(
+        DEFAULTS.allow_private, "--allow-private",
+        help="Allow loopback, link-local and private addresses (recorded in the capture)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the results as JSON."),
+) -> None:
+    """Capture web pages in a fresh browser: screenshot, source, HAR, video, TLS, provenance.
+
+    Each URL gets its own folder EVIDENCE_HOME/captures/<capture_id>/ and ends
+    COMPLETE, PARTIAL (the failed steps are listed) or FAILED (exit code 3).
+    """
+    from evidence_capture.capture import new_capture_id, run_capture, validate_url
+    from evidence_capture.capture.engine import STEPS
+    from evidence_capture.models import CaseInfo
+
+    checked = [validate_url(url) for url in urls]
+    settings = _settings()
+    officers = _officers(officer, settings)
+    if len(officers) < 2:
+        _warn(f"{len(officers)} officer(s) given; the regulations require two (--officer NAME:CERT_NO)")
+    options = DEFAULTS.with_changes(device=device, total_timeout=timeout,
+                                    allow_private=allow_private)
+    results = []
+    with _capture_progress() as progress:
+        for url in checked:
+            task = progress.add_task(url[:60], total=len(STEPS), step="")
+            capture_id = new_capture_id()
+            results.append(run_capture(
+                url, options, settings=settings, folder=settings.capture_dir(capture_id),
+                case=CaseInfo(case_id=case) if case else None, officers=officers,
+                capture_id=capture_id,
+                on_step=lambda o, t=task: progress.update(t, advance=1, step=o.name)))
+    if as_json:
+        _emit_json([result.as_record() for result in results])
+    else:
+        for result in results:
+            _render_capture(result)
+    if any(result.state.value == "FAILED" for result in results):
+        raise typer.Exit(EXIT_OPERATIONAL)
+
 
 
 # --- keys, timestamps, verify --------------------------------------------------

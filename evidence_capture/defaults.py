@@ -22,6 +22,7 @@ class StepBudgets:
     pdf: float = 30.0
     certificates: float = 10.0
     finalize: float = 30.0  # always runs, even after the total budget is spent
+    response: float = 10.0  # waiting for the main document's bytes to finish
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,13 @@ class CaptureOptions:
     screenshot_tile_height: int = 8_000
     max_screenshot_height: int = 200_000
     budgets: StepBudgets = field(default_factory=StepBudgets)
+    # Deliberate settle wait: the page gets at least this long after its load
+    # event before scrolling, so content injected by timers shortly after load
+    # (promotions, prices, "sold" counters) is in the capture.
+    settle_dwell_ms: int = 1500
+    # Accept certificates that do not chain to a trusted root (test CA only);
+    # the chain is still recorded, and provenance records the option.
+    ignore_https_errors: bool = False
 
     def with_changes(self, **changes: object) -> "CaptureOptions":
         return replace(self, **changes)

@@ -15,6 +15,7 @@ import socket
 import pytest
 
 pytest_plugins: list[str] = [
+    "tests.fixtures_shop",
     "tests.fixtures_report",
     "tests.fixtures_tsa",
     "tests.fixtures_capture_folder",

@@ -1,0 +1,206 @@
+"""The capture engine: a short orchestrator over named, budgeted steps.
+
+``run_capture`` never raises for page problems (unreachable host, DNS
+failure, HTTP errors, a load that never finishes): those end in PARTIAL or
+FAILED with the step log saying why, and every artifact that exists is kept.
+It raises ``InvalidURLError`` for a URL it refuses, ``InputError`` for an
+unknown device and ``BrowserError`` when Chromium cannot be started.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+from urllib.parse import urlsplit
+
+from evidence_capture.capture import browser as chromium
+from evidence_capture.capture import finalize, steps
+from evidence_capture.capture.addresses import AddressGuard, pin_rule
+from evidence_capture.capture.environment import check_environment
+from evidence_capture.capture.provenance import build_provenance
+from evidence_capture.capture.result import (FAILED, OK, SKIPPED, TIMEOUT, CaptureResult,
+                                             StepOutcome, list_artifacts)
+from evidence_capture.capture.session import Session
+from evidence_capture.capture.urls import validate_url
+from evidence_capture.config import Settings
+from evidence_capture.defaults import CaptureOptions
+from evidence_capture.errors import BrowserError
+from evidence_capture.models import CaptureState, CaseInfo, Officer
+from evidence_capture.timeutil import utcnow
+
+OnStep = Callable[[StepOutcome], None]
+
+
+@dataclass(frozen=True)
+class Step:
+    name: str
+    run: Callable[[Session, float], str]
+    budget: Callable[[CaptureOptions], float]
+    always: bool = False  # runs on its own budget even after the total budget is spent
+    needs_page: bool = True
+
+
+STEPS = (
+    Step("navigate", steps.navigate, lambda o: o.budgets.navigate, needs_page=False),
+    Step("settle", steps.settle, lambda o: o.budgets.settle),
+    Step("scroll", steps.scroll, lambda o: o.budgets.scroll),
+    Step("screenshot", steps.screenshot, lambda o: o.budgets.screenshot),
+    Step("dom", steps.dom, lambda o: o.budgets.dom),
+    Step("response", steps.response_body, lambda o: o.budgets.response),
+    Step("mhtml", steps.mhtml, lambda o: o.budgets.mhtml),
+    Step("pdf", steps.pdf, lambda o: o.budgets.pdf),
+    Step("certificates", steps.certificates, lambda o: o.budgets.certificates),
+    Step("close", finalize.close_context, lambda o: o.budgets.finalize,
+         always=True, needs_page=False),
+    Step("network_log", finalize.network_log, lambda o: o.budgets.finalize,
+         always=True, needs_page=False),
+)
+
+
+def run_capture(url: str, options: CaptureOptions, *, settings: Settings, folder: Path,
+                case: CaseInfo | None, officers: tuple[Officer, ...], capture_id: str,
+                on_step: OnStep | None = None) -> CaptureResult:
+    url = validate_url(url)
+    started = utcnow()
+    guard = AddressGuard(options.allow_private)
+    dns = guard.lookup(urlsplit(url).hostname or "")
+    video_problem = chromium.prepare_video(settings) if options.record_video else None
+    with tempfile.TemporaryDirectory(prefix="evidence-video-") as video_tmp:
+        session = Session(url=url, options=options, folder=folder, guard=guard, dns=dns,
+                          pin=pin_rule(dns, options.allow_private),
+                          video_dir=None if video_problem or not options.record_video
+                          else Path(video_tmp))
+        session.warnings.extend(_warnings(options, officers, video_problem))
+        outcomes, environment = _in_browser(session, settings, on_step)
+    ended = utcnow()
+    state = decide_state(session, outcomes)
+    record = build_provenance(session, capture_id=capture_id, state=state, started=started,
+                              ended=ended, steps=outcomes, case=case, officers=officers)
+    _write_json(folder / "environment.json", environment)
+    _write_json(folder / "provenance.json", record)
+    return CaptureResult(
+        capture_id=capture_id, state=state, folder=folder, requested_url=url,
+        final_url=record["final_url"], http_status=record["http_status"],
+        started_at=started, ended_at=ended, steps=outcomes,
+        warnings=tuple(session.warnings), artifacts=list_artifacts(folder))
+
+
+def _warnings(options: CaptureOptions, officers: tuple[Officer, ...],
+              video_problem: str | None) -> list[str]:
+    found = []
+    if len(officers) < 2:
+        found.append(f"{len(officers)} officer(s) named; the regulations require two")
+    if options.allow_private:
+        found.append("private and loopback addresses were allowed (--allow-private)")
+    if options.ignore_https_errors:
+        found.append("certificate errors were ignored (ignore_https_errors)")
+    if video_problem:
+        found.append(video_problem)
+    return found
+
+
+def _in_browser(s: Session, settings: Settings,
+                on_step: OnStep | None) -> tuple[tuple[StepOutcome, ...], dict[str, Any]]:
+    from playwright.sync_api import Error as PlaywrightError
+    from playwright.sync_api import sync_playwright
+
+    try:
+        pw = sync_playwright().start()
+    except (PlaywrightError, OSError) as exc:
+        raise BrowserError("cannot start the Playwright driver") from exc
+    try:
+        options = chromium.context_options(pw, s.options, har=s.folder / "network.har",
+                                           video_dir=s.video_dir)
+        engine = options.pop("default_browser_type", "chromium")
+        if engine != "chromium":
+            s.warnings.append(f"device {s.options.device!r} is described for {engine}; it was "
+                              "emulated in Chromium (user agent, viewport, touch, scale)")
+        browser = chromium.launch(pw, settings, s.pin)
+        try:
+            s.folder.mkdir(parents=True, exist_ok=True)
+            environment = _open(s, browser, options)
+            return run_steps(s, on_step), environment
+        finally:
+            browser.close()
+    finally:
+        pw.stop()
+
+
+def _open(s: Session, browser: Any, options: dict[str, Any]) -> dict[str, Any]:
+    """A new, empty context and page; returns the environment record."""
+    from playwright.sync_api import Error as PlaywrightError
+
+    try:
+        context = browser.new_context(**options, ignore_https_errors=s.options.ignore_https_errors)
+        state = context.storage_state()
+        page = context.new_page()
+        s.attach(context, page)
+        s.cdp = context.new_cdp_session(page)
+        s.cdp.send("Network.enable")  # Network.getCertificate answers only when enabled
+        s.user_agent = page.evaluate("navigator.userAgent")
+    except PlaywrightError as exc:
+        raise BrowserError("cannot open a browser context") from exc
+    s.browser_version = browser.version
+    s.facts["viewport"] = page.viewport_size
+    fresh = not state["cookies"] and not state["origins"]
+    detail = ("new browser process with a temporary user-data-dir and a new, empty context; "
+              f"cookies={len(state['cookies'])}, origins with storage={len(state['origins'])}")
+    return check_environment(dict(os.environ), browser_proxy=chromium.BROWSER_PROXY,
+                             fresh_profile=fresh, profile_detail=detail)
+
+
+def run_steps(s: Session, on_step: OnStep | None) -> tuple[StepOutcome, ...]:
+    deadline = time.monotonic() + s.options.total_timeout
+    outcomes = []
+    for step in STEPS:
+        outcome = _run_one(step, s, deadline)
+        outcomes.append(outcome)
+        if on_step is not None:
+            on_step(outcome)
+    return tuple(outcomes)
+
+
+def _run_one(step: Step, s: Session, deadline: float) -> StepOutcome:
+    from playwright.sync_api import Error as PlaywrightError
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    started = utcnow()
+    budget = step.budget(s.options)
+    if not step.always:
+        budget = min(budget, deadline - time.monotonic())
+    if step.needs_page and not s.page_loaded:
+        return StepOutcome(step.name, started, utcnow(), SKIPPED, "no page was loaded")
+    if budget <= 0:  # not run for lack of time: that is a time-out, never a pass
+        return StepOutcome(step.name, started, utcnow(), TIMEOUT, "not run: total budget spent")
+    if s.page is not None and s.context is not None:
+        s.page.set_default_timeout(budget * 1000)
+    clock = time.monotonic()
+    try:
+        detail, outcome = step.run(s, budget), OK
+    except (PlaywrightTimeout, steps.StepTimedOut) as exc:
+        detail, outcome = f"timed out after {budget:.1f} s: {steps.first_line(exc)}", TIMEOUT
+    except (steps.StepFailed, PlaywrightError, OSError, ValueError) as exc:
+        detail, outcome = steps.first_line(exc), FAILED
+    took = time.monotonic() - clock
+    if outcome == OK and took > budget + 1.0:
+        detail, outcome = f"{detail}; took {took:.1f} s, over its {budget:.1f} s budget", TIMEOUT
+    return StepOutcome(step.name, started, utcnow(), outcome, detail)
+
+
+def decide_state(s: Session, outcomes: tuple[StepOutcome, ...]) -> CaptureState:
+    if not s.page_loaded:
+        return CaptureState.FAILED
+    if any(o.outcome in (FAILED, TIMEOUT) for o in outcomes):
+        return CaptureState.PARTIAL
+    return CaptureState.COMPLETE
+
+
+def _write_json(path: Path, data: dict[str, Any]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n",
+                    encoding="utf-8")

@@ -1,0 +1,57 @@
+"""The ``evidence capture`` command, end to end through CliRunner."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from evidence_capture.cli import app
+from evidence_capture.config import load_settings
+from tests.fixtures_shop import require_chromium
+
+pytestmark = pytest.mark.browser
+
+
+def test_capture_two_urls_json_on_a_mobile_device(shop, evidence_home) -> None:
+    require_chromium(load_settings())
+    args = ["capture", shop.url("product"), shop.url("shop"), "--allow-private", "--json",
+            "--device", "iPhone 13", "--officer", "张三:SH-001", "--case", "SH-2026-001",
+            "--timeout", "60"]
+    result = CliRunner().invoke(app, args, catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert "1 officer(s) given" in result.stderr
+    records = json.loads(result.stdout)
+    assert [r["state"] for r in records] == ["COMPLETE", "COMPLETE"]
+    for record in records:
+        assert {"capture_id", "state", "folder", "warnings", "artifacts"} <= set(record)
+        assert str(evidence_home.resolve()) in record["folder"]
+        assert record["folder"].endswith(record["capture_id"])
+        sizes = {a["name"]: a["size"] for a in record["artifacts"]}
+        assert sizes["screenshot.png"] > 0 and sizes["session.webm"] > 0
+    prov = json.loads((evidence_home / "captures" / records[0]["capture_id"] /
+                       "provenance.json").read_text(encoding="utf-8"))
+    assert prov["device"] == "iPhone 13" and prov["viewport"]["width"] == 390
+    assert "iPhone" in prov["user_agent"]
+    assert any("emulated in Chromium" in w for w in records[0]["warnings"])
+    assert prov["case"]["case_id"] == "SH-2026-001"
+    assert prov["officers"] == [{"name": "张三", "cert_no": "SH-001"}]
+    assert prov["options"]["total_timeout"] == 60.0
+
+
+def test_unknown_device_is_a_usage_error(shop) -> None:
+    require_chromium(load_settings())
+    result = CliRunner().invoke(app, ["capture", shop.url("product"), "--device", "iPhone 99x",
+                                      "--allow-private"], catch_exceptions=False)
+    assert result.exit_code == 2
+    assert "unknown device" in result.stderr
+
+
+def test_capture_cli_defaults_come_from_the_defaults_object() -> None:
+    from evidence_capture.defaults import DEFAULTS
+
+    result = CliRunner().invoke(app, ["capture", "--help"], catch_exceptions=False)
+    assert result.exit_code == 0
+    assert f"{DEFAULTS.total_timeout}" in result.stdout
+    assert f"{DEFAULTS.viewport_width}x{DEFAULTS.viewport_height}" in result.stdout
