@@ -39,7 +39,7 @@ test: system-deps venv
 	exit $$rc
 
 demo: system-deps venv
-	$(BIN)/python -m evidence_capture.demo
+	$(BIN)/python scripts/demo.py
 
 bench: system-deps venv
 	$(BIN)/python bench/run.py

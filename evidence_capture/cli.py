@@ -20,7 +20,9 @@ import typer
 from evidence_capture import __version__
 from evidence_capture.config import Settings, env_help, load_settings
 from evidence_capture.defaults import DEFAULTS
-from evidence_capture.errors import EXIT_OPERATIONAL, EXIT_VERIFY_FAILED, EvidenceError, InputError
+from evidence_capture.errors import (
+    EXIT_OPERATIONAL, EXIT_VERIFY_FAILED, ConfigError, EvidenceError, InputError,
+)
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -105,11 +107,16 @@ def _capture_progress() -> Any:
                     transient=False)
 
 
-def _render_capture(result: Any) -> None:
+def _render_capture(outcome: Any) -> None:
+    result, sealed = outcome.capture, outcome.seal
     typer.echo(f"{result.state.value:8} {result.capture_id}  {result.requested_url}")
-    typer.echo(f"         folder: {result.folder}")
+    typer.echo(f"         folder:   {result.folder}")
+    typer.echo(f"         manifest: sha256:{sealed.manifest_sha256}  ({sealed.state})")
     for step in result.failed_steps:
         typer.echo(f"         {step.name}: {step.outcome} - {step.detail}")
+    for item in sealed.timestamps:
+        status = f"granted {item.gen_time}" if item.granted else f"FAILED: {item.error}"
+        typer.echo(f"         timestamp {item.number}: {status} ({item.url})")
     for warning in result.warnings:
         typer.echo(f"         warning: {warning}")
 
@@ -117,7 +124,8 @@ def _render_capture(result: Any) -> None:
 @_command(app, "capture")
 def capture_command(
     urls: list[str] = typer.Argument(..., metavar="URL", help="http(s) URLs, captured in order."),
-    case: str | None = typer.Option(None, "--case", metavar="CASE_ID", help="Case number."),
+    case: str | None = typer.Option(None, "--case", metavar="CASE_ID",
+                                    help="Case number (open it first with `evidence case open`)."),
     officer: list[str] = typer.Option(
         [], "--officer", metavar="NAME:CERT_NO",
         help="Officer and enforcement-certificate number; repeat for each (two are required)."),
@@ -130,16 +138,23 @@ def capture_command(
     allow_private: bool = typer.Option(
         DEFAULTS.allow_private, "--allow-private",
         help="Allow loopback, link-local and private addresses (recorded in the capture)."),
+    tsa_timeout: float = typer.Option(10.0, "--tsa-timeout", metavar="SECONDS", min=0.1,
+                                      help="Seconds to wait for each TSA."),
     as_json: bool = typer.Option(False, "--json", help="Print the results as JSON."),
 ) -> None:
-    """Capture web pages in a fresh browser: screenshot, source, HAR, video, TLS, provenance.
+    """Capture web pages in a fresh browser, seal them and record them in the store.
 
-    Each URL gets its own folder EVIDENCE_HOME/captures/<capture_id>/ and ends
-    COMPLETE, PARTIAL (the failed steps are listed) or FAILED (exit code 3).
+    Each URL gets its own folder EVIDENCE_HOME/captures/<capture_id>/ holding
+    the screenshot, source, DOM, MHTML, HAR, video, PDF, TLS chains,
+    provenance and environment check; then it is hashed (SHA-256 + SM3),
+    signed, timestamped by every TSA in EVIDENCE_TSA_URL and recorded with
+    custody events.  A capture ends COMPLETE, PARTIAL (the failed steps are
+    listed) or FAILED (exit code 3).  A TSA that fails leaves the capture
+    timestamp-pending: `evidence timestamp --pending` retries.
     """
-    from evidence_capture.capture import new_capture_id, run_capture, validate_url
+    from evidence_capture.capture import validate_url
     from evidence_capture.capture.engine import STEPS
-    from evidence_capture.models import CaseInfo
+    from evidence_capture.workflow import Station, capture_and_seal
 
     checked = [validate_url(url) for url in urls]
     settings = _settings()
@@ -148,24 +163,33 @@ def capture_command(
         _warn(f"{len(officers)} officer(s) given; the regulations require two (--officer NAME:CERT_NO)")
     options = DEFAULTS.with_changes(device=device, total_timeout=timeout,
                                     allow_private=allow_private)
-    results = []
+    station = Station.open(settings, _passphrase(confirm=False), tsa_timeout=tsa_timeout)
+    for capture_id in station.recovered:
+        _warn(f"capture {capture_id} was interrupted earlier; it is now recorded as incomplete")
+    case_info = station.case_info(case)
+    outcomes = []
     with _capture_progress() as progress:
         for url in checked:
             task = progress.add_task(url[:60], total=len(STEPS), step="")
-            capture_id = new_capture_id()
-            results.append(run_capture(
-                url, options, settings=settings, folder=settings.capture_dir(capture_id),
-                case=CaseInfo(case_id=case) if case else None, officers=officers,
-                capture_id=capture_id,
+            outcomes.append(capture_and_seal(
+                station, url, options, case=case_info, officers=officers,
                 on_step=lambda o, t=task: progress.update(t, advance=1, step=o.name)))
-    if as_json:
-        _emit_json([result.as_record() for result in results])
-    else:
-        for result in results:
-            _render_capture(result)
-    if any(result.state.value == "FAILED" for result in results):
-        raise typer.Exit(EXIT_OPERATIONAL)
+            progress.update(task, step="sealed")
+    _report_captures(outcomes, as_json)
 
+
+def _report_captures(outcomes: list[Any], as_json: bool) -> None:
+    if as_json:
+        _emit_json([outcome.as_record() for outcome in outcomes])
+    else:
+        for outcome in outcomes:
+            _render_capture(outcome)
+    for outcome in outcomes:
+        if outcome.seal.dev_tsa_warning:
+            _warn(outcome.seal.dev_tsa_warning)
+            break
+    if any(outcome.capture.state.value == "FAILED" for outcome in outcomes):
+        raise typer.Exit(EXIT_OPERATIONAL)
 
 
 # --- keys, timestamps, verify --------------------------------------------------
@@ -423,16 +447,13 @@ def seal(
 
 
 def _timestamp_pending(timeout: float, json_out: bool) -> None:
-    from evidence_capture.errors import NotFoundError
-    from evidence_capture.manifests.keys import station_public_key
-    from evidence_capture.manifests.seal import PENDING, TsaConfig, find_pending, retry_pending
+    from evidence_capture.manifests.seal import PENDING
+    from evidence_capture.workflow import Station, retry_pending_timestamps
 
-    settings = _settings()
-    signer = station_public_key(settings.keys_dir)
-    if signer is None:
-        raise NotFoundError("no station key", hint="run `evidence keys init`")
-    tsa = TsaConfig.from_settings(settings, timeout=timeout)
-    results = [retry_pending(folder, tsa=tsa, signer=signer) for folder in find_pending(settings.captures_dir)]
+    station = Station.open(_settings(), _passphrase(confirm=False), tsa_timeout=timeout)
+    if not station.tsa.urls:
+        raise ConfigError("no TSA configured", hint="set EVIDENCE_TSA_URL")
+    results = retry_pending_timestamps(station)
     if json_out:
         _emit_json([result.as_record() for result in results])
     elif not results:
@@ -441,7 +462,6 @@ def _timestamp_pending(timeout: float, json_out: bool) -> None:
         _render_seal(result, False)
     if any(result.state == PENDING for result in results):
         raise typer.Exit(EXIT_OPERATIONAL)
-
 
 
 _PENDING_HELP = "Retry every timestamp-pending capture against the configured TSAs."

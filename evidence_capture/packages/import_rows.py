@@ -16,7 +16,7 @@ from evidence_capture.packages.report import PackageReport
 from evidence_capture.packages.verify_pkg import receipt_path
 from evidence_capture.storage import NewEvent, Store
 from evidence_capture.storage.chain import record_to_json
-from evidence_capture.storage.completion import read_timestamps, token_fields
+from evidence_capture.storage.completion import read_timestamps, slot_fields
 from evidence_capture.storage.models import (
     ArtifactRow, CaptureRow, CaseRow, ImportedCustodyRow, ImportRow, StationKeyRow, TimestampRow,
 )
@@ -54,10 +54,8 @@ def _capture_row(session: Session, folder: Path, case_id: str | None, import_id:
     row.artifacts = [ArtifactRow(path=e["path"], media_type=e.get("media_type") or "",
                                  size=int(e["size"]), sha256=e["sha256"], sm3=e["sm3"])
                      for e in manifest["artifacts"]]
-    row.timestamps = [TimestampRow(
-        position=position, tsa_url=str(meta.get("url", "")), state=str(meta.get("state")),
-        error=meta.get("error"), tsr_sha256=hashlib.sha256(tsr).hexdigest() if tsr else None,
-        **(token_fields(tsr) if tsr else {})) for position, meta, tsr in read_timestamps(folder)]
+    row.timestamps = [TimestampRow(position=position, **slot_fields(meta, tsr))
+                      for position, meta, tsr in read_timestamps(folder)]
     row.timestamp_state = _timestamp_state(row.timestamps)
     session.add(row)
 

@@ -9,6 +9,8 @@ chain head), and sealed folders are made read-only.
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 import io
 import os
 import shutil
@@ -114,6 +116,23 @@ def make_read_only(folder: Path) -> None:
         folder.chmod(_READ_ONLY_DIR)
     except OSError as exc:
         raise StorageError(f"cannot make {folder} read-only") from exc
+
+
+@contextmanager
+def writable_folder(folder: Path, sub: str) -> Iterator[Path]:
+    """Let new files be added to ``folder/sub`` of a sealed capture (e.g. late
+    timestamp tokens), then seal it again.  Existing files stay read-only."""
+    target = folder / sub
+    try:
+        folder.chmod(_READ_ONLY_DIR | stat.S_IWUSR)
+        target.mkdir(exist_ok=True)
+        target.chmod(_READ_ONLY_DIR | stat.S_IWUSR)
+    except OSError as exc:
+        raise StorageError(f"cannot open {target} for new files") from exc
+    try:
+        yield target
+    finally:
+        make_read_only(folder)
 
 
 def copy_tree_durably(source: Path, target: Path) -> None:

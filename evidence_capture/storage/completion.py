@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Iterator, Sequence
 
 from evidence_capture.errors import StorageError
 from evidence_capture.models import format_digest
@@ -13,7 +13,7 @@ from evidence_capture.storage.artifacts import file_digests
 from evidence_capture.storage.custody import NewEvent
 from evidence_capture.storage.models import CaptureRow, TimestampRow
 from evidence_capture.storage.views import ArtifactRecord, CaptureSummary
-from evidence_capture.timeutil import iso_utc
+from evidence_capture.timeutil import iso_utc, parse_iso
 
 if TYPE_CHECKING:
     from evidence_capture.storage.store import Store
@@ -65,17 +65,6 @@ def timestamp_event(row: CaptureRow, ts: TimestampRow) -> NewEvent:
                         "tsr_sha256": ts.tsr_sha256})
 
 
-def token_fields(tsr: bytes) -> dict[str, Any]:
-    from rfc3161_client import decode_timestamp_response
-
-    try:
-        info = decode_timestamp_response(tsr).tst_info
-    except Exception:  # noqa: BLE001 - an unreadable token is recorded as such, never trusted
-        return {}
-    return {"gen_time": info.gen_time, "serial": str(info.serial_number),
-            "policy_oid": info.policy.dotted_string if info.policy else None}
-
-
 def ingest_sealed_folder(store: "Store", capture_id: str) -> CaptureSummary:
     """Record a sealed capture folder (manifest, timestamps) and complete it."""
     folder = store.settings.capture_dir(capture_id)
@@ -89,13 +78,31 @@ def ingest_sealed_folder(store: "Store", capture_id: str) -> CaptureSummary:
     store.record_seal(capture_id, manifest_sha256=hashlib.sha256(raw).hexdigest(),
                       capture_state=str(manifest.get("state")),
                       signer_fingerprint=str(manifest.get("signer", {}).get("fingerprint")))
-    for position, meta, tsr in read_timestamps(folder):
-        store.record_timestamp(
-            capture_id, position, tsa_url=str(meta.get("url", "")),
-            state=str(meta.get("state", "failed")), error=meta.get("error"),
-            tsr_sha256=None if tsr is None else hashlib.sha256(tsr).hexdigest(),
-            **(token_fields(tsr) if tsr else {}))
+    record_slots(store, capture_id)
     return store.complete_capture(capture_id)
+
+
+def record_slots(store: "Store", capture_id: str, positions: Iterable[int] | None = None) -> None:
+    """Copy the TSA slots of a sealed folder into the store (all, or just ``positions``).
+
+    The token facts come from ``timestamps/<n>.json``, which the sealer wrote
+    only after verifying the token in full.
+    """
+    wanted = None if positions is None else set(positions)
+    for position, meta, tsr in read_timestamps(store.settings.capture_dir(capture_id)):
+        if wanted is not None and position not in wanted:
+            continue
+        store.record_timestamp(capture_id, position, **slot_fields(meta, tsr))
+
+
+def slot_fields(meta: dict[str, Any], tsr: bytes | None) -> dict[str, Any]:
+    """The store's columns for one slot, from its verified ``timestamps/<n>.json``."""
+    gen_time = meta.get("gen_time")
+    return {"tsa_url": str(meta.get("url", "")), "state": str(meta.get("state", "failed")),
+            "error": meta.get("error"),
+            "tsr_sha256": None if tsr is None else hashlib.sha256(tsr).hexdigest(),
+            "gen_time": parse_iso(gen_time) if gen_time else None,
+            "serial": meta.get("serial"), "policy_oid": meta.get("policy_oid")}
 
 
 def read_timestamps(folder: Path) -> Iterator[tuple[int, dict[str, Any], bytes | None]]:

@@ -134,6 +134,10 @@ class Store:
             session.add(row)
         return self.settings.capture_dir(capture_id)
 
+    def has_capture(self, capture_id: str) -> bool:
+        with Session(self.engine) as session:
+            return session.get(CaptureRow, capture_id) is not None
+
     def get_capture(self, capture_id: str) -> CaptureSummary:
         with Session(self.engine) as session:
             return CaptureSummary.from_row(_capture(session, capture_id))
@@ -160,16 +164,24 @@ class Store:
                          tsr_sha256: str | None = None, gen_time: datetime | None = None,
                          serial: str | None = None, policy_oid: str | None = None,
                          error: str | None = None) -> None:
+        """Record one TSA slot.  A retry may replace a failed slot; a granted one is final."""
+        fields = dict(tsa_url=tsa_url, state=state, tsr_sha256=tsr_sha256, gen_time=gen_time,
+                      serial=serial, policy_oid=policy_oid, error=error)
         with self.transaction() as session:
             row = _capture(session, capture_id)
-            session.add(TimestampRow(capture_id=capture_id, position=position, tsa_url=tsa_url,
-                                     state=state, tsr_sha256=tsr_sha256, gen_time=gen_time,
-                                     serial=serial, policy_oid=policy_oid, error=error))
+            slot = next((ts for ts in row.timestamps if ts.position == position), None)
+            if slot is not None and slot.state == "granted":
+                raise InputError(f"timestamp {position} of {capture_id} is already granted")
+            if slot is None:
+                slot = TimestampRow(capture_id=capture_id, position=position)
+                session.add(slot)
+            for name, value in fields.items():
+                setattr(slot, name, value)
             session.flush()
             session.refresh(row)
             row.timestamp_state = _timestamp_state(row.timestamps)
             if row.status == COMPLETE and state == "granted":
-                self.append_event(session, _timestamped_event(row, row.timestamps[-1]))
+                self.append_event(session, _timestamped_event(row, slot))
 
     def complete_capture(self, capture_id: str) -> CaptureSummary:
         """Mark complete, only once every file is durable and matches its recorded hashes."""

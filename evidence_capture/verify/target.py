@@ -1,7 +1,7 @@
 """What ``evidence verify TARGET`` verifies: one function dispatches on the kind of target.
 
-A target is a capture folder or a capture id (resolved in EVIDENCE_HOME).
-Exported packages (.zip) are dispatched here too once ``packages/`` exists.
+A target is a capture folder, a capture id (resolved in EVIDENCE_HOME), or an
+exported package (``.zip``), which is verified fully offline without any store.
 """
 
 from __future__ import annotations
@@ -52,7 +52,10 @@ def verify_target(target: str, *, settings: Settings, trusted: Sequence[Ed25519P
     path = Path(target).expanduser()
     if path.is_file():
         if path.suffix.lower() == ".zip":
-            raise InputError(f"{target}: package verification is not available in this build")
+            from evidence_capture.packages.verify_pkg import verify_package
+
+            return verify_package(path, trusted_keys=trusted, tsa_roots=tsa_roots,
+                                  strict=strict, tolerance=tolerance).report
         raise InputError(f"{target} is a file, not a capture folder or package")
     folder = resolve_capture(target, settings)
     return verify_capture(folder, trusted_keys=trusted, tsa_roots=tsa_roots, strict=strict,

@@ -1,0 +1,113 @@
+"""`make demo`: the whole pipeline on the bundled sample shop, with development TSAs.
+
+Station A (an officer's laptop) opens a case, captures two pages of the
+sample shop, seals them with timestamps from two development TSAs (RSA and
+ECDSA), verifies them and exports the case.  Station B (the bureau case
+file) imports the package into a fresh store, verifies it offline and prints
+the custody log.  Last, the bilingual extraction record is written.
+
+Every step runs the real `evidence` command line, exactly as an officer would.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from contextlib import ExitStack
+from datetime import datetime, timezone
+from pathlib import Path
+
+from evidence_capture.sample_shop import ShopServer
+from evidence_capture.timestamping.devtsa import DevTSA
+
+ROOT = Path(__file__).resolve().parent.parent
+CASE_ID = "SCJG-2026-0001"
+OFFICERS = ["张伟:SH-31010001", "李娜:SH-31010002"]
+PASSPHRASE = "demo passphrase - not for real cases"
+
+
+def banner(text: str) -> None:
+    print(f"\n=== {text} ===", flush=True)
+
+
+def evidence(env: dict[str, str], *args: str, want_json: bool = False) -> object:
+    command = [sys.executable, "-m", "evidence_capture", *args]
+    print("$ evidence " + " ".join(args), flush=True)
+    result = subprocess.run(command, env=env, text=True, capture_output=want_json)
+    if result.returncode != 0:
+        if want_json:
+            sys.stderr.write(result.stdout + result.stderr)
+        raise SystemExit(f"demo: `evidence {args[0]}` failed with exit code {result.returncode}")
+    if want_json:
+        sys.stderr.write(result.stderr)
+        return json.loads(result.stdout)
+    return None
+
+
+def station_env(home: Path, tsas: list[DevTSA], ca_bundle: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("EVIDENCE_")}
+    env.update(
+        EVIDENCE_HOME=str(home),
+        EVIDENCE_TSA_URL=",".join(tsa.url for tsa in tsas),
+        EVIDENCE_TSA_CA=str(ca_bundle),
+        EVIDENCE_KEY_PASSPHRASE=PASSPHRASE,
+        EVIDENCE_LANG=env.get("EVIDENCE_LANG", "zh"),
+    )
+    return env
+
+
+def main() -> None:
+    run_dir = ROOT / "demo-output" / datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    run_dir.mkdir(parents=True)
+    with ExitStack() as stack:
+        shop = stack.enter_context(ShopServer())
+        tsas = [
+            stack.enter_context(DevTSA(ROOT / "demo-output" / "dev-tsa-rsa", key_type="rsa").serve()),
+            stack.enter_context(DevTSA(ROOT / "demo-output" / "dev-tsa-ec", key_type="ec").serve()),
+        ]
+        ca_bundle = run_dir / "dev-tsa-roots.pem"
+        ca_bundle.write_bytes(b"".join(Path(t.ca_pem_path).read_bytes() for t in tsas))
+        officer_a = station_env(run_dir / "station-a", tsas, ca_bundle)
+        bureau_b = station_env(run_dir / "station-b", tsas, ca_bundle)
+        run_pipeline(shop, officer_a, bureau_b, run_dir)
+
+
+def run_pipeline(shop, env_a: dict[str, str], env_b: dict[str, str], run_dir: Path) -> None:
+    banner("Station A: signing key and case")
+    evidence(env_a, "keys", "init")
+    station_key = run_dir / "station-a.pub.pem"
+    evidence(env_a, "keys", "export-public", "-o", str(station_key))
+    evidence(env_a, "case", "open", CASE_ID, "--title", "网店价格违法嫌疑核查",
+             "--subject", "示例旗舰店", "--purpose", "固定网页证据")
+
+    banner("Station A: capture two pages of the sample shop")
+    officer_args = [arg for officer in OFFICERS for arg in ("--officer", officer)]
+    captures = evidence(env_a, "capture", shop.url("/shop.html"), shop.url("/product.html"),
+                        "--case", CASE_ID, *officer_args, "--allow-private", "--json",
+                        want_json=True)
+    for capture in captures:  # type: ignore[union-attr]
+        print(f"  {capture['capture_id']}  {capture['state']}  {capture['folder']}")
+
+    banner("Station A: verify, then export the case")
+    for capture in captures:  # type: ignore[union-attr]
+        evidence(env_a, "verify", capture["capture_id"])
+    package = run_dir / f"{CASE_ID}.zip"
+    evidence(env_a, "export", CASE_ID, "-o", str(package))
+
+    banner("Station B: import into a fresh case file, verify offline, custody log")
+    evidence(env_b, "keys", "init")
+    evidence(env_b, "import", str(package), "--trust-key", str(station_key))
+    evidence(env_b, "verify", str(package), "--trust-key", str(station_key))
+    evidence(env_b, "custody", "log", CASE_ID)
+    evidence(env_b, "custody", "verify")
+
+    banner("Extraction record (电子数据提取笔录)")
+    record = run_dir / f"{CASE_ID}-record.pdf"
+    evidence(env_a, "report", CASE_ID, "-o", str(record))
+    print(f"\nDemo finished.  Everything is in {run_dir}\nExtraction record: {record}")
+
+
+if __name__ == "__main__":
+    main()
