@@ -121,7 +121,9 @@ class ShopServer:
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         with tempfile.TemporaryDirectory() as tmp:
             context.load_cert_chain(*pki.write(Path(tmp)))
-        server.socket = context.wrap_socket(server.socket, server_side=True)
+        # The handshake happens in the handler thread, not in the accept loop.
+        server.socket = context.wrap_socket(server.socket, server_side=True,
+                                            do_handshake_on_connect=False)
 
     def __exit__(self, *exc: object) -> None:
         assert self._server is not None
