@@ -153,6 +153,7 @@ def capture_command(
     timestamp-pending: `evidence timestamp --pending` retries.
     """
     from evidence_capture.capture import validate_url
+    from evidence_capture.capture.browser import check_device
     from evidence_capture.capture.engine import STEPS
     from evidence_capture.workflow import Station, capture_and_seal
 
@@ -163,7 +164,8 @@ def capture_command(
         _warn(f"{len(officers)} officer(s) given; the regulations require two (--officer NAME:CERT_NO)")
     options = DEFAULTS.with_changes(device=device, total_timeout=timeout,
                                     allow_private=allow_private)
-    station = Station.open(settings, _passphrase(confirm=False), tsa_timeout=tsa_timeout)
+    check_device(device)
+    station = Station.open(settings, _unlock, tsa_timeout=tsa_timeout)
     for capture_id in station.recovered:
         _warn(f"capture {capture_id} was interrupted earlier; it is now recorded as incomplete")
     case_info = station.case_info(case)
@@ -351,6 +353,10 @@ keys_app = typer.Typer(help="The station's Ed25519 signing key.", no_args_is_hel
 app.add_typer(keys_app, name="keys")
 
 
+def _unlock() -> str:
+    return _passphrase(confirm=False)
+
+
 def _passphrase(*, confirm: bool) -> str:
     """EVIDENCE_KEY_PASSPHRASE, else a hidden prompt."""
     import os
@@ -358,7 +364,12 @@ def _passphrase(*, confirm: bool) -> str:
     value = os.environ.get("EVIDENCE_KEY_PASSPHRASE")
     if value:
         return value
-    return typer.prompt("Station key passphrase", hide_input=True, confirmation_prompt=confirm, err=True)
+    try:
+        return typer.prompt("Station key passphrase", hide_input=True,
+                            confirmation_prompt=confirm, err=True)
+    except typer.Abort as exc:
+        raise ConfigError("no passphrase for the station key",
+                          hint="set EVIDENCE_KEY_PASSPHRASE or run the command in a terminal") from exc
 
 
 def _bytes_progress(total: int, label: str):  # type: ignore[no-untyped-def]
@@ -450,7 +461,7 @@ def _timestamp_pending(timeout: float, json_out: bool) -> None:
     from evidence_capture.manifests.seal import PENDING
     from evidence_capture.workflow import Station, retry_pending_timestamps
 
-    station = Station.open(_settings(), _passphrase(confirm=False), tsa_timeout=timeout)
+    station = Station.open(_settings(), _unlock, tsa_timeout=timeout)
     if not station.tsa.urls:
         raise ConfigError("no TSA configured", hint="set EVIDENCE_TSA_URL")
     results = retry_pending_timestamps(station)
@@ -750,52 +761,62 @@ def import_(
 # --- report ---------------------------------------------------------------------
 
 
-def _report_folders(target: str, settings: Settings) -> list:
-    """TARGET as capture folders: a capture folder, or a capture id in the data directory."""
-    from pathlib import Path
-
-    from evidence_capture.errors import NotFoundError
-
-    path = Path(target).expanduser()
-    if path.is_dir():
-        return [path]
-    if "/" not in target and settings.capture_dir(target).is_dir():
-        return [settings.capture_dir(target)]
-    raise NotFoundError(f"no capture folder or capture id {target!r}",
-                        hint=f"captures live in {settings.captures_dir}")
-
-
 @_command(app, "report")
 def report_command(
-    target: str = typer.Argument(..., help="Capture id or capture folder."),
+    target: str = typer.Argument(..., help="Capture id or folder, case id, or exported package (.zip)."),
     output: str = typer.Option(..., "--output", "-o", help="The PDF file to write."),
     lang: str = typer.Option(None, "--lang", help="Language of the record: zh or en "
                              "(default: EVIDENCE_LANG, then the locale)."),
+    trust_key: list[Path] = typer.Option([], "--trust-key", help="Pinned signer public key PEM (repeatable)."),
+    tsa_ca: Optional[Path] = typer.Option(None, "--tsa-ca", help="PEM bundle of trusted TSA roots "
+                                                                  "(default: EVIDENCE_TSA_CA)."),
     as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
 ) -> None:
-    """Print the extraction record (电子数据提取笔录) as an A4 PDF."""
-    from pathlib import Path
+    """Print the extraction record (电子数据提取笔录) as an A4 PDF.
 
+    Every capture is verified at printing time and the record shows the
+    result.  For a capture or case in this store, the PDF's SHA-256 is
+    recorded as a `reported` custody event.
+    """
     from rich.console import Console
 
     from evidence_capture.i18n import check_lang, translator
+    from evidence_capture.manifests.seal import load_roots
     from evidence_capture.report import build_report, render_pdf
+    from evidence_capture.report.targets import Trust, open_report_target
+    from evidence_capture.verify.target import trusted_keys
 
     settings = _settings()
     lang = check_lang(lang) if lang else settings.lang
     t = translator(settings.lang)
-    data = build_report(_report_folders(target, settings), None, None, lang)
-    with Console(stderr=True).status(t("cli.report.rendering")):
-        result = render_pdf(data, Path(output), settings=settings)
+    ca = tsa_ca or settings.tsa_ca
+    trust = Trust(trusted_keys(settings, trust_key), load_roots(ca) if ca else ())
+    with open_report_target(target, settings=settings, trust=trust) as found:
+        data = build_report(list(found.folders), found.case, list(found.summaries), lang)
+        with Console(stderr=True).status(t("cli.report.rendering")):
+            result = render_pdf(data, Path(output), settings=settings)
+    event = _record_report(found, target, result, data.record_no)
     if as_json:
         _emit_json({"path": str(result.path.resolve()), "sha256": f"sha256:{result.sha256}",
                     "size": result.size, "pages": result.pages,
                     "screenshot_pages": result.screenshot_pages, "lang": lang,
-                    "record_no": data.record_no,
+                    "record_no": data.record_no, "custody_seq": event and event["seq"],
                     "captures": [capture.capture_id for capture in data.captures]})
         return
     typer.echo(t("cli.report.written", path=result.path))
     typer.echo(t("cli.report.sha256", digest=f"sha256:{result.sha256}"))
+
+
+def _record_report(found: Any, target: str, result: Any, record_no: str) -> dict[str, Any] | None:
+    """Custody event for a record printed from this store (packages are not in it)."""
+    if found.kind == "package":
+        return None
+    object_id = found.case_id or found.folders[0].name
+    if found.kind == "capture" and not _open_store(signed=False).has_capture(object_id):
+        return None  # a loose capture folder: there is no custody chain to add to
+    return _open_store(signed=True).record_report(found.kind, object_id, case_id=found.case_id, sha256=result.sha256,
+                               details={"record_no": record_no, "path": str(result.path.resolve()),
+                                        "pages": result.pages})
 
 
 def main() -> None:

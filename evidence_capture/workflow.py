@@ -61,10 +61,12 @@ class Station:
     recovered: tuple[str, ...] = ()
 
     @classmethod
-    def open(cls, settings: Settings, passphrase: str, *, tsa_timeout: float) -> "Station":
+    def open(cls, settings: Settings, passphrase: Callable[[], str], *,
+             tsa_timeout: float) -> "Station":
+        """Unlock the station key (``passphrase`` is asked only if a key exists)."""
         if not (settings.keys_dir / PRIVATE_NAME).is_file():
             raise NotFoundError("this station has no signing key yet", hint="run `evidence keys init`")
-        key = StationKey.load(settings.keys_dir, passphrase)
+        key = StationKey.load(settings.keys_dir, passphrase())
         store = Store(settings, signer=StationSigner.from_station_key(key))
         recovered = tuple(store.recover_incomplete())
         return cls(settings, key, store, TsaConfig.from_settings(settings, timeout=tsa_timeout),

@@ -64,8 +64,8 @@ def main() -> None:
     with ExitStack() as stack:
         shop = stack.enter_context(ShopServer())
         tsas = [
-            stack.enter_context(DevTSA(ROOT / "demo-output" / "dev-tsa-rsa", key_type="rsa").serve()),
-            stack.enter_context(DevTSA(ROOT / "demo-output" / "dev-tsa-ec", key_type="ec").serve()),
+            stack.enter_context(DevTSA(ROOT / "demo-output" / "dev-tsa-rsa", key_type="rsa")),
+            stack.enter_context(DevTSA(ROOT / "demo-output" / "dev-tsa-ec", key_type="ec")),
         ]
         ca_bundle = run_dir / "dev-tsa-roots.pem"
         ca_bundle.write_bytes(b"".join(Path(t.ca_pem_path).read_bytes() for t in tsas))
@@ -84,7 +84,7 @@ def run_pipeline(shop, env_a: dict[str, str], env_b: dict[str, str], run_dir: Pa
 
     banner("Station A: capture two pages of the sample shop")
     officer_args = [arg for officer in OFFICERS for arg in ("--officer", officer)]
-    captures = evidence(env_a, "capture", shop.url("/shop.html"), shop.url("/product.html"),
+    captures = evidence(env_a, "capture", shop.url("shop"), shop.url("product"),
                         "--case", CASE_ID, *officer_args, "--allow-private", "--json",
                         want_json=True)
     for capture in captures:  # type: ignore[union-attr]

@@ -14,8 +14,12 @@ from tests.fixtures_shop import require_chromium
 pytestmark = pytest.mark.browser
 
 
-def test_capture_two_urls_json_on_a_mobile_device(shop, evidence_home) -> None:
+def test_capture_two_urls_json_on_a_mobile_device(shop, evidence_home, station_key,
+                                                   tsa_config) -> None:
     require_chromium(load_settings())
+    opened = CliRunner().invoke(app, ["case", "open", "SH-2026-001", "--title", "价格核查",
+                                      "--subject", "示例旗舰店"], catch_exceptions=False)
+    assert opened.exit_code == 0, opened.output
     args = ["capture", shop.url("product"), shop.url("shop"), "--allow-private", "--json",
             "--device", "iPhone 13", "--officer", "张三:SH-001", "--case", "SH-2026-001",
             "--timeout", "60"]
@@ -35,17 +39,41 @@ def test_capture_two_urls_json_on_a_mobile_device(shop, evidence_home) -> None:
     assert prov["device"] == "iPhone 13" and prov["viewport"]["width"] == 390
     assert "iPhone" in prov["user_agent"]
     assert any("emulated in Chromium" in w for w in records[0]["warnings"])
-    assert prov["case"]["case_id"] == "SH-2026-001"
+    assert prov["case"] == {"case_id": "SH-2026-001", "title": "价格核查",
+                            "subject": "示例旗舰店", "purpose": ""}
     assert prov["officers"] == [{"name": "张三", "cert_no": "SH-001"}]
     assert prov["options"]["total_timeout"] == 60.0
+    for record in records:  # sealed, timestamped and recorded complete in the store
+        assert record["seal_state"] == "timestamped" and record["store_status"] == "complete"
+        assert record["manifest_sha256"].startswith("sha256:")
+        folder = evidence_home / "captures" / record["capture_id"]
+        assert {"manifest.json", "manifest.sig", "timestamps"} <= {p.name for p in folder.iterdir()}
+    shown = CliRunner().invoke(app, ["case", "show", "SH-2026-001", "--json"], catch_exceptions=False)
+    assert {c["capture_id"] for c in json.loads(shown.stdout)["captures"]} == {
+        r["capture_id"] for r in records}
 
 
-def test_unknown_device_is_a_usage_error(shop) -> None:
+def test_unknown_device_is_a_usage_error(shop, station_key) -> None:
     require_chromium(load_settings())
     result = CliRunner().invoke(app, ["capture", shop.url("product"), "--device", "iPhone 99x",
                                       "--allow-private"], catch_exceptions=False)
     assert result.exit_code == 2
     assert "unknown device" in result.stderr
+    assert not (load_settings().captures_dir).exists()  # refused before anything was begun
+
+
+def test_capture_without_a_station_key_says_how_to_make_one(shop) -> None:
+    result = CliRunner().invoke(app, ["capture", shop.url("product"), "--allow-private"],
+                                catch_exceptions=False)
+    assert result.exit_code == 2
+    assert "evidence keys init" in result.stderr
+
+
+def test_capture_into_an_unopened_case_is_refused(shop, station_key) -> None:
+    result = CliRunner().invoke(app, ["capture", shop.url("product"), "--allow-private",
+                                      "--case", "NO-SUCH-CASE"], catch_exceptions=False)
+    assert result.exit_code == 2
+    assert "evidence case open" in result.stderr
 
 
 def test_capture_cli_defaults_come_from_the_defaults_object() -> None:

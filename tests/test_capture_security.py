@@ -143,7 +143,7 @@ def test_closing_steps_run_after_the_total_budget_is_spent(shop, evidence_home) 
     assert {"network.har", "session.webm"} <= {a.name for a in result.artifacts}
 
 
-def test_browser_that_cannot_start_is_an_operational_error(monkeypatch, tmp_path) -> None:
+def test_browser_that_cannot_start_is_an_operational_error(monkeypatch, tmp_path, station_key) -> None:
     monkeypatch.setenv("EVIDENCE_CHROMIUM", str(tmp_path / "no-such-chromium"))
     result = CliRunner().invoke(app, ["capture", "http://127.0.0.1:9/", "--allow-private"],
                                 catch_exceptions=False)

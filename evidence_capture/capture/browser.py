@@ -91,6 +91,16 @@ def device_descriptor(pw: Any, name: str | None) -> dict[str, Any]:
     return dict(pw.devices[name])
 
 
+def check_device(name: str | None) -> None:
+    """Refuse an unknown device name up front, before any capture is begun."""
+    if name is None:
+        return
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        device_descriptor(pw, name)
+
+
 def context_options(pw: Any, options: CaptureOptions, *, har: Path,
                     video_dir: Path | None) -> dict[str, Any]:
     device = device_descriptor(pw, options.device)

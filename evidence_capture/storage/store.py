@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from evidence_capture.config import Settings
 from evidence_capture.errors import InputError, NotFoundError, StorageError
-from evidence_capture.models import CaseInfo, Officer
+from evidence_capture.models import CaseInfo, Officer, format_digest
 from evidence_capture.storage import artifacts as files
 from evidence_capture.storage.chain import (
     ChainReport, StationSigner, key_fingerprint, load_public_key,
@@ -117,7 +117,8 @@ class Store:
         with Session(self.engine) as session:
             row = session.get(CaseRow, case_id)
             if row is None:
-                raise NotFoundError(f"no case {case_id!r}", hint="see `evidence case list`")
+                raise NotFoundError(f"no case {case_id!r}",
+                                    hint="see `evidence case list`, or `evidence case open CASE_ID`")
             return CaseSummary.from_row(row)
 
     # --- captures ---------------------------------------------------------------
@@ -241,6 +242,14 @@ class Store:
         with self.transaction() as session:
             return self.append_event(session, NewEvent(
                 "note", kind, target, case_id=case_id, details={"text": text}))
+
+    def record_report(self, kind: str, object_id: str, *, case_id: str | None, sha256: str,
+                      details: Mapping[str, Any]) -> dict[str, Any]:
+        """A printed extraction record, with the PDF's hash, joins the custody chain."""
+        with self.transaction() as session:
+            return self.append_event(session, NewEvent(
+                "reported", kind, object_id, format_digest("sha256", sha256), case_id,
+                dict(details)))
 
     def verify_custody(self, pinned: Mapping[str, Ed25519PublicKey] | None = None) -> ChainReport:
         """Walk the chain.  With ``pinned`` keys only those count; the key table is

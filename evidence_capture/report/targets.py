@@ -1,0 +1,97 @@
+"""What ``evidence report TARGET`` prints from: a capture, a case, or an exported package.
+
+Every capture is verified just before the record is printed, with the same
+checks as ``evidence verify``; the record shows that result, so a sheet
+never claims more than was checked at printing time.  A package is first
+verified as a whole (BagIt, captures, custody) and refused if it fails.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterator, Sequence
+
+from cryptography import x509
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+from evidence_capture.config import Settings
+from evidence_capture.errors import NotFoundError, PackageError
+from evidence_capture.verify.runner import verify_capture
+from evidence_capture.verify.target import CAPTURE_ID
+
+
+@dataclass(frozen=True)
+class ReportTarget:
+    kind: str  # "capture" | "case" | "package"
+    folders: tuple[Path, ...]
+    case: dict[str, Any] | None
+    summaries: tuple[list[dict[str, str]], ...]
+    case_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Trust:
+    keys: Sequence[Ed25519PublicKey]
+    tsa_roots: Sequence[x509.Certificate]
+
+    def summary(self, folder: Path) -> list[dict[str, str]]:
+        report = verify_capture(folder, trusted_keys=self.keys, tsa_roots=self.tsa_roots)
+        return [check.as_record() for check in report.checks]
+
+
+@contextmanager
+def open_report_target(target: str, *, settings: Settings, trust: Trust) -> Iterator[ReportTarget]:
+    """Resolve TARGET; a package is extracted to a temporary folder for the duration."""
+    path = Path(target).expanduser()
+    if path.is_file():
+        if path.suffix.lower() != ".zip":
+            raise NotFoundError(f"{target} is a file, but not an exported package (.zip)")
+        with _package_target(path, trust) as found:
+            yield found
+        return
+    if path.is_dir() or (CAPTURE_ID.match(target) and settings.capture_dir(target).is_dir()):
+        folder = path if path.is_dir() else settings.capture_dir(target)
+        yield ReportTarget("capture", (folder,), None, (trust.summary(folder),))
+        return
+    yield _case_target(target, settings, trust)
+
+
+def _case_target(case_id: str, settings: Settings, trust: Trust) -> ReportTarget:
+    from evidence_capture.storage import Store
+
+    store = Store(settings)
+    case = store.get_case(case_id)  # NotFoundError names the remedy
+    folders = tuple(settings.capture_dir(c.capture_id) for c in case.captures
+                    if c.status == "complete" and settings.capture_dir(c.capture_id).is_dir())
+    if not folders:
+        raise NotFoundError(f"case {case_id} has no complete captures to report")
+    record = {"case_id": case.case_id, "title": case.title, "subject": case.subject,
+              "purpose": case.purpose}
+    return ReportTarget("case", folders, record, tuple(trust.summary(f) for f in folders), case_id)
+
+
+@contextmanager
+def _package_target(path: Path, trust: Trust) -> Iterator[ReportTarget]:
+    from evidence_capture.packages import layout
+    from evidence_capture.packages.safezip import extracted
+    from evidence_capture.packages.verify_pkg import verify_extracted
+    from evidence_capture.storage.artifacts import file_digests
+
+    digest = file_digests(path).sha256
+    with extracted(path) as temp:
+        root = layout.find_bag_root(temp)
+        data = root / "data"
+        index = layout.read_index(data)
+        package = verify_extracted(root, package_name=path.name, package_sha256=digest,
+                                   trusted_keys=trust.keys, tsa_roots=trust.tsa_roots,
+                                   strict=False, receipt=None)
+        if not package.report.ok():
+            failed = [c.name for c in package.report.checks if c.status.value == "fail"]
+            raise PackageError(f"refused: {path.name} does not verify ({', '.join(failed)})",
+                               hint=f"see `evidence verify {path}`")
+        folders = tuple(data / "captures" / str(e["capture_id"]) for e in index["captures"])
+        case = index.get("case")
+        yield ReportTarget("package", folders, case, tuple(trust.summary(f) for f in folders),
+                           case.get("case_id") if case else None)
