@@ -646,17 +646,26 @@ def _event_line(event: dict[str, Any]) -> str:
 @_command(custody_app, "log")
 def custody_log(
     target: Optional[str] = typer.Argument(None, help="Case id or capture id (default: the whole log)."),
+    origin: bool = typer.Option(False, "--origin", help="Also print the originating stations' "
+                                "history that came in with imported packages."),
     json_out: bool = _JSON,
 ) -> None:
     """Print the custody events of a case or capture (times in Beijing time)."""
-    events = _open_store(signed=False).custody_log(target)
+    store = _open_store(signed=False)
+    events = store.custody_log(target)
+    history = store.imported_history(target) if origin else []
     if json_out:
-        _emit_json(events)
+        _emit_json({"events": events, "imported_history": history} if origin else events)
         return
     if not events:
         typer.echo("no custody events" + (f" for {target}" if target else ""))
     for event in events:
         typer.echo(_event_line(event))
+    for item in history:
+        typer.echo(f"history carried in by package sha256:{item['package_sha256']} "
+                   f"({item['source']}):")
+        for event in item["events"]:
+            typer.echo("  " + _event_line(event))
 
 
 @_command(custody_app, "verify")

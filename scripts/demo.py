@@ -46,13 +46,14 @@ def evidence(env: dict[str, str], *args: str, want_json: bool = False) -> object
     return None
 
 
-def station_env(home: Path, tsas: list[DevTSA], ca_bundle: Path) -> dict[str, str]:
+def station_env(home: Path, tsas: list[DevTSA], ca_bundle: Path, officer: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("EVIDENCE_")}
     env.update(
         EVIDENCE_HOME=str(home),
         EVIDENCE_TSA_URL=",".join(tsa.url for tsa in tsas),
         EVIDENCE_TSA_CA=str(ca_bundle),
         EVIDENCE_KEY_PASSPHRASE=PASSPHRASE,
+        EVIDENCE_OFFICER=officer,
         EVIDENCE_LANG=env.get("EVIDENCE_LANG", "zh"),
     )
     return env
@@ -69,8 +70,8 @@ def main() -> None:
         ]
         ca_bundle = run_dir / "dev-tsa-roots.pem"
         ca_bundle.write_bytes(b"".join(Path(t.ca_pem_path).read_bytes() for t in tsas))
-        officer_a = station_env(run_dir / "station-a", tsas, ca_bundle)
-        bureau_b = station_env(run_dir / "station-b", tsas, ca_bundle)
+        officer_a = station_env(run_dir / "station-a", tsas, ca_bundle, OFFICERS[0])
+        bureau_b = station_env(run_dir / "station-b", tsas, ca_bundle, "王芳:SH-31019001")
         run_pipeline(shop, officer_a, bureau_b, run_dir)
 
 
@@ -100,7 +101,7 @@ def run_pipeline(shop, env_a: dict[str, str], env_b: dict[str, str], run_dir: Pa
     evidence(env_b, "keys", "init")
     evidence(env_b, "import", str(package), "--trust-key", str(station_key))
     evidence(env_b, "verify", str(package), "--trust-key", str(station_key))
-    evidence(env_b, "custody", "log", CASE_ID)
+    evidence(env_b, "custody", "log", CASE_ID, "--origin")
     evidence(env_b, "custody", "verify")
 
     banner("Extraction record (电子数据提取笔录)")

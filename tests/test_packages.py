@@ -216,3 +216,19 @@ def test_reexport_after_import_carries_the_original_history(
     statuses = {c.name: c.status.value for c in report.checks}
     assert [n for n, s in statuses.items() if s != "pass"] == []
     assert any(n.startswith("custody.origin[") for n in statuses)
+
+
+def test_custody_log_origin_shows_the_originating_stations_history(
+        exported_case: Path, evidence_home: Path, tmp_path, monkeypatch) -> None:
+    """After import, the bureau's log can show the laptop's captured/sealed events too."""
+    trust = str(evidence_home / "keys" / "station.pub.pem")
+    _second_station(tmp_path, monkeypatch)
+    assert _cli("import", str(exported_case), "--trust-key", trust).exit_code == 0
+    plain = json.loads(_cli("custody", "log", "CASE-7", "--json").output)
+    assert [e["type"] for e in plain] == ["imported"]
+    shown = json.loads(_cli("custody", "log", "CASE-7", "--origin", "--json").output)
+    (history,) = shown["imported_history"]
+    assert history["package_sha256"] == file_digests(exported_case).sha256
+    assert {"captured", "sealed", "timestamped", "exported"} <= {e["type"] for e in history["events"]}
+    text = _cli("custody", "log", "CASE-7", "--origin").output
+    assert "history carried in by package sha256:" in text and "sealed" in text

@@ -9,6 +9,7 @@ turns rows a crash left ``in_progress`` into visible ``incomplete`` ones.
 from __future__ import annotations
 
 import getpass
+import json
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -234,6 +235,29 @@ class Store:
     def custody_log(self, target: str | None = None) -> list[dict[str, Any]]:
         with Session(self.engine) as session:
             return list(self.custody.records(session, target))
+
+    def imported_history(self, target: str | None = None) -> list[dict[str, Any]]:
+        """The originating stations' events carried in by imported packages, verbatim.
+
+        Each item: ``{"package_sha256", "source", "imported_at", "events"}``;
+        with ``target`` only events about that case or capture are kept
+        (redacted links, which carry no content, are left out).
+        """
+        from evidence_capture.storage.models import ImportedCustodyRow, ImportRow
+
+        with Session(self.engine) as session:
+            imports = session.scalars(select(ImportRow).order_by(ImportRow.id)).all()
+            result = []
+            for imp in imports:
+                lines = session.scalars(select(ImportedCustodyRow.event_json).where(
+                    ImportedCustodyRow.import_id == imp.id).order_by(ImportedCustodyRow.position)).all()
+                events = [e for e in map(json.loads, lines) if not e.get("redacted") and (
+                    target is None or target in (e["object"]["id"], e.get("case_id"))
+                    or imp.case_id == target)]
+                if events:
+                    result.append({"package_sha256": imp.package_sha256, "source": imp.source,
+                                   "imported_at": imp.imported_at.isoformat(), "events": events})
+        return result
 
     def note(self, target: str, text: str) -> dict[str, Any]:
         if not text.strip():
