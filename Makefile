@@ -41,8 +41,11 @@ test: system-deps venv
 demo: system-deps venv
 	$(BIN)/python scripts/demo.py
 
+# Benchmarks, each against a baseline measured in the same run; results in bench/RESULTS.md.
 bench: system-deps venv
-	$(BIN)/python bench/run.py
+	$(BIN)/python bench/bench_capture.py
+	$(BIN)/python bench/bench_verify.py
+	$(BIN)/python bench/bench_store.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache demo-output
