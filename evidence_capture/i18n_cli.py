@@ -60,7 +60,7 @@ CLI_MESSAGES: dict[str, tuple[str, str]] = {
     "cli.verify.strict": ("（严格模式：未检查视为未通过）", " (strict: not-checked counts as failure)"),
     # timestamp tokens and the development TSA
     "cli.token.result": ("时间戳：{status}", "timestamp token: {status}"),
-    "cli.token.failed": ("失败：{text}", "failed: {text}"),
+    "cli.token.failed": ("未通过：{text}", "failed: {text}"),
     "cli.token.dev": ("此时间戳来自{label}", "this token is from a {label}"),
     "cli.token.info": (
         "  时间戳服务：{tsa}\n  签发时间：  {utc}（北京时间 {beijing}）\n  策略：      {policy}\n"
