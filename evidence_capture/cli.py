@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import sys
+import unicodedata
+from contextvars import ContextVar
 from enum import Enum
 from pathlib import Path
 from typing import Any, Callable, Optional, TypeVar
@@ -23,13 +26,16 @@ from evidence_capture.defaults import DEFAULTS
 from evidence_capture.errors import (
     EXIT_OPERATIONAL, EXIT_VERIFY_FAILED, ConfigError, EvidenceError, InputError,
 )
+from evidence_capture.i18n import LANGS, keys, message
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 EPILOG = env_help()
 app = typer.Typer(
     name="evidence",
-    help="Capture, seal, keep, export and verify web-page evidence.",
+    help="Capture, seal, keep, export and verify web-page evidence.\n\n"
+    "Messages are in Chinese or English (EVIDENCE_LANG=zh|en, default: the locale); "
+    "--json output always has English keys and values.",
     epilog=EPILOG,
     no_args_is_help=True,
     add_completion=False,
@@ -44,12 +50,15 @@ def _command(parent: typer.Typer, name: str | None = None) -> Callable[[F], F]:
     def decorate(func: F) -> F:
         @functools.wraps(func)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
+            token = _LANG.set(_resolve_lang())
             try:
                 return func(*args, **kwargs)
             except EvidenceError as exc:
-                _fail(exc.diagnostics(), exc.exit_code)
+                _fail_with(exc)
             except KeyboardInterrupt:
-                _fail("interrupted", EXIT_OPERATIONAL)
+                _fail(_t("cli.interrupted"), EXIT_OPERATIONAL)
+            finally:
+                _LANG.reset(token)
 
         parent.command(name, epilog=EPILOG)(wrapper)
         return func
@@ -57,8 +66,47 @@ def _command(parent: typer.Typer, name: str | None = None) -> Callable[[F], F]:
     return decorate
 
 
-def _fail(message: str, code: int) -> None:
-    typer.echo(f"error: {message}", err=True)
+# The language of human-facing messages, resolved once per command (see _command).
+_LANG: ContextVar[str | None] = ContextVar("evidence_lang", default=None)
+_KEYS = frozenset(keys())
+
+
+def _resolve_lang() -> str:
+    """Settings.lang; if the settings themselves are broken, EVIDENCE_LANG or English."""
+    try:
+        return load_settings().lang
+    except EvidenceError:
+        value = os.environ.get("EVIDENCE_LANG", "")
+        return value if value in LANGS else "en"
+
+
+def _t(key: str, **values: Any) -> str:
+    """A message of the catalog in the command's language."""
+    return message(key, _LANG.get() or _resolve_lang(), **values)
+
+
+def _label(prefix: str, value: str) -> str:
+    """A state or other fixed value, translated when the catalog knows it."""
+    key = f"{prefix}.{value}"
+    return _t(key) if key in _KEYS else value
+
+
+def _pad(text: str, width: int) -> str:
+    """Left-align ``text`` in ``width`` terminal cells (CJK characters take two)."""
+    cells = sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
+    return text + " " * max(0, width - cells)
+
+
+def _labelled(label_key: str, text: str) -> str:
+    return _t("cli.labelled", label=_t(label_key), text=text)
+
+
+def _fail_with(exc: EvidenceError) -> None:
+    _fail(exc.diagnostics(hint_label=_t("cli.hint"), cause_label=_t("cli.cause")), exc.exit_code)
+
+
+def _fail(text: str, code: int) -> None:
+    typer.echo(_labelled("cli.error", text), err=True)
     raise typer.Exit(code)
 
 
@@ -70,8 +118,8 @@ def _emit_json(data: Any) -> None:
     typer.echo(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True, default=str))
 
 
-def _warn(message: str) -> None:
-    typer.echo(f"warning: {message}", err=True)
+def _warn(text: str) -> None:
+    typer.echo(_labelled("cli.warning", text), err=True)
 
 
 def _version_callback(value: bool) -> None:
@@ -109,16 +157,21 @@ def _capture_progress() -> Any:
 
 def _render_capture(outcome: Any) -> None:
     result, sealed = outcome.capture, outcome.seal
-    typer.echo(f"{result.state.value:8} {result.capture_id}  {result.requested_url}")
-    typer.echo(f"         folder:   {result.folder}")
-    typer.echo(f"         manifest: sha256:{sealed.manifest_sha256}  ({sealed.state})")
+    indent = " " * 9
+    typer.echo(f"{_pad(_label('state', result.state.value), 8)} {result.capture_id}  {result.requested_url}")
+    typer.echo(indent + _t("cli.capture.folder", path=result.folder))
+    typer.echo(indent + _t("cli.capture.manifest", digest=sealed.manifest_sha256,
+                           state=_label("seal.state", sealed.state)))
     for step in result.failed_steps:
-        typer.echo(f"         {step.name}: {step.outcome} - {step.detail}")
+        typer.echo(indent + _t("cli.capture.step", name=step.name, outcome=step.outcome, detail=step.detail))
     for item in sealed.timestamps:
-        status = f"granted {item.gen_time}" if item.granted else f"FAILED: {item.error}"
-        typer.echo(f"         timestamp {item.number}: {status} ({item.url})")
+        if item.granted:
+            line = _t("cli.capture.ts_granted", n=item.number, gen_time=item.gen_time, url=item.url)
+        else:
+            line = _t("cli.capture.ts_failed", n=item.number, error=item.error, url=item.url)
+        typer.echo(indent + line)
     for warning in result.warnings:
-        typer.echo(f"         warning: {warning}")
+        typer.echo(indent + _labelled("cli.warning", warning))
 
 
 @_command(app, "capture")
@@ -161,13 +214,13 @@ def capture_command(
     settings = _settings()
     officers = _officers(officer, settings)
     if len(officers) < 2:
-        _warn(f"{len(officers)} officer(s) given; the regulations require two (--officer NAME:CERT_NO)")
+        _warn(_t("cli.capture.few_officers", n=len(officers)))
     options = DEFAULTS.with_changes(device=device, total_timeout=timeout,
                                     allow_private=allow_private)
     check_device(device)
     station = Station.open(settings, _unlock, tsa_timeout=tsa_timeout)
     for capture_id in station.recovered:
-        _warn(f"capture {capture_id} was interrupted earlier; it is now recorded as incomplete")
+        _warn(_t("cli.capture.recovered", capture_id=capture_id))
     case_info = station.case_info(case)
     outcomes = []
     with _capture_progress() as progress:
@@ -176,7 +229,7 @@ def capture_command(
             outcomes.append(capture_and_seal(
                 station, url, options, case=case_info, officers=officers,
                 on_step=lambda o, t=task: progress.update(t, advance=1, step=o.name)))
-            progress.update(task, step="sealed")
+            progress.update(task, step=_t("cli.capture.sealed"))
     _report_captures(outcomes, as_json)
 
 
@@ -188,7 +241,7 @@ def _report_captures(outcomes: list[Any], as_json: bool) -> None:
             _render_capture(outcome)
     for outcome in outcomes:
         if outcome.seal.dev_tsa_warning:
-            _warn(outcome.seal.dev_tsa_warning)
+            _warn(_t("cli.dev_tsa.warning"))
             break
     if any(outcome.capture.state.value == "FAILED" for outcome in outcomes):
         raise typer.Exit(EXIT_OPERATIONAL)
@@ -230,15 +283,13 @@ def tsa_serve(
 
     where = directory or _settings().home / "dev-tsa" / key_type.value
     tsa = DevTSA(where, key_type.value).serve(port=port)
-    _warn(DEV_TSA_LABEL)
+    _warn(_t("cli.dev_tsa.label"))
     info = {"label": DEV_TSA_LABEL, "url": tsa.url, "ca_pem": str(tsa.ca_pem_path), "tsa_name": tsa.tsa_name}
     if json_out:
         _emit_json(info)
     else:
-        typer.echo(f"{DEV_TSA_LABEL}\n  url:      {tsa.url}\n  root CA:  {tsa.ca_pem_path}\n"
-                   f"  tsa name: {tsa.tsa_name}\n"
-                   f"  use:      EVIDENCE_TSA_URL={tsa.url} EVIDENCE_TSA_CA={tsa.ca_pem_path}\n"
-                   "Press Ctrl-C to stop.")
+        typer.echo(_t("cli.tsa.serving", label=_t("cli.dev_tsa.label"), url=tsa.url, ca=tsa.ca_pem_path,
+                      name=tsa.tsa_name))
     sys.stdout.flush()
     try:
         threading.Event().wait()
@@ -251,16 +302,17 @@ def tsa_serve(
 def _ts_open_error(path: Path, what: str, exc: OSError) -> EvidenceError:
     from evidence_capture.errors import NotFoundError
 
+    what = _t(f"cli.file.{what}")
     if isinstance(exc, FileNotFoundError):
-        return NotFoundError(f"{what} {path} does not exist")
-    return InputError(f"cannot read {what} {path}: {exc.strerror}")
+        return NotFoundError(_t("cli.file.missing", what=what, path=path))
+    return InputError(_t("cli.file.unreadable", what=what, path=path, reason=exc.strerror))
 
 
 def _ts_expected_digest(file: Optional[Path], digest: Optional[str]) -> bytes:
     import hashlib
 
     if (file is None) == (digest is None):
-        raise InputError("give exactly one of --file and --digest")
+        raise InputError(_t("cli.token.one_of"))
     if file is not None:
         try:
             with file.open("rb") as handle:
@@ -273,25 +325,25 @@ def _ts_expected_digest(file: Optional[Path], digest: Optional[str]) -> bytes:
     except ValueError:
         value = b""
     if len(value) != 32:
-        raise InputError(f"--digest must be 64 hex digits of SHA-256, not {digest!r}")
+        raise InputError(_t("cli.token.bad_digest", value=repr(digest)))
     return value
 
 
 def _ts_render_token(states: dict[str, str], info: Any, failure: Any) -> None:
     from evidence_capture.timeutil import iso_beijing, iso_utc
 
-    typer.echo(f"timestamp token: {'FAIL' if failure else 'PASS'}")
+    typer.echo(_t("cli.token.result", status=_t("cli.status.fail" if failure else "cli.status.pass")))
     for check, state in states.items():
-        typer.echo(f"  {state:<11} {check}")
+        typer.echo(f"  {_pad(_t(f'cli.status.{state}'), 11)} {check}")
     if failure is not None:
-        typer.echo(f"failed: {failure.diagnostics()}")
+        typer.echo(_t("cli.token.failed", text=failure.diagnostics(hint_label=_t("cli.hint"),
+                                                                  cause_label=_t("cli.cause"))))
         return
-    typer.echo(f"  tsa:       {info.tsa_name}\n"
-               f"  genTime:   {iso_utc(info.gen_time)} (Beijing {iso_beijing(info.gen_time)})\n"
-               f"  policy:    {info.policy_oid}\n  serial:    {info.serial}\n"
-               f"  imprint:   {info.message_imprint}\n"
-               f"  nonce:     {info.nonce if info.nonce is not None else 'none in token'}\n"
-               f"  signer:    {info.signer_fingerprint} ({info.signature_algorithm})")
+    nonce = info.nonce if info.nonce is not None else _t("cli.token.no_nonce")
+    typer.echo(_t("cli.token.info", tsa=info.tsa_name, utc=iso_utc(info.gen_time),
+                  beijing=iso_beijing(info.gen_time), policy=info.policy_oid, serial=info.serial,
+                  imprint=info.message_imprint, nonce=nonce, signer=info.signer_fingerprint,
+                  algorithm=info.signature_algorithm))
 
 
 def _ts_check_token(path: Path, data: bytes, expected: bytes, nonce: Optional[int],
@@ -319,7 +371,7 @@ def timestamp_verify(
     json_out: bool = typer.Option(False, "--json", help="Machine-readable result."),
 ) -> None:
     """Verify a stand-alone RFC 3161 token with every check; exit 1 names the failed check."""
-    from evidence_capture.timestamping.devtsa import DEV_TSA_LABEL, is_dev_tsa_name
+    from evidence_capture.timestamping.devtsa import is_dev_tsa_name
     from evidence_capture.timestamping.models import token_check_states
     from evidence_capture.timestamping.verify import load_tsa_roots
 
@@ -333,7 +385,7 @@ def timestamp_verify(
     states = token_check_states(failure.check if failure else None, nonce_checked=nonce is not None)
     development = info is not None and is_dev_tsa_name(info.tsa_name)
     if development:
-        _warn(f"this token is from a {DEV_TSA_LABEL}")
+        _warn(_t("cli.token.dev", label=_t("cli.dev_tsa.label")))
     if json_out:
         _emit_json({"result": "fail" if failure else "pass", "token": str(tsr), "checks": states,
                     "failed_check": failure.check if failure else None,
@@ -365,18 +417,18 @@ def _passphrase(*, confirm: bool) -> str:
     if value:
         return value
     try:
-        return typer.prompt("Station key passphrase", hide_input=True,
+        return typer.prompt(_t("cli.passphrase"), hide_input=True,
                             confirmation_prompt=confirm, err=True)
     except typer.Abort as exc:
-        raise ConfigError("no passphrase for the station key",
-                          hint="set EVIDENCE_KEY_PASSPHRASE or run the command in a terminal") from exc
+        raise ConfigError(_t("cli.no_passphrase"), hint=_t("cli.no_passphrase.hint")) from exc
 
 
-def _bytes_progress(total: int, label: str):  # type: ignore[no-untyped-def]
+def _bytes_progress(total: int, label_key: str):  # type: ignore[no-untyped-def]
     """A rich progress bar on stderr over ``total`` bytes; returns (progress, advance)."""
     from rich.console import Console
     from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TransferSpeedColumn
 
+    label = _t(label_key)
     progress = Progress(TextColumn(label), BarColumn(), DownloadColumn(), TransferSpeedColumn(),
                         console=Console(stderr=True), transient=True)
     task = progress.add_task(label, total=total)
@@ -397,8 +449,8 @@ def keys_init(json_out: bool = typer.Option(False, "--json", help="Print JSON.")
         _emit_json({"path": str(key.path), "fingerprint": key.fingerprint, "public_pem": key.public_pem.decode()})
         return
     typer.echo(key.public_pem.decode(), nl=False)
-    typer.echo(f"fingerprint: {key.fingerprint}")
-    typer.echo(f"private key: {key.path} (encrypted, mode 0600)")
+    typer.echo(_t("cli.keys.fingerprint", fingerprint=key.fingerprint))
+    typer.echo(_t("cli.keys.private", path=key.path))
 
 
 @_command(keys_app, "export-public")
@@ -411,7 +463,7 @@ def keys_export_public(
 
     key = station_public_key(_settings().keys_dir)
     if key is None:
-        raise NotFoundError("no station key yet", hint="run `evidence keys init`")
+        raise NotFoundError(_t("cli.no_station_key"), hint=_t("cli.no_station_key.hint"))
     if output is None:
         typer.echo(public_pem(key).decode(), nl=False)
     else:
@@ -422,18 +474,19 @@ def _render_seal(result, json_out: bool) -> None:  # type: ignore[no-untyped-def
     if json_out:
         _emit_json(result.as_record())
         return
-    typer.echo(f"{result.capture_id}: {result.state}")
-    typer.echo(f"  manifest sha256:{result.manifest_sha256}")
-    typer.echo(f"  signer   {result.fingerprint}")
+    typer.echo(_t("cli.seal.state", capture_id=result.capture_id, state=_label("seal.state", result.state)))
+    typer.echo(_t("cli.seal.manifest", digest=result.manifest_sha256))
+    typer.echo(_t("cli.seal.signer", fingerprint=result.fingerprint))
     if result.dev_tsa_warning:
-        _warn(result.dev_tsa_warning)
+        _warn(_t("cli.dev_tsa.warning"))
     for item in result.timestamps:
         if item.granted:
-            typer.echo(f"  timestamp {item.number}: granted by {item.tsa_name} at {item.gen_time} ({item.url})")
+            typer.echo(_t("cli.seal.ts_granted", n=item.number, tsa=item.tsa_name, gen_time=item.gen_time,
+                          url=item.url))
         else:
-            typer.echo(f"  timestamp {item.number}: FAILED at {item.url}: {item.error}")
+            typer.echo(_t("cli.seal.ts_failed", n=item.number, url=item.url, error=item.error))
     if not result.timestamps:
-        typer.echo("  no TSA configured (EVIDENCE_TSA_URL): the capture stays timestamp-pending")
+        typer.echo(_t("cli.seal.no_tsa"))
 
 
 @_command(app, "seal")
@@ -451,7 +504,7 @@ def seal(
     folder = resolve_capture(target, settings)
     key = StationKey.load(settings.keys_dir, _passphrase(confirm=False))
     tsa = TsaConfig.from_settings(settings, timeout=timeout)
-    progress, advance = _bytes_progress(_folder_bytes(folder), "hashing")
+    progress, advance = _bytes_progress(_folder_bytes(folder), "cli.progress.hashing")
     with progress:
         result = seal_capture(folder, key=key, tsa=tsa, on_file=advance)
     _render_seal(result, json_out)
@@ -463,12 +516,12 @@ def _timestamp_pending(timeout: float, json_out: bool) -> None:
 
     station = Station.open(_settings(), _unlock, tsa_timeout=timeout)
     if not station.tsa.urls:
-        raise ConfigError("no TSA configured", hint="set EVIDENCE_TSA_URL")
+        raise ConfigError(_t("cli.no_tsa"), hint=_t("cli.no_tsa.hint"))
     results = retry_pending_timestamps(station)
     if json_out:
         _emit_json([result.as_record() for result in results])
     elif not results:
-        typer.echo("no timestamp-pending captures")
+        typer.echo(_t("cli.seal.none_pending"))
     for result in [] if json_out else results:
         _render_seal(result, False)
     if any(result.state == PENDING for result in results):
@@ -495,7 +548,7 @@ def _timestamp_root(
     try:
         _timestamp_pending(timeout, json_out)
     except EvidenceError as exc:
-        _fail(exc.diagnostics(), exc.exit_code)
+        _fail_with(exc)
 
 
 @_command(timestamp_app, "pending")
@@ -509,11 +562,12 @@ def timestamp_pending(
 def _render_report(report) -> None:  # type: ignore[no-untyped-def]
     width = max(len(check.name) for check in report.checks)
     for check in report.checks:
-        typer.echo(f"{check.status.value.upper():<11} {check.name.ljust(width)}  {check.reason}")
+        status = _pad(_t(f"cli.status.{check.status.value}"), 11)
+        typer.echo(f"{status} {check.name.ljust(width)}  {check.reason}")
     counts = report.summary()
-    verdict = "VERIFIED" if report.ok() else "NOT VERIFIED"
-    typer.echo(f"{verdict}: {counts['pass']} pass, {counts['fail']} fail, {counts['not-checked']} not checked"
-               + (" (strict: not-checked counts as failure)" if report.strict else ""))
+    verdict = _t("cli.verify.verified" if report.ok() else "cli.verify.not_verified")
+    typer.echo(_t("cli.verify.counts", verdict=verdict, passed=counts["pass"], failed=counts["fail"],
+                  unchecked=counts["not-checked"]) + (_t("cli.verify.strict") if report.strict else ""))
 
 
 @_command(app, "verify")
@@ -538,7 +592,7 @@ def verify(
         size = _folder_bytes(resolve_capture(target, settings))
     except EvidenceError:
         size = 0  # not a capture folder: verify_target says what it is
-    progress, advance = _bytes_progress(size, "verifying")
+    progress, advance = _bytes_progress(size, "cli.progress.verifying")
     with progress:
         report = verify_target(target, settings=settings, trusted=keys, tsa_roots=roots, strict=strict,
                                tolerance=tolerance, on_file=advance)
@@ -571,16 +625,18 @@ def _open_store(*, signed: bool):  # type: ignore[no-untyped-def]
     from evidence_capture.manifests.keys import PRIVATE_NAME, StationKey
 
     if not (settings.keys_dir / PRIVATE_NAME).is_file():
-        raise NotFoundError("no station key yet", hint="run `evidence keys init`")
+        raise NotFoundError(_t("cli.no_station_key"), hint=_t("cli.no_station_key.hint"))
     key = StationKey.load(settings.keys_dir, _passphrase(confirm=False))
     return Store(settings, signer=StationSigner.from_station_key(key))
 
 
 def _capture_line(capture: Any) -> str:
-    state = capture.status + (f" ({capture.capture_state})" if capture.capture_state else "")
-    reason = f"  reason: {capture.failure_reason}" if capture.failure_reason else ""
-    return (f"  {capture.capture_id}  {state:<22} timestamps: {capture.timestamp_state:<8} "
-            f"{capture.origin:<8} {capture.url}{reason}")
+    state = _label("store.status", capture.status) + (
+        f" ({_label('state', capture.capture_state)})" if capture.capture_state else "")
+    reason = _t("cli.capture.reason", reason=capture.failure_reason) if capture.failure_reason else ""
+    return _t("cli.capture.line", capture_id=capture.capture_id, state=_pad(state, 22),
+              timestamps=_pad(_label("store.timestamps", capture.timestamp_state), 8),
+              origin=_pad(_label("store.origin", capture.origin), 8), url=capture.url, reason=reason)
 
 
 @_command(case_app, "open")
@@ -598,7 +654,7 @@ def case_open(
     if json_out:
         _emit_json(case.as_record())
     else:
-        typer.echo(f"opened case {case.case_id}: {case.title}")
+        typer.echo(_t("cli.case.opened", case_id=case.case_id, title=case.title))
 
 
 @_command(case_app, "list")
@@ -609,9 +665,10 @@ def case_list(json_out: bool = _JSON) -> None:
         _emit_json([case.as_record() for case in cases])
         return
     if not cases:
-        typer.echo("no cases yet (evidence case open CASE_ID --title ...)")
+        typer.echo(_t("cli.case.none"))
     for case in cases:
-        typer.echo(f"{case.case_id}  {case.title}  [{case.subject}]  {len(case.captures)} capture(s)")
+        typer.echo(_t("cli.case.line", case_id=case.case_id, title=case.title, subject=case.subject,
+                      n=len(case.captures)))
 
 
 @_command(case_app, "show")
@@ -623,10 +680,10 @@ def case_show(case_id: str = typer.Argument(..., help="The case number."), json_
     if json_out:
         _emit_json(case.as_record())
         return
-    typer.echo(f"case {case.case_id}: {case.title}")
-    typer.echo(f"  subject: {case.subject or '-'}   purpose: {case.purpose or '-'}")
-    typer.echo(f"  opened:  {iso_beijing(case.opened_at)} (Beijing)")
-    typer.echo(f"captures ({len(case.captures)}):")
+    typer.echo(_t("cli.case.header", case_id=case.case_id, title=case.title))
+    typer.echo(_t("cli.case.subject", subject=case.subject or "-", purpose=case.purpose or "-"))
+    typer.echo(_t("cli.case.opened_at", time=iso_beijing(case.opened_at)))
+    typer.echo(_t("cli.case.captures", n=len(case.captures)))
     for capture in case.captures:
         typer.echo(_capture_line(capture))
 
@@ -638,9 +695,9 @@ def _event_line(event: dict[str, Any]) -> str:
     digest = f" {obj['digest'][:23]}…" if obj.get("digest") else ""
     details = event["details"]
     extra = details.get("text") or details.get("action") or details.get("package") or ""
+    actor = _t("cli.custody.by", name=event["actor"]["name"], cert_no=event["actor"]["cert_no"])
     return (f"{event['seq']:>6}  {iso_beijing(parse_iso(event['time']))}  {event['type']:<11} "
-            f"{obj['kind']} {obj['id']}{digest}  by {event['actor']['name']} "
-            f"({event['actor']['cert_no']}) {extra}".rstrip())
+            f"{obj['kind']} {obj['id']}{digest}  {actor} {extra}".rstrip())
 
 
 @_command(custody_app, "log")
@@ -658,12 +715,11 @@ def custody_log(
         _emit_json({"events": events, "imported_history": history} if origin else events)
         return
     if not events:
-        typer.echo("no custody events" + (f" for {target}" if target else ""))
+        typer.echo(_t("cli.custody.none_for", target=target) if target else _t("cli.custody.none"))
     for event in events:
         typer.echo(_event_line(event))
     for item in history:
-        typer.echo(f"history carried in by package sha256:{item['package_sha256']} "
-                   f"({item['source']}):")
+        typer.echo(_t("cli.custody.history", digest=item["package_sha256"], source=item["source"]))
         for event in item["events"]:
             typer.echo("  " + _event_line(event))
 
@@ -680,21 +736,22 @@ def custody_verify(
     store = _open_store(signed=False)
     pinned = {key_fingerprint(key): key for key in trusted_keys(store.settings, trust_key)}
     if not pinned:
-        _warn("no pinned station key (keys/station.pub.pem or --trust-key): using the keys in the database")
+        _warn(_t("cli.custody.unpinned"))
     report = store.verify_custody(pinned)
     ok = report.ok and not report.signatures_unverified
     if json_out:
         _emit_json(report.as_record())
     else:
         for problem in report.problems:
-            typer.echo(f"FAIL  seq {problem.seq}: {problem.kind}: {problem.message}")
+            typer.echo(_t("cli.custody.problem", seq=problem.seq, kind=problem.kind, message=problem.message))
         for note in report.notes:
             _warn(note)
         if report.signatures_unverified:
-            typer.echo(f"FAIL  {report.signatures_unverified} event(s) signed by keys that are not pinned")
-        verdict = "custody chain OK" if ok else "custody chain NOT VERIFIED" + (
-            f": BROKEN at seq {report.first_broken.seq}" if report.first_broken else "")
-        typer.echo(f"{verdict}: {report.events} events, {report.signatures_verified} signatures verified")
+            typer.echo(_t("cli.custody.unverified", n=report.signatures_unverified))
+        verdict = _t("cli.custody.ok") if ok else _t("cli.custody.not_verified") + (
+            _t("cli.custody.broken", seq=report.first_broken.seq) if report.first_broken else "")
+        typer.echo(_t("cli.custody.summary", verdict=verdict, events=report.events,
+                      signatures=report.signatures_verified))
     raise typer.Exit(0 if ok else EXIT_VERIFY_FAILED)
 
 
@@ -725,17 +782,17 @@ def export(
     from rich.progress import Progress
 
     with Progress(console=Console(stderr=True), transient=True) as progress:
-        task = progress.add_task("exporting captures", total=None)
+        task = progress.add_task(_t("cli.progress.exporting"), total=None)
         result = export_package(_open_store(signed=True), target, output,
                                 on_capture=lambda done, total: progress.update(task, completed=done,
                                                                                total=total))
     if json_out:
         _emit_json(result.as_record())
         return
-    typer.echo(f"wrote {result.path}: {len(result.captures)} capture(s), sha256:{result.sha256}")
-    typer.echo(f"export recorded as custody event {result.event_seq}; receipt: {result.receipt}")
+    typer.echo(_t("cli.export.wrote", path=result.path, n=len(result.captures), digest=result.sha256))
+    typer.echo(_t("cli.export.recorded", seq=result.event_seq, receipt=result.receipt))
     for capture_id in result.skipped:
-        _warn(f"not exported (not complete): {capture_id}")
+        _warn(_t("cli.export.skipped", capture_id=capture_id))
 
 
 @_command(app, "import")
@@ -760,11 +817,11 @@ def import_(
     if json_out:
         _emit_json(result.as_record())
     elif result.already_imported:
-        typer.echo(f"already imported (package sha256:{result.package_sha256}): nothing to do")
+        typer.echo(_t("cli.import.already", digest=result.package_sha256))
     else:
-        typer.echo(f"imported {len(result.captures)} capture(s) into case {result.case_id or '-'}")
+        typer.echo(_t("cli.import.done", n=len(result.captures), case_id=result.case_id or "-"))
         if not result.key_trusted:
-            _warn("the exporting station's key was NOT pinned (--accept-untrusted-key); recorded in custody")
+            _warn(_t("cli.import.untrusted"))
 
 
 # --- report ---------------------------------------------------------------------
@@ -789,7 +846,7 @@ def report_command(
     """
     from rich.console import Console
 
-    from evidence_capture.i18n import check_lang, translator
+    from evidence_capture.i18n import check_lang
     from evidence_capture.manifests.seal import load_roots
     from evidence_capture.report import build_report, render_pdf
     from evidence_capture.report.targets import Trust, open_report_target
@@ -797,12 +854,11 @@ def report_command(
 
     settings = _settings()
     lang = check_lang(lang) if lang else settings.lang
-    t = translator(settings.lang)
     ca = tsa_ca or settings.tsa_ca
     trust = Trust(trusted_keys(settings, trust_key), load_roots(ca) if ca else ())
     with open_report_target(target, settings=settings, trust=trust) as found:
         data = build_report(list(found.folders), found.case, list(found.summaries), lang)
-        with Console(stderr=True).status(t("cli.report.rendering")):
+        with Console(stderr=True).status(_t("cli.report.rendering")):
             result = render_pdf(data, Path(output), settings=settings)
     event = _record_report(found, target, result, data.record_no)
     if as_json:
@@ -812,8 +868,8 @@ def report_command(
                     "record_no": data.record_no, "custody_seq": event and event["seq"],
                     "captures": [capture.capture_id for capture in data.captures]})
         return
-    typer.echo(t("cli.report.written", path=result.path))
-    typer.echo(t("cli.report.sha256", digest=f"sha256:{result.sha256}"))
+    typer.echo(_t("cli.report.written", path=result.path))
+    typer.echo(_t("cli.report.sha256", digest=f"sha256:{result.sha256}"))
 
 
 def _record_report(found: Any, target: str, result: Any, record_no: str) -> dict[str, Any] | None:

@@ -23,13 +23,16 @@ class EvidenceError(Exception):
         self.message = message
         self.hint = hint
 
-    def diagnostics(self) -> str:
-        """The text a person reads: what went wrong and, if known, what to do."""
+    def diagnostics(self, *, hint_label: str = "hint", cause_label: str = "cause") -> str:
+        """The text a person reads: what went wrong and, if known, what to do.
+
+        The CLI passes translated labels; the message itself is not translated.
+        """
         text = self.message
         if self.hint:
-            text += f"\n  hint: {self.hint}"
+            text += f"\n  {hint_label}: {self.hint}"
         if self.__cause__ is not None and str(self.__cause__):
-            text += f"\n  cause: {type(self.__cause__).__name__}: {self.__cause__}"
+            text += f"\n  {cause_label}: {type(self.__cause__).__name__}: {self.__cause__}"
         return text
 
 
@@ -93,8 +96,8 @@ class VerificationError(EvidenceError):
         super().__init__(message, hint=hint)
         self.check = check
 
-    def diagnostics(self) -> str:
-        return f"[{self.check}] " + super().diagnostics()
+    def diagnostics(self, *, hint_label: str = "hint", cause_label: str = "cause") -> str:
+        return f"[{self.check}] " + super().diagnostics(hint_label=hint_label, cause_label=cause_label)
 
 
 class ReportError(EvidenceError):

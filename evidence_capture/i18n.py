@@ -16,6 +16,7 @@ from __future__ import annotations
 from typing import Callable
 
 from evidence_capture.errors import ConfigError
+from evidence_capture.i18n_cli import CLI_MESSAGES
 
 LANGS = ("zh", "en")
 
@@ -146,6 +147,7 @@ _CATALOG: dict[str, tuple[str, str]] = {
     "cli.report.sha256": ("笔录 SHA-256：{digest}", "record SHA-256: {digest}"),
     "cli.report.rendering": ("正在生成提取笔录 PDF…", "rendering the extraction record PDF…"),
 }
+_CATALOG.update(CLI_MESSAGES)
 
 Translator = Callable[..., str]
 

@@ -41,8 +41,8 @@ def test_verify_passes_with_file(token_files) -> None:  # type: ignore[no-untype
                   "--ca", str(token_files["ca"]), "--nonce", str(token_files["nonce"]))
     assert result.exit_code == 0, result.output
     assert "timestamp token: PASS" in result.output
-    assert "pass        tsa.chain" in result.output
-    assert "pass        tsa.nonce" in result.output
+    assert "PASS        tsa.chain" in result.output
+    assert "PASS        tsa.nonce" in result.output
     assert "DEVELOPMENT TSA" in result.output
 
 
@@ -76,7 +76,7 @@ def test_attack_untrusted_root_fails_naming_chain(token_files, tsa_ec: DevTSA) -
     result = _run("timestamp", "verify", str(token_files["tsr"]), "--file", str(token_files["file"]),
                   "--ca", str(tsa_ec.ca_pem_path))
     assert result.exit_code == 1
-    assert "fail        tsa.chain" in result.output
+    assert "FAIL        tsa.chain" in result.output
     assert "[tsa.chain]" in result.output
 
 
