@@ -716,6 +716,8 @@ def custody_note(
 def export(
     target: str = typer.Argument(..., help="Capture id or case id."),
     output: Path = typer.Option(..., "-o", "--output", help="The package to write (FILE.zip); never overwritten."),
+    report: list[Path] = typer.Option([], "--report", help="An extraction-record PDF to include (repeatable); "
+                                      "it must be recorded by `evidence report` for this target."),
     json_out: bool = _JSON,
 ) -> None:
     """Export captures as a zipped BagIt package with custody log and README (recorded in the log)."""
@@ -726,7 +728,7 @@ def export(
 
     with Progress(console=Console(stderr=True), transient=True) as progress:
         task = progress.add_task("exporting captures", total=None)
-        result = export_package(_open_store(signed=True), target, output,
+        result = export_package(_open_store(signed=True), target, output, reports=report,
                                 on_capture=lambda done, total: progress.update(task, completed=done,
                                                                                total=total))
     if json_out:
@@ -734,6 +736,8 @@ def export(
         return
     typer.echo(f"wrote {result.path}: {len(result.captures)} capture(s), sha256:{result.sha256}")
     typer.echo(f"export recorded as custody event {result.event_seq}; receipt: {result.receipt}")
+    for entry in result.reports:
+        typer.echo(f"report {entry['path']}: sha256:{entry['sha256']} (custody event {entry['reported_seq']})")
     for capture_id in result.skipped:
         _warn(f"not exported (not complete): {capture_id}")
 
