@@ -88,9 +88,10 @@ def test_report_pdf_round_trips_through_export_verify_and_import(
     assert imported.exit_code == 0, imported.output
     kept = load_settings().home / "reports" / CASE_ID / "record.pdf"
     assert kept.read_bytes() == recorded_pdf.read_bytes()
+    expected = [{"name": "record.pdf", "sha256": digest, "path": str(kept)}]
+    assert json.loads(imported.stdout)["reports"] == expected
     event = Store(load_settings()).custody_log()[-1]
-    assert event["type"] == "imported"
-    assert event["details"]["reports"] == [{"name": "record.pdf", "sha256": digest, "path": str(kept)}]
+    assert event["type"] == "imported" and event["details"]["reports"] == expected
 
 
 def test_unverified_report_without_pinned_key_is_not_a_pass(recorded_pdf, tsa_rsa, tmp_path):

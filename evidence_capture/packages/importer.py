@@ -49,11 +49,12 @@ class ImportResult:
     case_id: str | None
     key_trusted: bool
     report: PackageReport | None
+    reports: tuple[dict[str, Any], ...] = ()  # {name, sha256, path} of each record kept
 
     def as_record(self) -> dict[str, Any]:
         return {"package_sha256": self.package_sha256, "already_imported": self.already_imported,
                 "captures": list(self.captures), "case_id": self.case_id,
-                "key_trusted": self.key_trusted,
+                "key_trusted": self.key_trusted, "reports": list(self.reports),
                 "report": None if self.report is None else self.report.as_record()}
 
 
@@ -169,15 +170,12 @@ def import_package(store: Store, zip_path: Path, *, case: str | None = None,
         _refuse_if_failed(report)
         _check_conflicts(store, report.captures)
         placed = _place_captures(store, root / "data", report.captures)
+        created: list[Path] = []  # _place_reports cleans up after itself when it fails
         try:
             reports, created = _place_reports(store, root / "data", report.index, case)
-        except BaseException:
-            _remove(placed)
-            raise
-        try:
             case_id = insert_package_rows(store, root / "data", report, case=case, reports=reports,
                                           key_trusted=trusted, source=source or str(zip_path))
         except BaseException:
             _remove([*placed, *created])
             raise
-    return ImportResult(digest, False, report.captures, case_id, trusted, report)
+    return ImportResult(digest, False, report.captures, case_id, trusted, report, tuple(reports))
