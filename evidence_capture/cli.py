@@ -773,6 +773,8 @@ def custody_note(
 def export(
     target: str = typer.Argument(..., help="Capture id or case id."),
     output: Path = typer.Option(..., "-o", "--output", help="The package to write (FILE.zip); never overwritten."),
+    report: list[Path] = typer.Option([], "--report", help="An extraction-record PDF to include (repeatable); "
+                                      "it must be recorded by `evidence report` for this target."),
     json_out: bool = _JSON,
 ) -> None:
     """Export captures as a zipped BagIt package with custody log and README (recorded in the log)."""
@@ -783,7 +785,7 @@ def export(
 
     with Progress(console=Console(stderr=True), transient=True) as progress:
         task = progress.add_task(_t("cli.progress.exporting"), total=None)
-        result = export_package(_open_store(signed=True), target, output,
+        result = export_package(_open_store(signed=True), target, output, reports=report,
                                 on_capture=lambda done, total: progress.update(task, completed=done,
                                                                                total=total))
     if json_out:
@@ -791,6 +793,9 @@ def export(
         return
     typer.echo(_t("cli.export.wrote", path=result.path, n=len(result.captures), digest=result.sha256))
     typer.echo(_t("cli.export.recorded", seq=result.event_seq, receipt=result.receipt))
+    for entry in result.reports:
+        typer.echo(_t("cli.export.report", path=entry["path"], digest=entry["sha256"],
+                      seq=entry["reported_seq"]))
     for capture_id in result.skipped:
         _warn(_t("cli.export.skipped", capture_id=capture_id))
 

@@ -129,6 +129,8 @@ CLI_MESSAGES: dict[str, tuple[str, str]] = {
                          "wrote {path}: {n} capture(s), sha256:{digest}"),
     "cli.export.recorded": ("导出已记为保管事件 {seq}；回执：{receipt}",
                             "export recorded as custody event {seq}; receipt: {receipt}"),
+    "cli.export.report": ("提取笔录 {path}：sha256:{digest}（保管事件 {seq}）",
+                          "report {path}: sha256:{digest} (custody event {seq})"),
     "cli.export.skipped": ("未导出（未完成）：{capture_id}", "not exported (not complete): {capture_id}"),
     "cli.import.already": ("已导入过（包 sha256:{digest}）：无需操作",
                            "already imported (package sha256:{digest}): nothing to do"),

@@ -8,6 +8,7 @@ timestamped by the local OpenSSL development TSA of ``fixtures_tsa``.
 from __future__ import annotations
 
 import secrets
+import zipfile
 from datetime import timedelta
 from pathlib import Path
 
@@ -95,3 +96,22 @@ def fresh_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str = "hom
     home.mkdir()
     monkeypatch.setenv("EVIDENCE_HOME", str(home))
     return home
+
+
+def rehashed_package(source: Path, target: Path, edit) -> Path:  # type: ignore[no-untyped-def]
+    """Unpack, let ``edit`` change the bag's data/, re-hash the bag as an attacker would, re-zip."""
+    import bagit
+
+    work = target.with_suffix(".d")
+    with zipfile.ZipFile(source) as archive:
+        archive.extractall(work)
+    bag = next(work.iterdir())
+    for path in bag.rglob("*"):
+        path.chmod(0o755 if path.is_dir() else 0o644)
+    edit(bag / "data")
+    bagit.Bag(str(bag)).save(manifests=True)
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path in sorted(work.rglob("*")):
+            if path.is_file():
+                archive.write(path, path.relative_to(work).as_posix())
+    return target

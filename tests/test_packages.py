@@ -20,7 +20,7 @@ from evidence_capture.storage import Store
 from evidence_capture.storage.artifacts import file_digests
 from tests.conftest import require_or_skip
 from tests.fixtures_seal import PASSPHRASE
-from tests.fixtures_store import fresh_home
+from tests.fixtures_store import fresh_home, rehashed_package
 
 runner = CliRunner()
 
@@ -152,25 +152,6 @@ def test_import_refuses_captures_already_in_the_store(exported_case, public_key_
     assert "already in this store" in result.output
 
 
-def _rehashed(source: Path, target: Path, edit) -> Path:  # type: ignore[no-untyped-def]
-    """Unpack, let ``edit`` change the bag, re-hash the bag as an attacker would, re-zip."""
-    import bagit
-
-    work = target.with_suffix(".d")
-    with zipfile.ZipFile(source) as archive:
-        archive.extractall(work)
-    bag = work / "evidence-CASE-7"
-    for path in bag.rglob("*"):
-        path.chmod(0o755 if path.is_dir() else 0o644)
-    edit(bag / "data")
-    bagit.Bag(str(bag)).save(manifests=True)
-    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
-        for path in sorted(work.rglob("*")):
-            if path.is_file():
-                archive.write(path, path.relative_to(work).as_posix())
-    return target
-
-
 def test_attack_package_custody_event_edited_and_bag_rehashed(
         exported_case, public_key_pem, station_key, tsa_rsa, tmp_path, monkeypatch):
     def forge(data: Path) -> None:
@@ -180,7 +161,7 @@ def test_attack_package_custody_event_edited_and_bag_rehashed(
         lines[1] = json.dumps(event, ensure_ascii=False)
         (data / "custody.jsonl").write_text("\n".join(lines) + "\n", "utf-8")
 
-    forged = _rehashed(exported_case, tmp_path / "forged.zip", forge)
+    forged = rehashed_package(exported_case, tmp_path / "forged.zip", forge)
     report = verify_package(forged, trusted_keys=[station_key.public_key],
                             tsa_roots=load_roots(tsa_rsa.ca_pem_path), strict=True)
     assert {c.name: c.status.value for c in report.checks}["custody.events"] == "fail"
@@ -196,7 +177,7 @@ def test_attack_package_custody_event_deleted_and_bag_rehashed(
         lines = (data / "custody.jsonl").read_text("utf-8").splitlines()
         (data / "custody.jsonl").write_text("\n".join(lines[:2] + lines[3:]) + "\n", "utf-8")
 
-    forged = _rehashed(exported_case, tmp_path / "deleted.zip", delete)
+    forged = rehashed_package(exported_case, tmp_path / "deleted.zip", delete)
     report = verify_package(forged, trusted_keys=[station_key.public_key],
                             tsa_roots=load_roots(tsa_rsa.ca_pem_path), strict=True)
     chain = next(c for c in report.checks if c.name == "custody.chain")

@@ -2,7 +2,9 @@
 
 The bag carries each capture folder as sealed, the TSA certificates from its
 tokens, the station public key, the custody events with enough chain context
-to verify them (``custody.jsonl``) and a README.  The export is then recorded
+to verify them (``custody.jsonl``), any extraction-record PDFs asked for
+(``data/reports/``, each matched to a ``reported`` event; see ``reports``) and
+a README.  The export is then recorded
 as an ``exported`` custody event holding the SHA-256 of the zip, also written
 next to the zip as ``<zip>.export-event.json`` (the export receipt).
 """
@@ -15,13 +17,14 @@ import tempfile
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Sequence
 
 import bagit
 
 from evidence_capture import TOOL_NAME, __version__
 from evidence_capture.errors import InputError, NotFoundError, StorageError
 from evidence_capture.packages import layout, origin
+from evidence_capture.packages.reports import REPORTS_DIR, ReportFile, select_reports
 from evidence_capture.packages.readme import README
 from evidence_capture.storage import CaptureSummary, NewEvent, Store
 from evidence_capture.storage.artifacts import (
@@ -42,11 +45,13 @@ class ExportResult:
     skipped: tuple[str, ...]
     event_seq: int
     receipt: Path
+    reports: tuple[dict[str, Any], ...] = ()
 
     def as_record(self) -> dict[str, Any]:
         return {"package": str(self.path), "sha256": self.sha256,
                 "captures": list(self.captures), "skipped": list(self.skipped),
-                "export_event_seq": self.event_seq, "receipt": str(self.receipt)}
+                "export_event_seq": self.event_seq, "receipt": str(self.receipt),
+                "reports": list(self.reports)}
 
 
 def _select(store: Store, target: str) -> tuple[str | None, list[CaptureSummary], list[str]]:
@@ -65,9 +70,13 @@ def _select(store: Store, target: str) -> tuple[str | None, list[CaptureSummary]
     return case.case_id, chosen, skipped
 
 
-def _custody_lines(store: Store, ids: set[str]) -> list[dict[str, Any]]:
+def _owner_ids(target: str, case_id: str | None, captures: Sequence[CaptureSummary]) -> set[str]:
+    """The objects whose events the package carries in full (the others are redacted)."""
+    return {c.capture_id for c in captures} | ({case_id} if case_id == target else set())
+
+
+def _custody_lines(records: list[dict[str, Any]], ids: set[str]) -> list[dict[str, Any]]:
     """Events about the exported captures/case, plus redacted links in between."""
-    records = store.custody_log()
 
     def relevant(rec: dict[str, Any]) -> bool:
         listed = rec["details"].get("captures") if isinstance(rec["details"], dict) else None
@@ -78,7 +87,8 @@ def _custody_lines(store: Store, ids: set[str]) -> list[dict[str, Any]]:
 
 
 def _write_payload(store: Store, data: Path, target: str, case_id: str | None,
-                   captures: list[CaptureSummary], on_capture: OnCapture) -> dict[str, Any]:
+                   captures: list[CaptureSummary], reports: Sequence[ReportFile],
+                   on_capture: OnCapture) -> dict[str, Any]:
     station = store.custody.signer
     for done, capture in enumerate(captures, 1):
         source = store.settings.capture_dir(capture.capture_id)
@@ -93,10 +103,13 @@ def _write_payload(store: Store, data: Path, target: str, case_id: str | None,
     (data / "keys").mkdir()
     (data / "keys" / key_file).write_bytes(station.public_pem)
     origin.write_origin_histories(store, [c.capture_id for c in captures], data)
-    ids = {c.capture_id for c in captures} | ({case_id} if case_id == target else set())
-    lines = _custody_lines(store, ids)
+    for report in reports:
+        (data / REPORTS_DIR).mkdir(exist_ok=True)
+        shutil.copyfile(report.source, data / REPORTS_DIR / report.name)
+    lines = _custody_lines(store.custody_log(), _owner_ids(target, case_id, captures))
     (data / "custody.jsonl").write_text("".join(record_to_json(r) + "\n" for r in lines), "utf-8")
     index = layout.package_index(store, target, case_id, captures, lines, key_file)
+    index["reports"] = [report.as_index() for report in reports]
     (data / "package.json").write_text(json.dumps(index, ensure_ascii=False, indent=2), "utf-8")
     return index
 
@@ -113,19 +126,24 @@ def _zip_folder(folder: Path, out_zip: Path, top: str) -> None:
     commit_temp_file(tmp, out_zip)
 
 
-def export_package(store: Store, target: str, out_zip: Path, *,
+def export_package(store: Store, target: str, out_zip: Path, *, reports: Sequence[Path] = (),
                    on_capture: OnCapture = None) -> ExportResult:
-    """Write the bag for ``target`` (capture id or case id) to ``out_zip``."""
+    """Write the bag for ``target`` (capture id or case id) to ``out_zip``.
+
+    ``reports`` are extraction-record PDFs; each must carry the SHA-256 of a
+    ``reported`` event of this store about the target, or nothing is written.
+    """
     if store.custody.signer is None:
         raise StorageError("exporting needs the station key (to record the export)")
     if out_zip.exists():
         raise InputError(f"{out_zip} already exists; choose another file name")
     case_id, captures, skipped = _select(store, target)
+    chosen = select_reports(store.custody_log(), reports, _owner_ids(target, case_id, captures))
     top = f"evidence-{target}"
     with tempfile.TemporaryDirectory(prefix="evidence-export-") as temp:
         bag_dir = Path(temp) / top
         bag_dir.mkdir()
-        index = _write_payload(store, bag_dir, target, case_id, captures, on_capture)
+        index = _write_payload(store, bag_dir, target, case_id, captures, chosen, on_capture)
         _make_bag(bag_dir, target, index)
         _zip_folder(bag_dir, out_zip, top)
     digest = file_digests(out_zip).sha256
@@ -133,7 +151,7 @@ def export_package(store: Store, target: str, out_zip: Path, *,
     receipt = out_zip.with_name(out_zip.name + ".export-event.json")
     atomic_write_bytes(receipt, (record_to_json(record) + "\n").encode("utf-8"))
     return ExportResult(out_zip, digest, tuple(c.capture_id for c in captures),
-                        tuple(skipped), record["seq"], receipt)
+                        tuple(skipped), record["seq"], receipt, tuple(index["reports"]))
 
 
 def _make_bag(bag_dir: Path, target: str, index: dict[str, Any]) -> None:
@@ -154,7 +172,8 @@ def _make_bag(bag_dir: Path, target: str, index: dict[str, Any]) -> None:
 def _record_export(store: Store, out_zip: Path, digest: str, case_id: str | None,
                    captures: Iterable[CaptureSummary], index: dict[str, Any]) -> dict[str, Any]:
     details = {"package": out_zip.name, "package_sha256": digest,
-               "captures": [c.capture_id for c in captures], "custody": index["custody"]}
+               "captures": [c.capture_id for c in captures], "custody": index["custody"],
+               "reports": [{"name": r["name"], "sha256": r["sha256"]} for r in index["reports"]]}
     with store.transaction() as session:
         return store.append_event(session, NewEvent(
             "exported", "package", out_zip.name, "sha256:" + digest, case_id, details))

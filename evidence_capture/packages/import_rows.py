@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, Sequence
 
 from sqlalchemy.orm import Session
 
@@ -74,7 +74,8 @@ def _history(session: Session, import_id: int, data: Path, report: PackageReport
 
 
 def insert_package_rows(store: Store, data: Path, report: PackageReport, *, case: str | None,
-                        key_trusted: bool, source: str) -> str | None:
+                        key_trusted: bool, source: str,
+                        reports: Sequence[dict[str, Any]] = ()) -> str | None:
     index = report.index
     with store.transaction() as session:
         case_id = _case_row(session, case, index)
@@ -94,6 +95,7 @@ def insert_package_rows(store: Store, data: Path, report: PackageReport, *, case
                 "exporting_station": (index.get("station") or {}).get("fingerprint"),
                 "original_custody": {"events": events, **(index.get("custody") or {})},
                 "checks": report.summary(),
+                **({"reports": list(reports)} if reports else {}),
             }))
     return case_id
 

@@ -5,10 +5,16 @@ exceptions: a missing export receipt, and, with ``accept_untrusted_key``,
 a station key that the importer has not pinned; that choice is recorded in
 the ``imported`` custody event.  The package's own custody history is kept
 verbatim (``imported_custody``).  The same package twice is a no-op.
+
+Extraction-record PDFs (verified like everything else, ``report[<name>]``)
+go to the case file, ``EVIDENCE_HOME/reports/<case id>/<name>.pdf`` (the
+capture id when there is no case), read-only, and are listed with their
+SHA-256 in the ``imported`` event.
 """
 
 from __future__ import annotations
 
+import re
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,10 +28,13 @@ from evidence_capture.packages import layout
 from evidence_capture.packages.custody_checks import load_package_keys
 from evidence_capture.packages.import_rows import insert_package_rows
 from evidence_capture.packages.report import PackageReport
+from evidence_capture.packages.reports import REPORTS_DIR, read_entries
 from evidence_capture.packages.safezip import extracted
 from evidence_capture.packages.verify_pkg import receipt_path, verify_extracted
 from evidence_capture.storage import Store
-from evidence_capture.storage.artifacts import copy_tree_durably, make_read_only, remove_tree
+from evidence_capture.storage.artifacts import (
+    atomic_write_stream, copy_tree_durably, make_read_only, remove_tree,
+)
 from evidence_capture.storage.artifacts import file_digests
 from evidence_capture.storage.models import CaptureRow, ImportRow
 
@@ -40,11 +49,12 @@ class ImportResult:
     case_id: str | None
     key_trusted: bool
     report: PackageReport | None
+    reports: tuple[dict[str, Any], ...] = ()  # {name, sha256, path} of each record kept
 
     def as_record(self) -> dict[str, Any]:
         return {"package_sha256": self.package_sha256, "already_imported": self.already_imported,
                 "captures": list(self.captures), "case_id": self.case_id,
-                "key_trusted": self.key_trusted,
+                "key_trusted": self.key_trusted, "reports": list(self.reports),
                 "report": None if self.report is None else self.report.as_record()}
 
 
@@ -105,6 +115,41 @@ def _place_captures(store: Store, data: Path, capture_ids: Sequence[str]) -> lis
     return placed
 
 
+def _report_folder(store: Store, index: dict[str, Any], case: str | None) -> Path:
+    owner = case or (index.get("case") or {}).get("case_id") or str(index["captures"][0]["capture_id"])
+    return store.settings.home / REPORTS_DIR / re.sub(r"[\x00-\x1f/\\:]|^\.", "_", str(owner))
+
+
+def _place_reports(store: Store, data: Path, index: dict[str, Any],
+                   case: str | None) -> tuple[list[dict[str, Any]], list[Path]]:
+    """Copy each verified PDF into the case's report folder; never overwrite another file."""
+    folder, kept, created = _report_folder(store, index, case), [], []
+    try:
+        for entry in read_entries(index):
+            name, digest = entry["name"], entry["sha256"]
+            target = folder / name
+            if target.exists() and file_digests(target).sha256 != digest:
+                target = folder / f"{target.stem}-{digest[:12]}.pdf"
+            if not target.exists():
+                with (data / REPORTS_DIR / name).open("rb") as handle:
+                    atomic_write_stream(target, handle)
+                created.append(target)
+                target.chmod(0o440)
+            kept.append({"name": name, "sha256": digest, "path": str(target)})
+    except (OSError, StorageError) as exc:
+        _remove(created)
+        raise StorageError("cannot place the imported reports; nothing was imported") from exc
+    return kept, created
+
+
+def _remove(paths: Sequence[Path]) -> None:
+    for path in paths:
+        if path.is_dir():
+            remove_tree(path)
+        else:
+            path.unlink(missing_ok=True)
+
+
 def import_package(store: Store, zip_path: Path, *, case: str | None = None,
                    trusted_keys: Sequence[Ed25519PublicKey] = (), tsa_roots: Sequence[Any] = (),
                    accept_untrusted_key: bool = False, source: str | None = None) -> ImportResult:
@@ -125,11 +170,12 @@ def import_package(store: Store, zip_path: Path, *, case: str | None = None,
         _refuse_if_failed(report)
         _check_conflicts(store, report.captures)
         placed = _place_captures(store, root / "data", report.captures)
+        created: list[Path] = []  # _place_reports cleans up after itself when it fails
         try:
-            case_id = insert_package_rows(store, root / "data", report, case=case,
+            reports, created = _place_reports(store, root / "data", report.index, case)
+            case_id = insert_package_rows(store, root / "data", report, case=case, reports=reports,
                                           key_trusted=trusted, source=source or str(zip_path))
         except BaseException:
-            for folder_path in placed:
-                remove_tree(folder_path)
+            _remove([*placed, *created])
             raise
-    return ImportResult(digest, False, report.captures, case_id, trusted, report)
+    return ImportResult(digest, False, report.captures, case_id, trusted, report, tuple(reports))

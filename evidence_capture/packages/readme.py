@@ -15,6 +15,8 @@ its SHA-256 and SHA-512 in manifest-sha256.txt and manifest-sha512.txt.
   data/tsa/<id>/<n>.chain.pem       certificates carried in each timestamp token
   data/keys/station-*.pub.pem       the exporting station's public key
   data/custody.jsonl                chain-of-custody events, one JSON object per line
+  data/reports/<name>.pdf           printed extraction records (电子数据提取笔录), if any;
+                                    listed in package.json "reports" with their SHA-256
 
 Verify with the tool (offline; pin the key you obtained separately, never the
 one shipped here):
@@ -45,4 +47,11 @@ Verify by hand, with plain tools:
    The export itself is recorded after this package was written, as an
    "exported" event holding the SHA-256 of the zip; the exporting station also
    wrote it next to the zip as <package>.zip.export-event.json.
+6. Extraction records: `openssl dgst -sha256 data/reports/<name>.pdf` must equal
+   the "sha256" listed for it in package.json "reports", and a "reported" event
+   in custody.jsonl (about this case or one of its captures) must carry the same
+   value as object.digest ("sha256:<hex>"): that event is the station's signed
+   statement that this PDF is the record it printed.  A PDF under data/reports
+   that is not listed, or whose hash no "reported" event carries, is not the
+   record.
 """

@@ -1,9 +1,10 @@
 """Offline verification of an evidence package, with no store at all.
 
 Order: safe extraction, BagIt completeness and checksums, the package index,
-every capture folder through ``verify.verify_capture``, then the custody
-chain carried in the package and, when the export receipt is at hand, the
-package hash recorded by the export event.  Hostile or unreadable input is a
+every capture folder through ``verify.verify_capture``, each extraction-record
+PDF against its ``reported`` event (``reports``), then the custody chain
+carried in the package and, when the export receipt is at hand, the package
+hash recorded by the export event.  Hostile or unreadable input is a
 ``PackageError`` (exit 2); everything else is a check in the report.
 """
 
@@ -20,8 +21,10 @@ from evidence_capture.errors import PackageError
 from evidence_capture.packages import layout
 from evidence_capture.packages.custody_checks import custody_checks, load_package_keys
 from evidence_capture.packages.report import PackageReport, prefixed
+from evidence_capture.packages.reports import report_checks
 from evidence_capture.packages.safezip import DEFAULT_LIMITS, ZipLimits, extracted
 from evidence_capture.storage.artifacts import file_digests
+from evidence_capture.storage.chain import key_fingerprint
 from evidence_capture.verify.runner import verify_capture
 from evidence_capture.verify.timing import DEFAULT_TOLERANCE_S
 from evidence_capture.verify.checks import CheckResult, VerifyReport
@@ -103,6 +106,8 @@ def verify_extracted(root: Path, *, package_name: str, package_sha256: str,
     checks += custody_checks(records, index, data, trusted_keys=trusted_keys,
                              package_keys=package_keys, package_sha256=package_sha256,
                              receipt=receipt)
+    checks += report_checks(data, index, records, shipped=package_keys,  # after custody: well-formed
+                            trusted={key_fingerprint(k): k for k in trusted_keys})
     captures = tuple(str(e.get("capture_id")) for e in index["captures"])
     report = VerifyReport(package_name, "package", tuple(checks), strict)
     return PackageReport(report, package_sha256, captures, index)
