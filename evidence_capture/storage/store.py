@@ -11,6 +11,7 @@ from __future__ import annotations
 import getpass
 import json
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Iterator, Mapping, Sequence
@@ -25,7 +26,7 @@ from evidence_capture.errors import InputError, NotFoundError, StorageError
 from evidence_capture.models import CaseInfo, Officer, format_digest
 from evidence_capture.storage import artifacts as files
 from evidence_capture.storage.chain import (
-    ChainReport, StationSigner, key_fingerprint, load_public_key,
+    ChainReport, Problem, StationSigner, key_fingerprint, load_public_key,
 )
 from evidence_capture.storage.custody import Actor, CustodyLog, NewEvent, head_path_for
 from evidence_capture.storage.db import create_schema, make_engine
@@ -278,7 +279,18 @@ class Store:
     def verify_custody(self, pinned: Mapping[str, Ed25519PublicKey] | None = None) -> ChainReport:
         """Walk the chain.  With ``pinned`` keys only those count; the key table is
         in the same database an attacker could edit, so it is the fallback only."""
-        return self.custody.verify_chain(dict(pinned) if pinned else self.custody_keys())
+        report = self.custody.verify_chain(dict(pinned) if pinned else self.custody_keys())
+        if report.events == 0 and self._has_local_records():
+            problem = Problem(1, "missing_events", "the store holds cases or captures but the "
+                              "custody log is empty: every event was deleted")
+            report = replace(report, problems=(problem, *report.problems))
+        return report
+
+    def _has_local_records(self) -> bool:
+        with Session(self.engine) as session:
+            return (session.scalars(select(CaseRow.case_id).limit(1)).first() is not None
+                    or session.scalars(select(CaptureRow.capture_id).where(
+                        CaptureRow.origin == "local").limit(1)).first() is not None)
 
     def _target_kind(self, target: str) -> tuple[str, str | None]:
         with Session(self.engine) as session:
