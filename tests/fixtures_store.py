@@ -95,3 +95,19 @@ def fresh_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str = "hom
     home.mkdir()
     monkeypatch.setenv("EVIDENCE_HOME", str(home))
     return home
+
+
+@pytest.fixture(scope="session")
+def dead_owner():
+    """The owner record of a process that has exited (as a crashed capture leaves it)."""
+    import socket
+    import subprocess
+    import sys
+
+    from evidence_capture.storage.owner import ProcessOwner, process_start
+
+    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    started = process_start(child.pid) or ""
+    child.kill()
+    child.wait()
+    return ProcessOwner(socket.gethostname(), child.pid, started)

@@ -29,13 +29,13 @@ def test_case_open_list_show(station_key):
     assert _cli("case", "open", "SJ-2026-001", "--title", "again").exit_code == 2
 
 
-def test_case_show_lists_capture_states(store, stored_capture):
+def test_case_show_lists_capture_states(store, stored_capture, dead_owner):
     from evidence_capture.models import CaseInfo
 
     store.open_case(CaseInfo("C-3", title="t"))
     done = stored_capture("C-3")
     crashed = new_capture_id()
-    store.begin_capture(crashed, url="https://shop.test/2", case_id="C-3")
+    store.begin_capture(crashed, url="https://shop.test/2", case_id="C-3", owner=dead_owner)
     store.recover_incomplete()
     shown = json.loads(_cli("case", "show", "C-3", "--json").output)
     states = {c["capture_id"]: (c["status"], c["timestamp_state"]) for c in shown["captures"]}

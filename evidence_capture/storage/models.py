@@ -97,6 +97,20 @@ class CaptureRow(Base):
     timestamps: Mapped[list["TimestampRow"]] = relationship(order_by="TimestampRow.position")
 
 
+class CaptureOwnerRow(Base):
+    """The process that runs an ``in_progress`` capture (see ``storage.owner``).
+
+    A table of its own, so databases made before it existed gain it by
+    ``create_all``; a capture without a row predates it.
+    """
+
+    __tablename__ = "capture_owners"
+    capture_id: Mapped[str] = mapped_column(ForeignKey("captures.capture_id"), primary_key=True)
+    host: Mapped[str] = mapped_column(Text)
+    pid: Mapped[int] = mapped_column(Integer)
+    started: Mapped[str] = mapped_column(String(80), default="")
+
+
 class ArtifactRow(Base):
     __tablename__ = "artifacts"
     __table_args__ = (UniqueConstraint("capture_id", "path"),)
