@@ -41,3 +41,23 @@ def test_report_command_refuses_an_unknown_language(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["report", str(tmp_path), "-o", str(tmp_path / "x.pdf"),
                                       "--lang", "fr"], catch_exceptions=False)
     assert result.exit_code == 2
+
+
+def test_attack_report_overwrites_an_exported_package(evidence_home: Path, tmp_path: Path) -> None:
+    """`report -o pkg.zip` must never replace an existing file (here: an exported package)."""
+    make_sealed_capture(evidence_home / "captures" / CAPTURE_ID, height=600)
+    package = tmp_path / "pkg.zip"
+    package.write_bytes(b"PK exported package")
+    result = CliRunner().invoke(app, ["report", CAPTURE_ID, "-o", str(package)],
+                                catch_exceptions=False)
+    assert result.exit_code == 2 and "already exists" in result.output
+    assert package.read_bytes() == b"PK exported package"
+
+
+@pytest.mark.parametrize("where", ["folder", "missing-parent"])
+def test_report_to_a_folder_or_missing_folder_is_a_usage_error(
+        where: str, evidence_home: Path, tmp_path: Path) -> None:
+    make_sealed_capture(evidence_home / "captures" / CAPTURE_ID, height=600)
+    out = tmp_path if where == "folder" else tmp_path / "nowhere" / "x.pdf"
+    result = CliRunner().invoke(app, ["report", CAPTURE_ID, "-o", str(out)], catch_exceptions=False)
+    assert result.exit_code == 2, result.output
