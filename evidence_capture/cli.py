@@ -414,8 +414,16 @@ def keys_export_public(
         raise NotFoundError("no station key yet", hint="run `evidence keys init`")
     if output is None:
         typer.echo(public_pem(key).decode(), nl=False)
-    else:
-        output.write_bytes(public_pem(key))
+        return
+    if output.is_dir():
+        raise InputError(f"{output} is a folder; give the PEM file to write")
+    try:
+        with output.open("xb") as handle:  # never replaces an existing file
+            handle.write(public_pem(key))
+    except FileExistsError as exc:
+        raise InputError(f"{output} already exists; choose another file name") from exc
+    except OSError as exc:
+        raise InputError(f"cannot write {output}: {exc.strerror or exc}") from exc
 
 
 def _render_seal(result, json_out: bool) -> None:  # type: ignore[no-untyped-def]
