@@ -21,6 +21,7 @@ import bagit
 
 from evidence_capture import TOOL_NAME, __version__
 from evidence_capture.errors import InputError, NotFoundError, StorageError
+from evidence_capture.models import check_case_id
 from evidence_capture.packages import layout, origin
 from evidence_capture.packages.readme import README
 from evidence_capture.storage import CaptureSummary, NewEvent, Store
@@ -121,7 +122,7 @@ def export_package(store: Store, target: str, out_zip: Path, *,
     if out_zip.exists():
         raise InputError(f"{out_zip} already exists; choose another file name")
     case_id, captures, skipped = _select(store, target)
-    top = f"evidence-{target}"
+    top = f"evidence-{check_case_id(target) if target == case_id else target}"  # a safe name
     with tempfile.TemporaryDirectory(prefix="evidence-export-") as temp:
         bag_dir = Path(temp) / top
         bag_dir.mkdir()

@@ -22,8 +22,9 @@ from sqlalchemy import (
     TypeDecorator,
     UniqueConstraint,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship, validates
 
+from evidence_capture.models import check_case_id
 from evidence_capture.timeutil import require_aware
 
 
@@ -66,6 +67,11 @@ class CaseRow(Base):
     captures: Mapped[list["CaptureRow"]] = relationship(
         back_populates="case", order_by="CaptureRow.started_at"
     )
+
+    @validates("case_id")
+    def _valid_case_id(self, _key: str, value: str) -> str:
+        """Every case row, opened here or carried in by a package, has a safe id."""
+        return check_case_id(value)
 
 
 class OfficerRow(Base):
