@@ -58,6 +58,8 @@ def test_note_and_log_through_the_cli(chain):
     log = _cli("custody", "log", "CASE-1")
     assert "移交给法制科" in log.output and log.output.count("\n") == 6
     assert _cli("custody", "note", "NOPE", "--text", "x").exit_code == 2
+    unknown = _cli("custody", "log", "NOPE")
+    assert unknown.exit_code == 2 and "no case or capture 'NOPE'" in unknown.output
 
 
 def test_attack_edit_custody_row_with_sqlite_shell(chain):

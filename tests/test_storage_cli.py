@@ -60,6 +60,11 @@ def test_export_refuses_to_overwrite(exported_case):
     assert result.exit_code == 2 and "already exists" in result.output
 
 
+def test_export_to_a_missing_folder_is_a_usage_error(exported_case, tmp_path):
+    result = _cli("export", "CASE-7", "-o", str(tmp_path / "nowhere" / "case.zip"))
+    assert result.exit_code == 2 and "does not exist" in result.output
+
+
 @pytest.mark.parametrize("case_id", ["../../x", "a/b", "a\\b", "a..b", ".hidden", "a b", "a\tb",
                                      "x" * 65, ""])
 def test_attack_path_traversal_case_id_is_refused(case_id, station_key, evidence_home):

@@ -121,6 +121,8 @@ def export_package(store: Store, target: str, out_zip: Path, *,
         raise StorageError("exporting needs the station key (to record the export)")
     if out_zip.exists():
         raise InputError(f"{out_zip} already exists; choose another file name")
+    if not out_zip.parent.is_dir():
+        raise InputError(f"the folder of {out_zip} does not exist")
     case_id, captures, skipped = _select(store, target)
     top = f"evidence-{check_case_id(target) if target == case_id else target}"  # a safe name
     with tempfile.TemporaryDirectory(prefix="evidence-export-") as temp:

@@ -248,8 +248,12 @@ class Store:
     # --- custody ----------------------------------------------------------------
 
     def custody_log(self, target: str | None = None) -> list[dict[str, Any]]:
+        """The events about ``target`` (all without); an unknown target is NotFoundError."""
         with Session(self.engine) as session:
-            return list(self.custody.records(session, target))
+            events = list(self.custody.records(session, target))
+        if target is not None and not events:
+            self._target_kind(target)
+        return events
 
     def imported_history(self, target: str | None = None) -> list[dict[str, Any]]:
         """The originating stations' events carried in by imported packages, verbatim.
