@@ -829,8 +829,11 @@ def _record_report(found: Any, target: str, result: Any, record_no: str) -> dict
     if found.kind == "package":
         return None
     object_id = found.case_id or found.folders[0].name
-    if found.kind == "capture" and not _open_store(signed=False).has_capture(object_id):
-        return None  # a loose capture folder: there is no custody chain to add to
+    if found.kind == "capture":
+        store = _open_store(signed=False)
+        stored = store.settings.capture_dir(object_id).resolve()
+        if not store.has_capture(object_id) or found.folders[0].resolve() != stored:
+            return None  # a loose folder (even one named like a capture): no chain to add to
     return _open_store(signed=True).record_report(found.kind, object_id, case_id=found.case_id, sha256=result.sha256,
                                details={"record_no": record_no, "path": str(result.path.resolve()),
                                         "pages": result.pages})
