@@ -466,8 +466,16 @@ def keys_export_public(
         raise NotFoundError(_t("cli.no_station_key"), hint=_t("cli.no_station_key.hint"))
     if output is None:
         typer.echo(public_pem(key).decode(), nl=False)
-    else:
-        output.write_bytes(public_pem(key))
+        return
+    if output.is_dir():
+        raise InputError(f"{output} is a folder; give the PEM file to write")
+    try:
+        with output.open("xb") as handle:  # never replaces an existing file
+            handle.write(public_pem(key))
+    except FileExistsError as exc:
+        raise InputError(f"{output} already exists; choose another file name") from exc
+    except OSError as exc:
+        raise InputError(f"cannot write {output}: {exc.strerror or exc}") from exc
 
 
 def _render_seal(result, json_out: bool) -> None:  # type: ignore[no-untyped-def]
@@ -882,8 +890,11 @@ def _record_report(found: Any, target: str, result: Any, record_no: str) -> dict
     if found.kind == "package":
         return None
     object_id = found.case_id or found.folders[0].name
-    if found.kind == "capture" and not _open_store(signed=False).has_capture(object_id):
-        return None  # a loose capture folder: there is no custody chain to add to
+    if found.kind == "capture":
+        store = _open_store(signed=False)
+        stored = store.settings.capture_dir(object_id).resolve()
+        if not store.has_capture(object_id) or found.folders[0].resolve() != stored:
+            return None  # a loose folder (even one named like a capture): no chain to add to
     return _open_store(signed=True).record_report(found.kind, object_id, case_id=found.case_id, sha256=result.sha256,
                                details={"record_no": record_no, "path": str(result.path.resolve()),
                                         "pages": result.pages})

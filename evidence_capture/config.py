@@ -13,6 +13,7 @@ import shutil
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import platformdirs
 
@@ -110,6 +111,39 @@ def _split(value: str | None) -> tuple[str, ...]:
     return tuple(part.strip() for part in (value or "").split(",") if part.strip())
 
 
+def _tsa_urls(value: str | None) -> tuple[str, ...]:
+    """The TSA URLs, each an http(s) URL with a host that parses (else ConfigError)."""
+    urls = _split(value)
+    for url in urls:
+        try:
+            parts = urlsplit(url)
+            parts.port  # noqa: B018 - raises ValueError on a bad port
+        except ValueError as exc:
+            raise ConfigError(f"EVIDENCE_TSA_URL: {url!r} is not a valid URL ({exc})") from exc
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ConfigError(f"EVIDENCE_TSA_URL: {url!r} is not an http:// or https:// URL "
+                              "with a host", hint="e.g. EVIDENCE_TSA_URL=https://tsa.example/tsr")
+    return urls
+
+
+def _tsa_ca(value: str | None) -> Path | None:
+    """The TSA CA bundle: a readable PEM file with at least one certificate (else ConfigError)."""
+    if not value:
+        return None
+    from cryptography import x509
+
+    path = Path(value).expanduser()
+    try:
+        certificates = x509.load_pem_x509_certificates(path.read_bytes())
+    except OSError as exc:
+        raise ConfigError(f"EVIDENCE_TSA_CA: cannot read {path}: {exc.strerror or exc}") from exc
+    except ValueError as exc:
+        raise ConfigError(f"EVIDENCE_TSA_CA: {path} is not a PEM certificate bundle") from exc
+    if not certificates:
+        raise ConfigError(f"EVIDENCE_TSA_CA: {path} holds no certificate")
+    return path
+
+
 def load_settings(environ: dict[str, str] | None = None) -> Settings:
     env = dict(os.environ if environ is None else environ)
     home = Path(env.get("EVIDENCE_HOME") or platformdirs.user_data_dir("evidence-capture"))
@@ -119,13 +153,12 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
     lang = merged.get("EVIDENCE_LANG") or _default_lang()
     if lang not in ("zh", "en"):
         raise ConfigError(f"EVIDENCE_LANG must be 'zh' or 'en', not {lang!r}")
-    tsa_ca = merged.get("EVIDENCE_TSA_CA")
     return Settings(
         home=home,
         chromium=_resolve_chromium(merged.get("EVIDENCE_CHROMIUM")),
         db_url=merged.get("EVIDENCE_DB") or f"sqlite:///{home / 'evidence.db'}",
-        tsa_urls=_split(merged.get("EVIDENCE_TSA_URL")),
-        tsa_ca=Path(tsa_ca).expanduser() if tsa_ca else None,
+        tsa_urls=_tsa_urls(merged.get("EVIDENCE_TSA_URL")),
+        tsa_ca=_tsa_ca(merged.get("EVIDENCE_TSA_CA")),
         officers=_split(merged.get("EVIDENCE_OFFICER")),
         lang=lang,
     )

@@ -44,12 +44,36 @@ class Officer:
         return {"name": self.name, "cert_no": self.cert_no}
 
 
+# Case numbers as officers write them, e.g. 沪市监处〔2026〕12号 or SH-2026-001: CJK,
+# ASCII letters and digits, and - _ . 〔 〕 【 】 ( ) （ ）.  Never a path separator,
+# "..", whitespace or a control character, so a case id is always one safe
+# path component (export names its package folder after it).
+_CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+CASE_ID_MAX = 64
+CASE_ID = re.compile(
+    rf"[A-Za-z0-9{_CJK}〔【(（][A-Za-z0-9{_CJK}\-_.〔〕【】()（）]{{0,{CASE_ID_MAX - 1}}}")
+
+
+def check_case_id(case_id: str) -> str:
+    """``case_id`` if it is a valid case id, else InputError saying what is allowed."""
+    if not isinstance(case_id, str) or not CASE_ID.fullmatch(case_id) or ".." in case_id:
+        raise InputError(
+            f"invalid case id {case_id!r}",
+            hint=f"1-{CASE_ID_MAX} characters: Chinese characters, letters, digits and "
+                 "- _ . 〔〕【】()（）, starting with a character or bracket; no '/', '\\', "
+                 "'..' or spaces (e.g. 沪市监处〔2026〕12号)")
+    return case_id
+
+
 @dataclass(frozen=True)
 class CaseInfo:
     case_id: str
     title: str = ""
     subject: str = ""
     purpose: str = ""
+
+    def __post_init__(self) -> None:
+        check_case_id(self.case_id)
 
     def as_record(self) -> dict[str, str]:
         return {

@@ -6,7 +6,7 @@ sealed (hashes, signed manifest, timestamps) in its folder; only then are the
 hashes recorded and the capture marked complete, after every file is durable
 and re-checked against the database.  A process killed anywhere in between
 leaves an ``in_progress`` row that ``Station.open`` turns into a visible
-``incomplete`` one on the next run.
+``incomplete`` one on the next run (only once its owning process is gone).
 """
 
 from __future__ import annotations

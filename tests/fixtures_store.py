@@ -115,3 +115,19 @@ def rehashed_package(source: Path, target: Path, edit) -> Path:  # type: ignore[
             if path.is_file():
                 archive.write(path, path.relative_to(work).as_posix())
     return target
+
+
+@pytest.fixture(scope="session")
+def dead_owner():
+    """The owner record of a process that has exited (as a crashed capture leaves it)."""
+    import socket
+    import subprocess
+    import sys
+
+    from evidence_capture.storage.owner import ProcessOwner, process_start
+
+    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    started = process_start(child.pid) or ""
+    child.kill()
+    child.wait()
+    return ProcessOwner(socket.gethostname(), child.pid, started)

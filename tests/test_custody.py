@@ -58,6 +58,8 @@ def test_note_and_log_through_the_cli(chain):
     log = _cli("custody", "log", "CASE-1")
     assert "移交给法制科" in log.output and log.output.count("\n") == 6
     assert _cli("custody", "note", "NOPE", "--text", "x").exit_code == 2
+    unknown = _cli("custody", "log", "NOPE")
+    assert unknown.exit_code == 2 and "no case or capture 'NOPE'" in unknown.output
 
 
 def test_attack_edit_custody_row_with_sqlite_shell(chain):
@@ -143,3 +145,32 @@ def test_attack_rewrite_whole_chain_with_own_key(chain, other_key):
     chain.custody.write_head({"seq": records[-1]["seq"], "event_hash": prev})
     result = _cli("custody", "verify")
     assert result.exit_code == 1 and "5 event(s) signed by keys that are not pinned" in result.output
+
+
+def test_attack_delete_first_custody_event(chain):
+    _sqlite(chain, "DROP TRIGGER custody_events_no_delete; DELETE FROM custody_events WHERE seq = 1;")
+    code, report = _verify_json()
+    assert code == 1 and not report["anchored"]
+    assert report["first_broken"]["seq"] == 1 and report["first_broken"]["kind"] == "genesis"
+    human = _cli("custody", "verify")
+    assert human.exit_code == 1 and "deleted from the start of the log" in human.output
+
+
+def test_attack_delete_tail_and_head_file(chain):
+    _sqlite(chain, "DROP TRIGGER custody_events_no_delete; DELETE FROM custody_events WHERE seq = 5;")
+    chain.custody.head_path.unlink()
+    code, report = _verify_json()
+    assert code == 1 and [p["kind"] for p in report["problems"]] == ["missing_head"]
+
+
+def test_attack_delete_every_event_and_head_file(chain):
+    _sqlite(chain, "DROP TRIGGER custody_events_no_delete; DELETE FROM custody_events;")
+    chain.custody.head_path.unlink()
+    code, report = _verify_json()
+    assert code == 1 and report["events"] == 0
+    assert [p["kind"] for p in report["problems"]] == ["missing_events"]
+
+
+def test_an_empty_store_verifies(store):
+    code, report = _verify_json()
+    assert code == 0 and report["events"] == 0 and report["ok"]

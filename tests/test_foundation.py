@@ -63,3 +63,20 @@ def test_defaults_record_has_every_option() -> None:
     record = DEFAULTS.as_record()
     assert record["viewport_width"] == 1366 and record["viewport_height"] == 768
     assert "budgets" in record
+
+
+@pytest.mark.parametrize("url", ["http://[::1", "ftp://tsa.test/", "http://", "tsa.test/x",
+                                 "http://tsa.test:99999/"])
+def test_malformed_tsa_url_is_a_config_error(url: str, monkeypatch) -> None:
+    monkeypatch.setenv("EVIDENCE_TSA_URL", f"http://127.0.0.1:3/,{url}")
+    with pytest.raises(ConfigError, match="EVIDENCE_TSA_URL"):
+        load_settings()
+
+
+def test_tsa_ca_must_be_a_readable_pem_bundle(tmp_path, monkeypatch) -> None:
+    (tmp_path / "empty.pem").write_text("")
+    (tmp_path / "junk.pem").write_text("-----BEGIN CERTIFICATE-----\nnope\n-----END CERTIFICATE-----\n")
+    for bad in (tmp_path / "missing.pem", tmp_path, tmp_path / "empty.pem", tmp_path / "junk.pem"):
+        monkeypatch.setenv("EVIDENCE_TSA_CA", str(bad))
+        with pytest.raises(ConfigError, match="EVIDENCE_TSA_CA"):
+            load_settings()

@@ -41,3 +41,47 @@ def test_report_command_refuses_an_unknown_language(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["report", str(tmp_path), "-o", str(tmp_path / "x.pdf"),
                                       "--lang", "fr"], catch_exceptions=False)
     assert result.exit_code == 2
+
+
+def test_attack_report_overwrites_an_exported_package(evidence_home: Path, tmp_path: Path) -> None:
+    """`report -o pkg.zip` must never replace an existing file (here: an exported package)."""
+    make_sealed_capture(evidence_home / "captures" / CAPTURE_ID, height=600)
+    package = tmp_path / "pkg.zip"
+    package.write_bytes(b"PK exported package")
+    result = CliRunner().invoke(app, ["report", CAPTURE_ID, "-o", str(package)],
+                                catch_exceptions=False)
+    assert result.exit_code == 2 and "already exists" in result.output
+    assert package.read_bytes() == b"PK exported package"
+
+
+@pytest.mark.parametrize("where", ["folder", "missing-parent"])
+def test_report_to_a_folder_or_missing_folder_is_a_usage_error(
+        where: str, evidence_home: Path, tmp_path: Path) -> None:
+    make_sealed_capture(evidence_home / "captures" / CAPTURE_ID, height=600)
+    out = tmp_path if where == "folder" else tmp_path / "nowhere" / "x.pdf"
+    result = CliRunner().invoke(app, ["report", CAPTURE_ID, "-o", str(out)], catch_exceptions=False)
+    assert result.exit_code == 2, result.output
+
+
+@pytest.mark.browser
+def test_attack_report_from_a_lookalike_folder_is_not_recorded_on_the_real_capture(
+        store, stored_capture, tmp_path: Path) -> None:
+    """A folder elsewhere that is merely *named* like a stored capture gets no custody event."""
+    import shutil
+
+    require_or_skip(Path(load_settings().chromium).exists(), "Chromium is not installed")
+    capture_id = stored_capture()
+    lookalike = tmp_path / "elsewhere" / capture_id
+    shutil.copytree(store.settings.capture_dir(capture_id), lookalike)
+    before = len(store.custody_log(capture_id))
+
+    def report(target: str, out: str) -> dict:
+        result = CliRunner().invoke(app, ["report", target, "-o", str(tmp_path / out), "--json"],
+                                    catch_exceptions=False)
+        assert result.exit_code == 0, result.output
+        return json.loads(result.stdout)
+
+    assert report(str(lookalike), "lookalike.pdf")["custody_seq"] is None
+    assert len(store.custody_log(capture_id)) == before
+    assert report(capture_id, "real.pdf")["custody_seq"] is not None
+    assert store.custody_log(capture_id)[-1]["type"] == "reported"

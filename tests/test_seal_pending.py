@@ -91,3 +91,8 @@ def test_retry_plan() -> None:
     assert retry_plan(slots, ("a", "b", "c", "d")) == [(2, "b"), (3, "c"), (4, "d")]
     assert retry_plan(slots, ("a",)) == []
     assert retry_plan({}, ("a", "b")) == [(1, "a"), (2, "b")]
+
+
+def test_malformed_tsa_url_leaves_capture_pending(capture_folder, station_key) -> None:
+    result = seal_capture(capture_folder, key=station_key, tsa=TsaConfig(urls=("http://[::1",)))
+    assert result.state == PENDING and "not a valid URL" in result.timestamps[0].error

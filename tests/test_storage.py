@@ -72,9 +72,9 @@ def test_complete_refuses_when_a_file_differs_from_its_recorded_hash(store):
     assert store.get_capture(capture_id).status == "in_progress"
 
 
-def test_recover_incomplete_marks_interrupted_captures_visibly(store):
+def test_recover_incomplete_marks_interrupted_captures_visibly(store, dead_owner):
     capture_id = new_capture_id()
-    store.begin_capture(capture_id, url="http://127.0.0.1/",
+    store.begin_capture(capture_id, url="http://127.0.0.1/", owner=dead_owner,
                         officers=[Officer("张三", "A-1"), Officer("李四", "B-2")])
     assert store.recover_incomplete() == [capture_id]
     summary = store.get_capture(capture_id)
@@ -149,3 +149,51 @@ def test_complete_refuses_an_unsigned_capture(store, stored_capture):
     with pytest.raises(StorageError, match="not signed"):
         store.complete_capture(capture_id)
     assert store.get_capture(capture_id).status == "in_progress"
+
+
+_HOLD_A_CAPTURE = """
+import sys
+from evidence_capture.config import load_settings
+from evidence_capture.storage import Store
+store = Store(load_settings())
+store.begin_capture(sys.argv[1], url="http://127.0.0.1/")
+print("ready", flush=True)
+sys.stdin.readline()
+"""
+
+
+def test_recovery_leaves_a_capture_still_running_in_another_process_alone(store):
+    """A second `evidence capture` must not mark the first one's running capture incomplete."""
+    import subprocess
+    import sys
+
+    capture_id = new_capture_id()
+    running = subprocess.Popen([sys.executable, "-c", _HOLD_A_CAPTURE, capture_id],
+                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert running.stdout.readline().strip() == "ready"
+        assert store.recover_incomplete() == []
+        assert store.get_capture(capture_id).status == "in_progress"
+    finally:
+        running.kill()
+        running.wait()
+    assert store.recover_incomplete() == [capture_id]
+    assert store.get_capture(capture_id).status == "incomplete"
+
+
+def test_recovery_tells_a_reused_pid_and_other_hosts_apart(store):
+    import os
+    import socket
+
+    from evidence_capture.storage.owner import ProcessOwner
+
+    me = ProcessOwner.current()
+    live, reused, remote = new_capture_id(), new_capture_id(), new_capture_id()
+    store.begin_capture(live, url="http://127.0.0.1/")
+    store.begin_capture(reused, url="http://127.0.0.1/",
+                        owner=ProcessOwner(me.host, os.getpid(), "another-boot:1"))
+    store.begin_capture(remote, url="http://127.0.0.1/",
+                        owner=ProcessOwner(socket.gethostname() + "-other", 1, ""))
+    assert store.recover_incomplete() == [reused]
+    assert {c: store.get_capture(c).status for c in (live, remote)} == {
+        live: "in_progress", remote: "in_progress"}

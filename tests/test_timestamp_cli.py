@@ -153,3 +153,12 @@ def test_tsa_serve_runs_until_interrupted(tmp_path: Path) -> None:
         _, stderr = process.communicate(timeout=20)
     assert process.returncode == 0, stderr
     assert DEV_TSA_LABEL in stderr
+
+
+@pytest.mark.parametrize("command", [["capture", "http://127.0.0.1:9/item", "--allow-private"],
+                                     ["timestamp", "--pending"]])
+def test_malformed_tsa_url_stops_before_any_capture(command, evidence_home, monkeypatch) -> None:
+    monkeypatch.setenv("EVIDENCE_TSA_URL", "http://[::1")
+    result = CliRunner().invoke(app, command, catch_exceptions=False)
+    assert result.exit_code == 2 and "EVIDENCE_TSA_URL" in result.output
+    assert not (evidence_home / "captures").exists()

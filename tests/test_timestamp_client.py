@@ -83,3 +83,10 @@ def test_switchable_tsa_fails_each_way_then_recovers(switchable_tsa) -> None:  #
     switchable_tsa.set("ok")
     exchange = request_timestamp(switchable_tsa.url, DIGEST, timeout=10)
     assert exchange.url == switchable_tsa.url
+
+
+@pytest.mark.parametrize("url", ["http://[::1", "http://a b/tsa", "http://127.0.0.1:99999999/"])
+def test_malformed_tsa_url_is_a_timestamp_error(url: str) -> None:
+    """Never a ValueError or InvalidURL: the sealer records a TimestampError and keeps the capture."""
+    with pytest.raises(TimestampError, match="TSA"):
+        request_timestamp(url, DIGEST, timeout=1)

@@ -42,6 +42,20 @@ def test_keys_export_public_without_key_is_input_error(evidence_home) -> None:
     assert _run("keys", "export-public").exit_code == 2
 
 
+def test_attack_keys_export_public_overwrites_a_file(station_key, tmp_path) -> None:
+    """Exporting the public key over an existing file (e.g. a pinned reviewer key) is refused."""
+    pinned = tmp_path / "pinned.pub.pem"
+    pinned.write_bytes(b"the reviewer's pinned key")
+    result = _run("keys", "export-public", "-o", str(pinned))
+    assert result.exit_code == 2 and "already exists" in result.output
+    assert pinned.read_bytes() == b"the reviewer's pinned key"
+
+
+def test_keys_export_public_to_a_bad_path_is_a_usage_error(station_key, tmp_path) -> None:
+    for bad in (tmp_path, tmp_path / "nowhere" / "pub.pem"):
+        assert _run("keys", "export-public", "-o", str(bad)).exit_code == 2
+
+
 def test_seal_then_verify_by_capture_id(capture_folder, station_key) -> None:
     sealed = _run("seal", capture_folder.name, "--json")
     assert sealed.exit_code == 0, sealed.output

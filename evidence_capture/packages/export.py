@@ -23,6 +23,7 @@ import bagit
 
 from evidence_capture import TOOL_NAME, __version__
 from evidence_capture.errors import InputError, NotFoundError, StorageError
+from evidence_capture.models import check_case_id
 from evidence_capture.packages import layout, origin
 from evidence_capture.packages.reports import REPORTS_DIR, ReportFile, select_reports
 from evidence_capture.packages.readme import README
@@ -137,9 +138,11 @@ def export_package(store: Store, target: str, out_zip: Path, *, reports: Sequenc
         raise StorageError("exporting needs the station key (to record the export)")
     if out_zip.exists():
         raise InputError(f"{out_zip} already exists; choose another file name")
+    if not out_zip.parent.is_dir():
+        raise InputError(f"the folder of {out_zip} does not exist")
     case_id, captures, skipped = _select(store, target)
     chosen = select_reports(store.custody_log(), reports, _owner_ids(target, case_id, captures))
-    top = f"evidence-{target}"
+    top = f"evidence-{check_case_id(target) if target == case_id else target}"  # a safe name
     with tempfile.TemporaryDirectory(prefix="evidence-export-") as temp:
         bag_dir = Path(temp) / top
         bag_dir.mkdir()

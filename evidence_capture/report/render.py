@@ -20,7 +20,7 @@ import jinja2
 from markupsafe import Markup
 
 from evidence_capture.config import Settings
-from evidence_capture.errors import BrowserError, ReportError, VerificationError
+from evidence_capture.errors import BrowserError, InputError, ReportError, VerificationError
 from evidence_capture.i18n import message
 from evidence_capture.report.model import CaptureSection, ReportData
 from evidence_capture.report.screenshot import Piece, slice_screenshot
@@ -145,10 +145,9 @@ def count_pages(pdf: bytes) -> int | None:
 
 
 def render_pdf(data: ReportData, out: Path, *, settings: Settings) -> RenderResult:
-    """Render the record to ``out`` (written atomically)."""
+    """Render the record to ``out`` (written atomically; an existing file is never replaced)."""
     out = Path(out)
-    if not out.parent.is_dir():
-        raise ReportError(f"the folder of {out} does not exist")
+    _check_target(out)
     with tempfile.TemporaryDirectory(prefix="evidence-report-") as tmp:
         work = Path(tmp)
         shot_pages = _slice_all(data, work)
@@ -159,8 +158,28 @@ def render_pdf(data: ReportData, out: Path, *, settings: Settings) -> RenderResu
         try:
             _print_pdf(html_path, header, footer, partial, settings)
             pdf = partial.read_bytes()
-            os.replace(partial, out)
+            _publish(partial, out)
         finally:
             partial.unlink(missing_ok=True)
     return RenderResult(path=out, sha256=hashlib.sha256(pdf).hexdigest(), size=len(pdf),
                         pages=count_pages(pdf), screenshot_pages=len(shot_pages))
+
+
+def _check_target(out: Path) -> None:
+    """A new file in an existing folder: never a folder, never an existing file."""
+    if out.is_dir():
+        raise InputError(f"{out} is a folder; give the PDF file to write")
+    if os.path.lexists(out):
+        raise InputError(f"{out} already exists; choose another file name")
+    if not out.parent.is_dir():
+        raise InputError(f"the folder of {out} does not exist")
+
+
+def _publish(partial: Path, out: Path) -> None:
+    """Move the finished PDF in, refusing to overwrite (link, unlike rename, refuses)."""
+    try:
+        os.link(partial, out)
+    except FileExistsError as exc:
+        raise InputError(f"{out} already exists; choose another file name") from exc
+    except OSError as exc:
+        raise ReportError(f"cannot write {out}: {exc.strerror or exc}") from exc

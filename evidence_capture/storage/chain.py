@@ -66,6 +66,7 @@ def hash_bytes(tagged: str) -> bytes:
 class Problem:
     seq: int
     kind: str  # gap | duplicate | edited | broken_link | bad_signature | genesis | missing_tail
+    #        | missing_head | missing_events
     message: str
 
 

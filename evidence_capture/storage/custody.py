@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import os
 import socket
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Iterator, Mapping
 
@@ -23,7 +23,7 @@ from evidence_capture import TOOL_NAME, __version__
 from evidence_capture.errors import InputError, SigningError, StorageError
 from evidence_capture.storage.artifacts import atomic_write_bytes
 from evidence_capture.storage.chain import (
-    EVENT_TYPES, GENESIS_HASH, ChainReport, StationSigner, canonical, event_hash_of,
+    EVENT_TYPES, GENESIS_HASH, ChainReport, Problem, StationSigner, canonical, event_hash_of,
     hash_bytes, verify_records,
 )
 from evidence_capture.storage.models import CaptureRow, CustodyEventRow
@@ -150,10 +150,27 @@ class CustodyLog:
         head = self.read_head()
         with Session(self.engine) as session:
             report = verify_records(self.records(session), keys, head=head)
-        if head is None and report.events:
-            notes = ("no chain head file: deletions at the very end cannot be detected",)
-            report = ChainReport(**{**report.__dict__, "notes": notes})
+        return with_store_anchors(report, head_missing=head is None)
+
+
+def with_store_anchors(report: ChainReport, *, head_missing: bool) -> ChainReport:
+    """The store's own chain must start at seq 1 and have its head file.
+
+    (A package's chain excerpt may legitimately start later; it has its own
+    anchoring rules, so ``verify_records`` itself does not demand this.)
+    """
+    extra = []
+    if not report.anchored:
+        extra.append(Problem(1, "genesis", f"events 1..{report.first_seq - 1} are missing: "
+                             "deleted from the start of the log"))
+    if head_missing and report.events:
+        extra.append(Problem(report.last_seq or 0, "missing_head",
+                             "the chain head file (custody-head.json) is missing: events may "
+                             "have been deleted from the end of the log"))
+    if not extra:
         return report
+    problems = tuple(sorted((*report.problems, *extra), key=lambda p: p.seq))
+    return replace(report, problems=problems)
 
 
 def head_path_for(home: Path) -> Path:

@@ -22,8 +22,9 @@ from sqlalchemy import (
     TypeDecorator,
     UniqueConstraint,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship, validates
 
+from evidence_capture.models import check_case_id
 from evidence_capture.timeutil import require_aware
 
 
@@ -67,6 +68,11 @@ class CaseRow(Base):
         back_populates="case", order_by="CaptureRow.started_at"
     )
 
+    @validates("case_id")
+    def _valid_case_id(self, _key: str, value: str) -> str:
+        """Every case row, opened here or carried in by a package, has a safe id."""
+        return check_case_id(value)
+
 
 class OfficerRow(Base):
     __tablename__ = "officers"
@@ -95,6 +101,20 @@ class CaptureRow(Base):
     officers: Mapped[list[OfficerRow]] = relationship(secondary=capture_officers)
     artifacts: Mapped[list["ArtifactRow"]] = relationship(order_by="ArtifactRow.path")
     timestamps: Mapped[list["TimestampRow"]] = relationship(order_by="TimestampRow.position")
+
+
+class CaptureOwnerRow(Base):
+    """The process that runs an ``in_progress`` capture (see ``storage.owner``).
+
+    A table of its own, so databases made before it existed gain it by
+    ``create_all``; a capture without a row predates it.
+    """
+
+    __tablename__ = "capture_owners"
+    capture_id: Mapped[str] = mapped_column(ForeignKey("captures.capture_id"), primary_key=True)
+    host: Mapped[str] = mapped_column(Text)
+    pid: Mapped[int] = mapped_column(Integer)
+    started: Mapped[str] = mapped_column(String(80), default="")
 
 
 class ArtifactRow(Base):

@@ -3,7 +3,8 @@
 Crash safety: ``begin_capture`` commits an ``in_progress`` row before any
 file is written; ``complete_capture`` runs only after every file is durable
 and its hashes are in the database and match the disk.  ``recover_incomplete``
-turns rows a crash left ``in_progress`` into visible ``incomplete`` ones.
+turns rows a crash left ``in_progress`` (owner process gone) into visible
+``incomplete`` ones.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import getpass
 import json
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Iterator, Mapping, Sequence
@@ -25,13 +27,14 @@ from evidence_capture.errors import InputError, NotFoundError, StorageError
 from evidence_capture.models import CaseInfo, Officer, format_digest
 from evidence_capture.storage import artifacts as files
 from evidence_capture.storage.chain import (
-    ChainReport, StationSigner, key_fingerprint, load_public_key,
+    ChainReport, Problem, StationSigner, key_fingerprint, load_public_key,
 )
 from evidence_capture.storage.custody import Actor, CustodyLog, NewEvent, head_path_for
 from evidence_capture.storage.db import create_schema, make_engine
 from evidence_capture.storage.models import (
-    ArtifactRow, CaptureRow, CaseRow, OfficerRow, StationKeyRow, TimestampRow,
+    ArtifactRow, CaptureOwnerRow, CaptureRow, CaseRow, OfficerRow, StationKeyRow, TimestampRow,
 )
+from evidence_capture.storage.owner import ProcessOwner
 from evidence_capture.storage.views import CaptureSummary, CaseSummary, ArtifactRecord
 from evidence_capture.timeutil import utcnow
 
@@ -125,8 +128,9 @@ class Store:
     # --- captures ---------------------------------------------------------------
 
     def begin_capture(self, capture_id: str, *, url: str, case_id: str | None = None,
-                      officers: Sequence[Officer] = ()) -> Path:
-        """Commit an ``in_progress`` row first; returns the capture folder."""
+                      officers: Sequence[Officer] = (), owner: ProcessOwner | None = None) -> Path:
+        """Commit an ``in_progress`` row, owned by this process, first; returns the folder."""
+        owner = owner or ProcessOwner.current()
         with self.transaction() as session:
             if case_id is not None and session.get(CaseRow, case_id) is None:
                 raise NotFoundError(f"no case {case_id!r}", hint="open it with `evidence case open`")
@@ -134,6 +138,9 @@ class Store:
                              started_at=utcnow(), origin="local")
             row.officers = [_officer_row(session, officer) for officer in officers]
             session.add(row)
+            session.flush()  # the owner row refers to it
+            session.add(CaptureOwnerRow(capture_id=capture_id, host=owner.host, pid=owner.pid,
+                                        started=owner.started))
         return self.settings.capture_dir(capture_id)
 
     def has_capture(self, capture_id: str) -> bool:
@@ -212,10 +219,18 @@ class Store:
                 details={"action": f"capture-{status}", "reason": reason, "url": row.url}))
 
     def recover_incomplete(self) -> list[str]:
-        """Captures a crash left ``in_progress`` become ``incomplete``, with a custody note."""
+        """Captures a crash left ``in_progress`` become ``incomplete``, with a custody note.
+
+        Only captures whose owning process is provably gone; one still running
+        elsewhere is left alone.  A row without an owner predates owner records.
+        """
         with Session(self.engine) as session:
-            stale = session.scalars(
-                select(CaptureRow.capture_id).where(CaptureRow.status == IN_PROGRESS)).all()
+            rows = session.execute(
+                select(CaptureRow.capture_id, CaptureOwnerRow)
+                .outerjoin(CaptureOwnerRow, CaptureOwnerRow.capture_id == CaptureRow.capture_id)
+                .where(CaptureRow.status == IN_PROGRESS)).all()
+        stale = [capture_id for capture_id, owner in rows if owner is None or ProcessOwner(
+            owner.host, owner.pid, owner.started).is_gone()]
         for capture_id in stale:
             self.mark_failed(capture_id, "interrupted before completion (found by recovery)",
                              status=INCOMPLETE)
@@ -233,8 +248,12 @@ class Store:
     # --- custody ----------------------------------------------------------------
 
     def custody_log(self, target: str | None = None) -> list[dict[str, Any]]:
+        """The events about ``target`` (all without); an unknown target is NotFoundError."""
         with Session(self.engine) as session:
-            return list(self.custody.records(session, target))
+            events = list(self.custody.records(session, target))
+        if target is not None and not events:
+            self._target_kind(target)
+        return events
 
     def imported_history(self, target: str | None = None) -> list[dict[str, Any]]:
         """The originating stations' events carried in by imported packages, verbatim.
@@ -278,7 +297,18 @@ class Store:
     def verify_custody(self, pinned: Mapping[str, Ed25519PublicKey] | None = None) -> ChainReport:
         """Walk the chain.  With ``pinned`` keys only those count; the key table is
         in the same database an attacker could edit, so it is the fallback only."""
-        return self.custody.verify_chain(dict(pinned) if pinned else self.custody_keys())
+        report = self.custody.verify_chain(dict(pinned) if pinned else self.custody_keys())
+        if report.events == 0 and self._has_local_records():
+            problem = Problem(1, "missing_events", "the store holds cases or captures but the "
+                              "custody log is empty: every event was deleted")
+            report = replace(report, problems=(problem, *report.problems))
+        return report
+
+    def _has_local_records(self) -> bool:
+        with Session(self.engine) as session:
+            return (session.scalars(select(CaseRow.case_id).limit(1)).first() is not None
+                    or session.scalars(select(CaptureRow.capture_id).where(
+                        CaptureRow.origin == "local").limit(1)).first() is not None)
 
     def _target_kind(self, target: str) -> tuple[str, str | None]:
         with Session(self.engine) as session:

@@ -36,10 +36,10 @@ def build_request(digest: bytes, nonce: int, hash_name: str = "sha256") -> bytes
 
 
 def _post(url: str, tsq: bytes, timeout: float) -> tuple[bytes, str]:
-    request = urllib.request.Request(
-        url, data=tsq, method="POST", headers={"Content-Type": QUERY_TYPE, "Accept": REPLY_TYPE})
     deadline = time.monotonic() + timeout
     try:
+        request = urllib.request.Request(url, data=tsq, method="POST", headers={
+            "Content-Type": QUERY_TYPE, "Accept": REPLY_TYPE})
         with urllib.request.urlopen(request, timeout=timeout) as reply:  # noqa: S310 - http(s) only
             return _read_body(url, reply, deadline, timeout), reply.headers.get_content_type()
     except urllib.error.HTTPError as exc:
@@ -48,8 +48,13 @@ def _post(url: str, tsq: bytes, timeout: float) -> tuple[bytes, str]:
         raise _unreachable(url, exc.reason, timeout) from exc
     except (TimeoutError, socket.timeout) as exc:
         raise _unreachable(url, exc, timeout) from exc
+    except (http.client.InvalidURL, ValueError) as exc:
+        raise TimestampError(f"TSA URL {url!r} is not a valid URL: {exc}",
+                             hint="check EVIDENCE_TSA_URL") from exc
     except (http.client.HTTPException, ConnectionError) as exc:
         raise TimestampError(f"TSA {url} broke the HTTP exchange: {type(exc).__name__}") from exc
+    except OSError as exc:
+        raise _unreachable(url, exc, timeout) from exc
 
 
 def _read_body(url: str, reply: http.client.HTTPResponse, deadline: float, timeout: float) -> bytes:
