@@ -27,6 +27,7 @@ from evidence_capture.packages.verify_pkg import receipt_path, verify_extracted
 from evidence_capture.storage import Store
 from evidence_capture.storage.artifacts import copy_tree_durably, make_read_only, remove_tree
 from evidence_capture.storage.artifacts import file_digests
+from evidence_capture.storage.chain import key_fingerprint
 from evidence_capture.storage.models import CaptureRow, ImportRow
 
 _ALWAYS_ALLOWED = frozenset({"custody.export"})
@@ -126,8 +127,10 @@ def import_package(store: Store, zip_path: Path, *, case: str | None = None,
         _check_conflicts(store, report.captures)
         placed = _place_captures(store, root / "data", report.captures)
         try:
-            case_id = insert_package_rows(store, root / "data", report, case=case,
-                                          key_trusted=trusted, source=source or str(zip_path))
+            case_id = insert_package_rows(
+                store, root / "data", report, case=case, key_trusted=trusted,
+                source=source or str(zip_path),
+                pinned=frozenset(key_fingerprint(k) for k in trusted_keys))
         except BaseException:
             for folder_path in placed:
                 remove_tree(folder_path)
