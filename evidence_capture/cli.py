@@ -512,6 +512,8 @@ def _render_report(report) -> None:  # type: ignore[no-untyped-def]
         typer.echo(f"{check.status.value.upper():<11} {check.name.ljust(width)}  {check.reason}")
     counts = report.summary()
     verdict = "VERIFIED" if report.ok() else "NOT VERIFIED"
+    if report.signer_untrusted():
+        verdict += " (the signer key is not trusted: pin it with --trust-key)"
     typer.echo(f"{verdict}: {counts['pass']} pass, {counts['fail']} fail, {counts['not-checked']} not checked"
                + (" (strict: not-checked counts as failure)" if report.strict else ""))
 

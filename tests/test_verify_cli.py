@@ -105,3 +105,19 @@ def test_timestamp_pending_with_nothing_pending(station_key, monkeypatch) -> Non
     monkeypatch.setenv("EVIDENCE_TSA_URL", "http://127.0.0.1:9/tsa")
     result = _run("timestamp", "pending")
     assert result.exit_code == 0 and "no timestamp-pending captures" in result.output
+
+
+def test_attack_forged_capture_resigned_with_a_shipped_key_is_not_verified(
+        capture_folder, other_key) -> None:
+    """Edited, re-hashed, re-signed by a key shipped as signer.pub.pem, tokens gone, nothing pinned."""
+    from evidence_capture.manifests.seal import TsaConfig, seal_capture
+
+    (capture_folder / "dom.html").write_text("<html>forged price</html>", "utf-8")
+    seal_capture(capture_folder, key=other_key, tsa=TsaConfig())
+    for strict in ((), ("--strict",)):
+        result = _run("verify", str(capture_folder), *strict)
+        assert result.exit_code == 1, result.output
+        assert "NOT-CHECKED signature" in result.output
+        assert "NOT VERIFIED (the signer key is not trusted: pin it with --trust-key)" in result.output
+    report = json.loads(_run("verify", str(capture_folder), "--json").stdout)
+    assert report["ok"] is False
