@@ -121,3 +121,16 @@ def test_attack_forged_capture_resigned_with_a_shipped_key_is_not_verified(
         assert "NOT VERIFIED (the signer key is not trusted: pin it with --trust-key)" in result.output
     report = json.loads(_run("verify", str(capture_folder), "--json").stdout)
     assert report["ok"] is False
+
+
+def test_attack_naive_time_in_resigned_manifest_is_a_parse_failure(capture_folder, station_key) -> None:
+    from evidence_capture.manifests.canonical import canonical_bytes, parse_canonical
+
+    assert _run("seal", str(capture_folder)).exit_code == 0
+    record = parse_canonical((capture_folder / "manifest.json").read_bytes())
+    record["ended_at"] = "2026-11-29T03:16:30"
+    (capture_folder / "manifest.json").chmod(0o644)
+    (capture_folder / "manifest.json").write_bytes(canonical_bytes(record))
+    result = _run("verify", str(capture_folder))
+    assert result.exit_code == 1, result.output
+    assert "FAIL        manifest.parse" in result.output and "ended_at" in result.output

@@ -16,7 +16,8 @@ from typing import Any, Iterable, Sequence
 import bagit
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from evidence_capture.errors import PackageError
+from evidence_capture.errors import InputError, PackageError
+from evidence_capture.manifests.model import Manifest
 from evidence_capture.packages import layout
 from evidence_capture.packages.custody_checks import custody_checks, load_package_keys
 from evidence_capture.packages.report import PackageReport, prefixed
@@ -56,6 +57,10 @@ def _manifest_sha256(folder: Path) -> str:
     manifest = layout.read_json(folder / "manifest.json", f"{folder.name}/manifest.json")
     if not isinstance(manifest, dict) or manifest.get("capture_id") != folder.name:
         raise PackageError(f"refused: the manifest of {folder.name} is not a capture manifest")
+    try:
+        Manifest.from_record(manifest)
+    except InputError as exc:
+        raise PackageError(f"refused: the manifest of {folder.name} is malformed: {exc.message}") from exc
     return hashlib.sha256((folder / "manifest.json").read_bytes()).hexdigest()
 
 
