@@ -51,7 +51,7 @@ def open_report_target(target: str, *, settings: Settings, trust: Trust) -> Iter
         with _package_target(path, trust) as found:
             yield found
         return
-    if path.is_dir() or (CAPTURE_ID.match(target) and settings.capture_dir(target).is_dir()):
+    if path.is_dir() or (CAPTURE_ID.fullmatch(target) and settings.capture_dir(target).is_dir()):
         folder = path if path.is_dir() else settings.capture_dir(target)
         yield ReportTarget("capture", (folder,), None, (trust.summary(folder),))
         return

@@ -21,7 +21,7 @@ from evidence_capture.verify.checks import VerifyReport
 from evidence_capture.verify.runner import verify_capture
 from evidence_capture.verify.timing import DEFAULT_TOLERANCE_S
 
-CAPTURE_ID = re.compile(r"^[0-9]{8}T[0-9]{6}Z-[0-9a-f]{8}$")
+CAPTURE_ID = re.compile(r"[0-9]{8}T[0-9]{6}Z-[0-9a-f]{8}")  # always .fullmatch
 
 
 def resolve_capture(target: str, settings: Settings) -> Path:
@@ -29,7 +29,7 @@ def resolve_capture(target: str, settings: Settings) -> Path:
     path = Path(target).expanduser()
     if path.is_dir():
         return path
-    if CAPTURE_ID.match(target) and settings.capture_dir(target).is_dir():
+    if CAPTURE_ID.fullmatch(target) and settings.capture_dir(target).is_dir():
         return settings.capture_dir(target)
     raise NotFoundError(f"{target} is neither a capture folder nor a known capture id")
 
