@@ -111,3 +111,24 @@ def test_attack_unpinned_station_key_accepted_at_import_is_stored_untrusted(
     with Store(load_settings()).transaction() as session:
         row = session.get(StationKeyRow, key_fingerprint(station_key.public_key))
         assert row is not None and row.trusted is False
+
+
+def test_attack_package_swapped_between_hashing_and_extraction(
+        exported_case, station_key, tsa_rsa, tmp_path, monkeypatch):
+    """The file is replaced by a forged one just before it is unzipped: the copy already read wins."""
+    from evidence_capture.packages import safezip
+
+    forged, key, kept = _drop_a_capture(exported_case, tmp_path / "forged.zip")
+    genuine_bytes, genuine_sha = exported_case.read_bytes(), file_digests(exported_case).sha256
+    real_extract = safezip.extract_safely
+
+    def swap_then_extract(zip_path, dest, limits=safezip.DEFAULT_LIMITS):  # type: ignore[no-untyped-def]
+        exported_case.write_bytes(forged.read_bytes())  # the attacker's swap
+        return real_extract(zip_path, dest, limits)
+
+    monkeypatch.setattr(safezip, "extract_safely", swap_then_extract)
+    report = verify_package(exported_case, trusted_keys=[station_key.public_key],
+                            tsa_roots=load_roots(tsa_rsa.ca_pem_path), strict=True)
+    assert exported_case.read_bytes() != genuine_bytes  # the swap did happen
+    assert report.sha256 == genuine_sha and len(report.captures) == 2
+    assert [c.name for c in report.checks if c.status.value != "pass"] == []

@@ -13,7 +13,6 @@ from evidence_capture.errors import NotFoundError
 from evidence_capture.models import Officer
 from evidence_capture.packages import layout
 from evidence_capture.packages.report import PackageReport
-from evidence_capture.packages.verify_pkg import receipt_path
 from evidence_capture.storage import NewEvent, Store
 from evidence_capture.packages.origin import ORIGIN_DIR
 from evidence_capture.storage.chain import key_fingerprint, load_public_key, record_to_json
@@ -62,11 +61,10 @@ def _capture_row(session: Session, folder: Path, case_id: str | None, import_id:
 
 
 def _history(session: Session, import_id: int, data: Path, report: PackageReport,
-             source: str) -> list[dict[str, Any]]:
+             receipt: Path | None) -> list[dict[str, Any]]:
     lines = layout.read_custody(data / layout.CUSTODY)
     export_ok = any(c.name == "custody.export" and c.status is CheckStatus.PASS for c in report.checks)
-    receipt = receipt_path(Path(source))
-    if export_ok and receipt.is_file():
+    if export_ok and receipt is not None:
         lines.append(json.loads(receipt.read_text("utf-8")))
     for position, line in enumerate(lines):
         session.add(ImportedCustodyRow(import_id=import_id, position=position,
@@ -86,7 +84,8 @@ def _signers(data: Path, lines: list[dict[str, Any]], captures: tuple[str, ...])
 
 
 def insert_package_rows(store: Store, data: Path, report: PackageReport, *, case: str | None,
-                        key_trusted: bool, source: str, pinned: frozenset[str]) -> str | None:
+                        key_trusted: bool, source: str, pinned: frozenset[str],
+                        receipt: Path | None) -> str | None:
     """``pinned``: fingerprints the reviewer trusts; only those keys are stored as trusted."""
     index = report.index
     with store.transaction() as session:
@@ -97,7 +96,7 @@ def insert_package_rows(store: Store, data: Path, report: PackageReport, *, case
         session.flush()
         for capture_id in report.captures:
             _capture_row(session, data / "captures" / capture_id, case_id, imp.id)
-        lines = _history(session, imp.id, data, report, source)
+        lines = _history(session, imp.id, data, report, receipt)
         signers = _signers(data, lines, report.captures)
         for path in sorted((data / "keys").glob("*.pem")):
             _station_key(session, path, signers, pinned)

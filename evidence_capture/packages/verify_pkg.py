@@ -21,8 +21,7 @@ from evidence_capture.manifests.model import Manifest
 from evidence_capture.packages import layout
 from evidence_capture.packages.custody_checks import custody_checks, load_package_keys
 from evidence_capture.packages.report import PackageReport, prefixed
-from evidence_capture.packages.safezip import DEFAULT_LIMITS, ZipLimits, extracted
-from evidence_capture.storage.artifacts import file_digests
+from evidence_capture.packages.safezip import DEFAULT_LIMITS, ZipLimits, unpacked
 from evidence_capture.verify.runner import verify_capture
 from evidence_capture.verify.timing import DEFAULT_TOLERANCE_S
 from evidence_capture.verify.checks import CheckResult, VerifyReport
@@ -121,14 +120,13 @@ def verify_package(zip_path: Path, *, trusted_keys: Iterable[Ed25519PublicKey] =
     """Verify ``zip_path`` fully offline; see the module docstring."""
     if not zip_path.is_file():
         raise PackageError(f"no such package {zip_path}")
-    digest = file_digests(zip_path).sha256
     if receipt is None and receipt_path(zip_path).is_file():
         receipt = receipt_path(zip_path)
-    with extracted(zip_path, limits, parent=temp_parent) as folder:
+    with unpacked(zip_path, limits, parent=temp_parent, receipt=receipt) as package:
         return verify_extracted(
-            layout.find_bag_root(folder), package_name=zip_path.name, package_sha256=digest,
-            trusted_keys=list(trusted_keys), tsa_roots=list(tsa_roots), strict=strict,
-            receipt=receipt, tolerance=tolerance)
+            layout.find_bag_root(package.folder), package_name=zip_path.name,
+            package_sha256=package.sha256, trusted_keys=list(trusted_keys),
+            tsa_roots=list(tsa_roots), strict=strict, receipt=package.receipt, tolerance=tolerance)
 
 
 __all__ = ["verify_package", "verify_extracted"]

@@ -75,13 +75,12 @@ def _case_target(case_id: str, settings: Settings, trust: Trust) -> ReportTarget
 @contextmanager
 def _package_target(path: Path, trust: Trust) -> Iterator[ReportTarget]:
     from evidence_capture.packages import layout
-    from evidence_capture.packages.safezip import extracted
+    from evidence_capture.packages.safezip import unpacked
     from evidence_capture.packages.verify_pkg import verify_extracted
-    from evidence_capture.storage.artifacts import file_digests
 
-    digest = file_digests(path).sha256
-    with extracted(path) as temp:
-        root = layout.find_bag_root(temp)
+    with unpacked(path) as unzipped:
+        digest = unzipped.sha256
+        root = layout.find_bag_root(unzipped.folder)
         data = root / "data"
         index = layout.read_index(data)
         package = verify_extracted(root, package_name=path.name, package_sha256=digest,
