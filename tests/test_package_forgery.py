@@ -132,3 +132,12 @@ def test_attack_package_swapped_between_hashing_and_extraction(
     assert exported_case.read_bytes() != genuine_bytes  # the swap did happen
     assert report.sha256 == genuine_sha and len(report.captures) == 2
     assert [c.name for c in report.checks if c.status.value != "pass"] == []
+
+
+def test_attack_report_on_a_package_that_fails_verification_exits_1(exported_case, tmp_path):
+    forged, _key, _kept = _drop_a_capture(exported_case, tmp_path / "forged.zip")
+    out = tmp_path / "record.pdf"
+    result = _cli("report", str(forged), "-o", str(out))
+    assert result.exit_code == 1, result.output
+    assert "does not verify" in result.output and "custody.coverage" in result.output
+    assert not out.exists()

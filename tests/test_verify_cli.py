@@ -134,3 +134,11 @@ def test_attack_naive_time_in_resigned_manifest_is_a_parse_failure(capture_folde
     result = _run("verify", str(capture_folder))
     assert result.exit_code == 1, result.output
     assert "FAIL        manifest.parse" in result.output and "ended_at" in result.output
+
+
+def test_verify_a_directory_that_is_not_a_capture_is_an_input_error(tmp_path, evidence_home) -> None:
+    (tmp_path / "holiday").mkdir()
+    (tmp_path / "holiday" / "photo.jpg").write_bytes(b"\xff\xd8\xff")
+    result = _run("verify", str(tmp_path / "holiday"))
+    assert result.exit_code == 2, result.output
+    assert "not a capture folder" in result.output

@@ -17,7 +17,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from evidence_capture.config import Settings
-from evidence_capture.errors import NotFoundError, PackageError
+from evidence_capture.errors import NotFoundError, VerificationError
 from evidence_capture.verify.runner import verify_capture
 from evidence_capture.verify.target import CAPTURE_ID
 
@@ -88,8 +88,9 @@ def _package_target(path: Path, trust: Trust) -> Iterator[ReportTarget]:
                                    strict=False, receipt=None)
         if not package.report.ok():
             failed = [c.name for c in package.report.checks if c.status.value == "fail"]
-            raise PackageError(f"refused: {path.name} does not verify ({', '.join(failed)})",
-                               hint=f"see `evidence verify {path}`")
+            raise VerificationError("package", f"refused: {path.name} does not verify "
+                                    f"({', '.join(failed) or 'the signer key is not trusted'})",
+                                    hint=f"see `evidence verify {path}`")
         folders = tuple(data / "captures" / str(e["capture_id"]) for e in index["captures"])
         case = index.get("case")
         yield ReportTarget("package", folders, case, tuple(trust.summary(f) for f in folders),
