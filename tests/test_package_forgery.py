@@ -11,7 +11,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import select
 
 from evidence_capture.config import load_settings
-from evidence_capture.manifests.seal import load_roots
+from evidence_capture.timestamping.verify import load_tsa_roots
 from evidence_capture.packages.verify_pkg import receipt_path, verify_package
 from evidence_capture.storage import Store
 from evidence_capture.storage.artifacts import file_digests
@@ -58,7 +58,7 @@ def test_attack_capture_removed_and_receipt_signed_by_a_shipped_key(
     forged, key, kept = _drop_a_capture(exported_case, tmp_path / "forged.zip")
     _forge_receipt(exported_case, forged, key, kept)
     report = verify_package(forged, trusted_keys=[station_key.public_key],
-                            tsa_roots=load_roots(tsa_rsa.ca_pem_path), strict=True)
+                            tsa_roots=load_tsa_roots(tsa_rsa.ca_pem_path), strict=True)
     statuses = {c.name: c for c in report.checks}
     assert statuses["custody.export"].status.value == "fail"
     assert "not by the station" in statuses["custody.export"].reason
@@ -82,7 +82,7 @@ def test_attack_receipt_resigned_by_the_station_key_but_listing_fewer_captures(
     receipt.write_text(record_to_json({**body, "event_hash": event_hash, "signer": event["signer"],
                                        "signature": station_key.sign(hash_bytes(event_hash)).hex()}))
     report = verify_package(exported_case, trusted_keys=[station_key.public_key],
-                            tsa_roots=load_roots(tsa_rsa.ca_pem_path), strict=True)
+                            tsa_roots=load_tsa_roots(tsa_rsa.ca_pem_path), strict=True)
     export = report.report.get("custody.export")
     assert export.status.value == "fail" and "lists captures" in export.reason
 
@@ -128,7 +128,7 @@ def test_attack_package_swapped_between_hashing_and_extraction(
 
     monkeypatch.setattr(safezip, "extract_safely", swap_then_extract)
     report = verify_package(exported_case, trusted_keys=[station_key.public_key],
-                            tsa_roots=load_roots(tsa_rsa.ca_pem_path), strict=True)
+                            tsa_roots=load_tsa_roots(tsa_rsa.ca_pem_path), strict=True)
     assert exported_case.read_bytes() != genuine_bytes  # the swap did happen
     assert report.sha256 == genuine_sha and len(report.captures) == 2
     assert [c.name for c in report.checks if c.status.value != "pass"] == []

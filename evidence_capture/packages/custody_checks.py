@@ -9,12 +9,12 @@ from typing import Any, Mapping, Sequence
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from evidence_capture.errors import PackageError
+from evidence_capture.errors import PackageError, one_line
 from evidence_capture.packages.origin import origin_checks
 from evidence_capture.storage.chain import (
     ChainReport, key_fingerprint, load_public_key, verify_records,
 )
-from evidence_capture.verify.checks import CheckResult, CheckStatus, one_line
+from evidence_capture.verify.checks import CheckResult, CheckStatus
 
 _LINK_KINDS = ("gap", "duplicate", "broken_link", "genesis", "missing_tail")
 

@@ -12,12 +12,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
-
-def one_line(exc: BaseException | str, limit: int = 160) -> str:
-    """The first line of an exception's message, cut to ``limit`` characters, for a check reason."""
-    lines = str(exc).strip().splitlines()
-    text = " ".join(lines[0].split()) if lines else type(exc).__name__
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+from evidence_capture.errors import one_line  # noqa: F401 - re-exported for check modules
 
 
 class CheckStatus(str, Enum):
