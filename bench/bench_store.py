@@ -23,7 +23,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from evidence_capture.config import load_settings  # noqa: E402
 from evidence_capture.manifests.keys import StationKey  # noqa: E402
-from evidence_capture.manifests.seal import TsaConfig, load_roots, seal_capture  # noqa: E402
+from evidence_capture.manifests.seal import TsaConfig, seal_capture  # noqa: E402
+from evidence_capture.timestamping.verify import load_tsa_roots  # noqa: E402
 from evidence_capture.models import CaseInfo  # noqa: E402
 from evidence_capture.storage import NewEvent, StationSigner, Store  # noqa: E402
 from evidence_capture.storage.completion import ingest_sealed_folder  # noqa: E402
@@ -80,7 +81,7 @@ def bench_packages(root: Path, captures: int) -> dict[str, float]:
     from evidence_capture.timestamping.devtsa import DevTSA
 
     with DevTSA(root / "tsa").serve() as dev:
-        tsa = TsaConfig(urls=(dev.url,), roots=load_roots(dev.ca_pem_path))
+        tsa = TsaConfig(urls=(dev.url,), roots=load_tsa_roots(dev.ca_pem_path))
         key, store = _station(root / "station-a")
         store.open_case(CaseInfo("BENCH-CASE", title="200 captures"))
         started = time.perf_counter()

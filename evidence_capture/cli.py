@@ -574,6 +574,8 @@ def _render_report(report) -> None:  # type: ignore[no-untyped-def]
         typer.echo(f"{status} {check.name.ljust(width)}  {check.reason}")
     counts = report.summary()
     verdict = _t("cli.verify.verified" if report.ok() else "cli.verify.not_verified")
+    if report.signer_untrusted():
+        verdict += _t("cli.verify.signer_untrusted")
     typer.echo(_t("cli.verify.counts", verdict=verdict, passed=counts["pass"], failed=counts["fail"],
                   unchecked=counts["not-checked"]) + (_t("cli.verify.strict") if report.strict else ""))
 
@@ -589,12 +591,12 @@ def verify(
     tolerance: float = typer.Option(300.0, "--tolerance", min=0.0, help="Allowed clock difference, seconds."),
 ) -> None:
     """Verify a capture offline: every check is pass, fail or not-checked.  Exit 0 all pass, 1 any fail."""
-    from evidence_capture.manifests.seal import load_roots
+    from evidence_capture.timestamping.verify import load_tsa_roots
     from evidence_capture.verify.target import resolve_capture, trusted_keys, verify_target
 
     settings = _settings()
     ca = tsa_ca or settings.tsa_ca
-    roots = load_roots(ca) if ca else ()
+    roots = load_tsa_roots(ca) if ca else ()
     keys = trusted_keys(settings, trust_key)
     try:
         size = _folder_bytes(resolve_capture(target, settings))
@@ -819,14 +821,14 @@ def import_(
     json_out: bool = _JSON,
 ) -> None:
     """Verify a package, then import it all or nothing (exit 2 hostile input, 1 failed verification)."""
-    from evidence_capture.manifests.seal import load_roots
+    from evidence_capture.timestamping.verify import load_tsa_roots
     from evidence_capture.packages.importer import import_package
     from evidence_capture.verify.target import trusted_keys
 
     store = _open_store(signed=True)
     ca = tsa_ca or store.settings.tsa_ca
     result = import_package(store, package, case=case, trusted_keys=trusted_keys(store.settings, trust_key),
-                            tsa_roots=load_roots(ca) if ca else (), accept_untrusted_key=accept_untrusted_key)
+                            tsa_roots=load_tsa_roots(ca) if ca else (), accept_untrusted_key=accept_untrusted_key)
     if json_out:
         _emit_json(result.as_record())
     elif result.already_imported:
@@ -860,7 +862,7 @@ def report_command(
     from rich.console import Console
 
     from evidence_capture.i18n import check_lang
-    from evidence_capture.manifests.seal import load_roots
+    from evidence_capture.timestamping.verify import load_tsa_roots
     from evidence_capture.report import build_report, render_pdf
     from evidence_capture.report.targets import Trust, open_report_target
     from evidence_capture.verify.target import trusted_keys
@@ -868,7 +870,7 @@ def report_command(
     settings = _settings()
     lang = check_lang(lang) if lang else settings.lang
     ca = tsa_ca or settings.tsa_ca
-    trust = Trust(trusted_keys(settings, trust_key), load_roots(ca) if ca else ())
+    trust = Trust(trusted_keys(settings, trust_key), load_tsa_roots(ca) if ca else ())
     with open_report_target(target, settings=settings, trust=trust) as found:
         data = build_report(list(found.folders), found.case, list(found.summaries), lang)
         with Console(stderr=True).status(_t("cli.report.rendering")):

@@ -102,3 +102,10 @@ class VerificationError(EvidenceError):
 
 class ReportError(EvidenceError):
     """The extraction record could not be built or rendered."""
+
+
+def one_line(exc: BaseException | str, limit: int = 160) -> str:
+    """The first line of an exception's message, cut to ``limit`` characters, for a check reason."""
+    lines = str(exc).strip().splitlines()
+    text = " ".join(lines[0].split()) if lines else type(exc).__name__
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -55,6 +55,8 @@ CLI_MESSAGES: dict[str, tuple[str, str]] = {
     "cli.status.not-checked": ("未检查", "NOT-CHECKED"),
     "cli.verify.verified": ("校验通过", "VERIFIED"),
     "cli.verify.not_verified": ("校验未通过", "NOT VERIFIED"),
+    "cli.verify.signer_untrusted": ("（签名密钥未受信任：请用 --trust-key 固定该密钥）",
+                                    " (the signer key is not trusted: pin it with --trust-key)"),
     "cli.verify.counts": ("{verdict}：通过 {passed} 项，未通过 {failed} 项，未检查 {unchecked} 项",
                           "{verdict}: {passed} pass, {failed} fail, {unchecked} not checked"),
     "cli.verify.strict": ("（严格模式：未检查视为未通过）", " (strict: not-checked counts as failure)"),

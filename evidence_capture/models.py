@@ -8,7 +8,7 @@ from enum import Enum
 
 from evidence_capture.errors import InputError
 
-_CERT_RE = re.compile(r"^[A-Za-z0-9\-_/]{2,64}$")
+_CERT_RE = re.compile(r"[A-Za-z0-9\-_/]{2,64}")
 
 
 class CaptureState(str, Enum):
@@ -27,7 +27,7 @@ class Officer:
     def __post_init__(self) -> None:
         if not self.name.strip():
             raise InputError("officer name is empty")
-        if not _CERT_RE.match(self.cert_no):
+        if not _CERT_RE.fullmatch(self.cert_no):
             raise InputError(
                 f"officer certificate number {self.cert_no!r} is not valid",
                 hint="use letters, digits, '-', '_' or '/', 2 to 64 characters",

@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 
 from evidence_capture.config import load_settings
-from evidence_capture.manifests.seal import TsaConfig, load_roots, seal_capture
+from evidence_capture.manifests.seal import TsaConfig, seal_capture
+from evidence_capture.timestamping.verify import load_tsa_roots
 from evidence_capture.models import CaseInfo
 from evidence_capture.storage import StationSigner, Store
 from evidence_capture.storage.completion import ingest_sealed_folder
@@ -42,7 +43,7 @@ def tsa_config(tsa_rsa, monkeypatch: pytest.MonkeyPatch) -> TsaConfig:
     """The development TSA, also named in EVIDENCE_TSA_URL / EVIDENCE_TSA_CA for the CLI."""
     monkeypatch.setenv("EVIDENCE_TSA_URL", tsa_rsa.url)
     monkeypatch.setenv("EVIDENCE_TSA_CA", str(tsa_rsa.ca_pem_path))
-    return TsaConfig(urls=(tsa_rsa.url,), roots=load_roots(tsa_rsa.ca_pem_path))
+    return TsaConfig(urls=(tsa_rsa.url,), roots=load_tsa_roots(tsa_rsa.ca_pem_path))
 
 
 def add_sealed_capture(store: Store, key, tsa: TsaConfig, case_id: str | None = None) -> str:

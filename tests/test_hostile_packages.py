@@ -186,3 +186,19 @@ def test_attack_capture_id_escaping_the_captures_folder(guarded, exported_case, 
         bagit.Bag(str(bag)).save(manifests=True)
 
     guarded(_rebuild(exported_case, tmp_path / "escape.zip", escape), "invalid capture id")
+
+
+def test_attack_naive_time_in_a_packaged_manifest(guarded, exported_case, tmp_path):
+    from evidence_capture.manifests.canonical import canonical_bytes, parse_canonical
+
+    def naive_time(bag: Path) -> None:
+        for path in bag.rglob("*"):
+            path.chmod(0o755 if path.is_dir() else 0o644)
+        manifest = next((bag / "data" / "captures").glob("*/manifest.json"))
+        record = parse_canonical(manifest.read_bytes())
+        record["ended_at"] = "2026-11-29T03:16:30"
+        manifest.write_bytes(canonical_bytes(record))
+        bagit.Bag(str(bag)).save(manifests=True)
+
+    output = guarded(_rebuild(exported_case, tmp_path / "naive.zip", naive_time), "malformed")
+    assert "ended_at" in output

@@ -89,3 +89,14 @@ def test_malformed_manifest_records_are_refused(capture_folder) -> None:
                    {**record, "artifacts": record["artifacts"] * 2}):
         with pytest.raises(InputError):
             Manifest.from_record(json.loads(json.dumps(broken)))
+
+
+@pytest.mark.parametrize("field", ["started_at", "ended_at", "sealed_at"])
+@pytest.mark.parametrize("value", ["2026-11-29T03:16:30", "2026-11-29T11:16:30+08:00",
+                                   "yesterday", "", 1764386190])
+def test_attack_naive_or_malformed_time_in_manifest_is_refused(capture_folder, field, value) -> None:
+    record = build_manifest(capture_folder, signer=SIGNER,
+                            sealed_at="2026-01-01T00:00:00.000000Z").as_record()
+    record[field] = value
+    with pytest.raises(InputError, match=field):
+        Manifest.from_record(record)

@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 from evidence_capture.cli import app
 from evidence_capture.config import load_settings
 from evidence_capture.manifests.keys import StationKey
-from evidence_capture.manifests.seal import load_roots
+from evidence_capture.timestamping.verify import load_tsa_roots
 from evidence_capture.packages.verify_pkg import receipt_path, verify_package
 from evidence_capture.storage import Store
 from evidence_capture.storage.artifacts import file_digests
@@ -78,7 +78,7 @@ def test_export_is_recorded_with_the_package_sha256(store, exported_case):
 
 def test_offline_verify_passes_every_check_strictly(exported_case, station_key, tsa_rsa):
     report = verify_package(exported_case, trusted_keys=[station_key.public_key],
-                            tsa_roots=load_roots(tsa_rsa.ca_pem_path), strict=True)
+                            tsa_roots=load_tsa_roots(tsa_rsa.ca_pem_path), strict=True)
     failing = [c.as_record() for c in report.checks if c.status.value != "pass"]
     assert failing == []
     names = {c.name for c in report.checks}
@@ -88,7 +88,7 @@ def test_offline_verify_passes_every_check_strictly(exported_case, station_key, 
 
 
 def test_offline_verify_without_a_pinned_key_is_not_a_pass(exported_case, tsa_rsa):
-    report = verify_package(exported_case, tsa_roots=load_roots(tsa_rsa.ca_pem_path))
+    report = verify_package(exported_case, tsa_roots=load_tsa_roots(tsa_rsa.ca_pem_path))
     statuses = {c.name: c.status.value for c in report.checks}
     assert statuses["custody.signer-trust"] == "not-checked"
     assert not report.ok(strict=True)
@@ -100,7 +100,7 @@ def test_forged_export_receipt_fails_the_export_check(exported_case, station_key
     event["details"]["package_sha256"] = "0" * 64
     receipt.write_text(json.dumps(event), "utf-8")
     report = verify_package(exported_case, trusted_keys=[station_key.public_key],
-                            tsa_roots=load_roots(tsa_rsa.ca_pem_path), strict=True)
+                            tsa_roots=load_tsa_roots(tsa_rsa.ca_pem_path), strict=True)
     export_check = next(c for c in report.checks if c.name == "custody.export")
     assert export_check.status.value == "fail" and "altered" in export_check.reason
 
@@ -163,7 +163,7 @@ def test_attack_package_custody_event_edited_and_bag_rehashed(
 
     forged = rehashed_package(exported_case, tmp_path / "forged.zip", forge)
     report = verify_package(forged, trusted_keys=[station_key.public_key],
-                            tsa_roots=load_roots(tsa_rsa.ca_pem_path), strict=True)
+                            tsa_roots=load_tsa_roots(tsa_rsa.ca_pem_path), strict=True)
     assert {c.name: c.status.value for c in report.checks}["custody.events"] == "fail"
     _second_station(tmp_path, monkeypatch)
     result = _cli("import", str(forged), "--trust-key", str(public_key_pem))
@@ -179,7 +179,7 @@ def test_attack_package_custody_event_deleted_and_bag_rehashed(
 
     forged = rehashed_package(exported_case, tmp_path / "deleted.zip", delete)
     report = verify_package(forged, trusted_keys=[station_key.public_key],
-                            tsa_roots=load_roots(tsa_rsa.ca_pem_path), strict=True)
+                            tsa_roots=load_tsa_roots(tsa_rsa.ca_pem_path), strict=True)
     chain = next(c for c in report.checks if c.name == "custody.chain")
     assert chain.status.value == "fail" and "missing" in chain.reason
 
@@ -193,7 +193,7 @@ def test_reexport_after_import_carries_the_original_history(
     again = tmp_path / "bureau.zip"
     assert _cli("export", "CASE-7", "-o", str(again)).exit_code == 0
     report = verify_package(again, trusted_keys=[station_key.public_key, bureau_key.public_key],
-                            tsa_roots=load_roots(tsa_rsa.ca_pem_path), strict=True)
+                            tsa_roots=load_tsa_roots(tsa_rsa.ca_pem_path), strict=True)
     statuses = {c.name: c.status.value for c in report.checks}
     assert [n for n, s in statuses.items() if s != "pass"] == []
     assert any(n.startswith("custody.origin[") for n in statuses)

@@ -19,7 +19,7 @@ from typer.testing import CliRunner
 from evidence_capture.cli import app
 from evidence_capture.config import load_settings
 from evidence_capture.manifests.keys import StationKey
-from evidence_capture.manifests.seal import load_roots
+from evidence_capture.timestamping.verify import load_tsa_roots
 from evidence_capture.models import CaseInfo
 from evidence_capture.packages.verify_pkg import verify_package
 from evidence_capture.storage import Store
@@ -56,7 +56,7 @@ def _export(target: str, out: Path, *pdfs: Path):  # type: ignore[no-untyped-def
 
 def _statuses(zip_path: Path, station_key, tsa_rsa) -> dict[str, str]:  # type: ignore[no-untyped-def]
     report = verify_package(zip_path, trusted_keys=[station_key.public_key],
-                            tsa_roots=load_roots(tsa_rsa.ca_pem_path), strict=True)
+                            tsa_roots=load_tsa_roots(tsa_rsa.ca_pem_path), strict=True)
     return {check.name: check.status.value for check in report.checks}
 
 
@@ -97,7 +97,7 @@ def test_report_pdf_round_trips_through_export_verify_and_import(
 def test_unverified_report_without_pinned_key_is_not_a_pass(recorded_pdf, tsa_rsa, tmp_path):
     package = tmp_path / "case.zip"
     assert _export(CASE_ID, package, recorded_pdf).exit_code == 0
-    report = verify_package(package, tsa_roots=load_roots(tsa_rsa.ca_pem_path))
+    report = verify_package(package, tsa_roots=load_tsa_roots(tsa_rsa.ca_pem_path))
     check = next(c for c in report.checks if c.name == "report[record.pdf]")
     assert check.status.value == "not-checked" and "not pinned" in check.reason
 

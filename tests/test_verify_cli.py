@@ -119,3 +119,40 @@ def test_timestamp_pending_with_nothing_pending(station_key, monkeypatch) -> Non
     monkeypatch.setenv("EVIDENCE_TSA_URL", "http://127.0.0.1:9/tsa")
     result = _run("timestamp", "pending")
     assert result.exit_code == 0 and "no timestamp-pending captures" in result.output
+
+
+def test_attack_forged_capture_resigned_with_a_shipped_key_is_not_verified(
+        capture_folder, other_key) -> None:
+    """Edited, re-hashed, re-signed by a key shipped as signer.pub.pem, tokens gone, nothing pinned."""
+    from evidence_capture.manifests.seal import TsaConfig, seal_capture
+
+    (capture_folder / "dom.html").write_text("<html>forged price</html>", "utf-8")
+    seal_capture(capture_folder, key=other_key, tsa=TsaConfig())
+    for strict in ((), ("--strict",)):
+        result = _run("verify", str(capture_folder), *strict)
+        assert result.exit_code == 1, result.output
+        assert "NOT-CHECKED signature" in result.output
+        assert "NOT VERIFIED (the signer key is not trusted: pin it with --trust-key)" in result.output
+    report = json.loads(_run("verify", str(capture_folder), "--json").stdout)
+    assert report["ok"] is False
+
+
+def test_attack_naive_time_in_resigned_manifest_is_a_parse_failure(capture_folder, station_key) -> None:
+    from evidence_capture.manifests.canonical import canonical_bytes, parse_canonical
+
+    assert _run("seal", str(capture_folder)).exit_code == 0
+    record = parse_canonical((capture_folder / "manifest.json").read_bytes())
+    record["ended_at"] = "2026-11-29T03:16:30"
+    (capture_folder / "manifest.json").chmod(0o644)
+    (capture_folder / "manifest.json").write_bytes(canonical_bytes(record))
+    result = _run("verify", str(capture_folder))
+    assert result.exit_code == 1, result.output
+    assert "FAIL        manifest.parse" in result.output and "ended_at" in result.output
+
+
+def test_verify_a_directory_that_is_not_a_capture_is_an_input_error(tmp_path, evidence_home) -> None:
+    (tmp_path / "holiday").mkdir()
+    (tmp_path / "holiday" / "photo.jpg").write_bytes(b"\xff\xd8\xff")
+    result = _run("verify", str(tmp_path / "holiday"))
+    assert result.exit_code == 2, result.output
+    assert "not a capture folder" in result.output

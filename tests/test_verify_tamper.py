@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 
 import pytest
@@ -153,3 +154,29 @@ def test_attack_manifest_deleted(sealed, station_key) -> None:
     report = _verify(sealed, station_key)
     assert _failed(report) == {"manifest.parse", "signature"}
     assert report.get("artifacts").status is CheckStatus.NOT_CHECKED
+
+
+@pytest.mark.parametrize("name,data", [
+    ("99.json", b"\x00any bytes at all"),
+    ("98.tsq", b"hidden payload"),
+    ("1.tsr\n", b"hidden payload"),
+    ("\u0663.tsr", b"hidden payload"),  # an Arabic-Indic digit three
+    ("7.json", json.dumps({"url": "http://tsa.test/", "state": "failed", "secret": "hidden"}).encode()),
+])
+def test_attack_hidden_data_in_timestamp_slot_files(sealed, station_key, name, data) -> None:
+    (sealed / "timestamps").mkdir(exist_ok=True)
+    (sealed / "timestamps" / name).write_bytes(data)
+    report = _verify(sealed, station_key)
+    assert "artifacts.unlisted" in _failed(report)
+    assert not report.ok()
+
+
+def test_attack_trailing_newline_in_ids_is_refused() -> None:
+    from evidence_capture.errors import InputError
+    from evidence_capture.models import Officer
+    from evidence_capture.verify.target import CAPTURE_ID
+
+    assert CAPTURE_ID.fullmatch("20261129T031626Z-4dc46d84")
+    assert not CAPTURE_ID.fullmatch("20261129T031626Z-4dc46d84\n")
+    with pytest.raises(InputError):
+        Officer("张伟", "SH-31010001\n")

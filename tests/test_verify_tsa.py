@@ -168,3 +168,15 @@ def test_tsa_with_intermediate_ca_verifies(capture_folder, station_key, tsa_inte
     roots = tuple(load_roots(tsa_intermediate.ca_pem_path))
     seal_capture(capture_folder, key=station_key, tsa=TsaConfig(urls=(tsa_intermediate.url,), roots=roots))
     assert _verify(capture_folder, station_key, roots).ok(strict=True)
+
+
+@pytest.mark.parametrize("corrupt", [
+    lambda data: data[:len(data) // 2],
+    lambda data: data[:40] + bytes(len(data) - 40),
+    lambda data: bytes([data[0] ^ 0x01]) + data[1:],  # a SET, not a SEQUENCE: pyasn1 dumps its schema
+])
+def test_attack_corrupted_token_gives_a_one_line_reason(sealed, station_key, roots, corrupt) -> None:
+    token = sealed / "timestamps" / "1.tsr"
+    token.write_bytes(corrupt(token.read_bytes()))
+    reason = _verify(sealed, station_key, roots).get("timestamp:1").reason
+    assert reason.startswith("tsa.") and "\n" not in reason and len(reason) <= 240, reason

@@ -35,7 +35,7 @@ def _check_host(url: str, host: str | None) -> None:
         raise InvalidURLError(f"URL has a malformed host name: {url!r}") from exc
     if not host.isascii():
         return  # an internationalised domain name; it encoded cleanly above
-    if not _HOST_RE.match(host) or ".." in host or host.startswith((".", "-")):
+    if not _HOST_RE.fullmatch(host) or ".." in host or host.startswith((".", "-")):
         raise InvalidURLError(f"URL has a malformed host name: {url!r}")
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -38,7 +38,18 @@ _SUFFIX_TYPES = {".pem": "application/x-pem-file", ".png": "image/png", ".json":
 _PROVENANCE_SUMMARY = ("tool", "playwright_version", "chromium_version", "user_agent", "viewport",
                        "device", "options", "private_addresses_allowed", "steps")
 _ENVIRONMENT_SUMMARY = ("hostname", "os", "proxy", "dns_resolvers", "fresh_profile", "findings")
+_TIME_FIELDS = ("started_at", "ended_at", "sealed_at")
 _UNSAFE_PART = re.compile(r"[\x00-\x1f\x7f\\]")  # control characters and backslash
+
+
+def _utc_time(name: str, value: Any) -> None:
+    """An RFC 3339 time in UTC (``Z`` or ``+00:00``); anything else is a malformed manifest."""
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except (TypeError, ValueError, AttributeError) as exc:
+        raise InputError(f"manifest {name} {value!r} is not an RFC 3339 time") from exc
+    if moment.utcoffset() != timedelta(0):
+        raise InputError(f"manifest {name} {value!r} is not a timezone-aware UTC time")
 
 
 def media_type(path: str) -> str:
@@ -106,6 +117,8 @@ class Manifest:
             raise InputError("manifest lists an artifact twice")
         if self.signer.get("algorithm") != "ed25519" or not str(self.signer.get("fingerprint", "")).startswith("sha256:"):
             raise InputError(f"unsupported signer {self.signer!r}")
+        for name in _TIME_FIELDS:
+            _utc_time(name, getattr(self, name))
 
     def as_record(self) -> dict[str, Any]:
         record = {name: getattr(self, name) for name in self.__dataclass_fields__}

@@ -25,23 +25,13 @@ from evidence_capture.manifests.keys import StationKey, fingerprint, verify_sign
 from evidence_capture.manifests.model import build_manifest
 from evidence_capture.manifests.stamping import (FAILED, GRANTED, TimestampOutcome, read_slots, stamp_slot,
                                                  write_atomic)
+from evidence_capture.timestamping.verify import load_tsa_roots
 from evidence_capture.timeutil import iso_utc, utcnow
 
 TIMESTAMPED = "timestamped"
 PENDING = "timestamp-pending"
 UNSEALED = "unsealed"
 DEFAULT_TSA_TIMEOUT = 10.0
-
-
-def load_roots(path: Path) -> tuple[x509.Certificate, ...]:
-    """A PEM bundle of trusted TSA roots; an unreadable or empty one is an input error."""
-    try:
-        roots = tuple(x509.load_pem_x509_certificates(Path(path).read_bytes()))
-    except FileNotFoundError as exc:
-        raise NotFoundError(f"TSA CA bundle {path} does not exist") from exc
-    except (OSError, ValueError) as exc:
-        raise ConfigError(f"TSA CA bundle {path} is not a PEM certificate bundle") from exc
-    return roots
 
 
 DEV_MARKER = "DEVELOPMENT"
@@ -64,7 +54,7 @@ class TsaConfig:
 
     @classmethod
     def from_settings(cls, settings: Settings, *, timeout: float = DEFAULT_TSA_TIMEOUT) -> "TsaConfig":
-        roots = load_roots(settings.tsa_ca) if settings.tsa_ca else ()
+        roots = tuple(load_tsa_roots(settings.tsa_ca)) if settings.tsa_ca else ()
         return cls(urls=settings.tsa_urls, roots=roots, timeout=timeout)
 
     @property

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,15 @@ from evidence_capture.timeutil import iso_utc, utcnow
 SLOT_DIR = "timestamps"
 GRANTED = "granted"
 FAILED = "failed"
+SLOT_FILE = re.compile(r"([1-9][0-9]{0,5})\.(tsq|tsr|json)")  # always .fullmatch: ASCII, no newline
+
+
+def slot_number(path: Path, suffix: str | None = None) -> int | None:
+    """The slot number of ``timestamps/<n>.<suffix>``, or None for any other name."""
+    found = SLOT_FILE.fullmatch(path.name)
+    if found is None or (suffix is not None and found.group(2) != suffix):
+        return None
+    return int(found.group(1))
 
 
 def write_atomic(path: Path, data: bytes) -> None:
@@ -62,6 +72,11 @@ class TimestampOutcome:
 
     @classmethod
     def from_record(cls, number: int, record: dict[str, Any]) -> "TimestampOutcome":
+        """Refuse (ValueError/TypeError) anything but a record this tool writes."""
+        if not isinstance(record, dict) or set(record) - set(cls.__dataclass_fields__) - {"number"}:
+            raise ValueError("not a timestamp slot record")
+        if record.get("state") not in (GRANTED, FAILED) or not isinstance(record.get("url"), str):
+            raise ValueError("a timestamp slot record needs a url and a state")
         fields = {name: record.get(name) for name in cls.__dataclass_fields__ if name in record}
         nonce = fields.get("nonce")
         fields["nonce"] = int(nonce) if isinstance(nonce, (int, str)) and str(nonce).isdigit() else None
@@ -76,10 +91,11 @@ def read_slots(folder: Path) -> dict[int, TimestampOutcome]:
     """Every slot record in the folder, by number (unreadable records are skipped)."""
     slots: dict[int, TimestampOutcome] = {}
     for path in sorted((Path(folder) / SLOT_DIR).glob("*.json")):
-        if not path.stem.isdigit():
+        number = slot_number(path, "json")
+        if number is None or path.is_symlink():
             continue
         try:
-            slots[int(path.stem)] = TimestampOutcome.from_record(int(path.stem), json.loads(path.read_text()))
+            slots[number] = TimestampOutcome.from_record(number, json.loads(path.read_text("utf-8")))
         except (OSError, ValueError, TypeError):
             continue
     return slots

@@ -9,7 +9,7 @@ from typing import Any, Mapping, Sequence
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from evidence_capture.errors import PackageError
+from evidence_capture.errors import PackageError, one_line
 from evidence_capture.packages.origin import origin_checks
 from evidence_capture.storage.chain import (
     ChainReport, key_fingerprint, load_public_key, verify_records,
@@ -60,8 +60,8 @@ def _trust_check(records: Sequence[Mapping[str, Any]], trusted: set[str]) -> Che
 def _coverage_check(records: Sequence[Mapping[str, Any]], chain: Sequence[Mapping[str, Any]],
                     index: Mapping[str, Any], data: Path) -> CheckResult:
     missing = []
-    for entry in index["captures"]:
-        capture_id = str(entry.get("capture_id"))
+    listed = {str(entry.get("capture_id")) for entry in index["captures"]}
+    for capture_id in sorted(listed):
         manifest = data / "captures" / capture_id / "manifest.json"
         if not manifest.is_file():
             continue
@@ -69,6 +69,10 @@ def _coverage_check(records: Sequence[Mapping[str, Any]], chain: Sequence[Mappin
         types = {r.get("type") for r in records if not r.get("redacted")
                  and r["object"]["id"] == capture_id and r["object"]["digest"] == digest}
         missing += [f"{capture_id}: no {t} event" for t in ("captured", "sealed") if t not in types]
+    absent = sorted({str(r["object"]["id"]) for r in chain if not r.get("redacted")
+                     and r.get("type") in ("captured", "sealed")} - listed)
+    missing += [f"{capture_id}: captured/sealed in the custody log but not in the package"
+                for capture_id in absent]
     span = index.get("custody") or {}
     if chain and (span.get("last_seq"), span.get("last_hash")) != (
             chain[-1]["seq"], chain[-1]["event_hash"]):
@@ -79,26 +83,56 @@ def _coverage_check(records: Sequence[Mapping[str, Any]], chain: Sequence[Mappin
                  "and the chain runs to the package's export point")
 
 
+def _receipt_mismatch(event: Mapping[str, Any], index: Mapping[str, Any]) -> str | None:
+    """What the signed export event says the package holds, against the unsigned index."""
+    details = event.get("details") or {}
+    listed = sorted(str(e.get("capture_id")) for e in index["captures"])
+    if sorted(map(str, details.get("captures") or ())) != listed:
+        return (f"the export event lists captures {sorted(details.get('captures') or ())}, "
+                f"the package holds {listed}")
+    if details.get("custody") != index.get("custody"):
+        return "the export event records a different custody span than the package index"
+    if event.get("case_id") != (index.get("case") or {}).get("case_id"):
+        return f"the export event is for case {event.get('case_id')}, not this package's case"
+    return None
+
+
 def _export_check(receipt: Path | None, records: Sequence[Mapping[str, Any]],
-                  keys: Mapping[str, Ed25519PublicKey], package_sha256: str) -> CheckResult:
+                  trusted: Mapping[str, Ed25519PublicKey], index: Mapping[str, Any],
+                  package_sha256: str) -> CheckResult:
+    """The receipt must extend this chain, be signed by the same station, and that key be pinned."""
+    name = "custody.export"
     if receipt is None:
-        return CheckResult.not_checked("custody.export", "no export receipt "
+        return CheckResult.not_checked(name, "no export receipt "
                      "(<package>.zip.export-event.json) next to the package")
     try:
         event = json.loads(receipt.read_text("utf-8"))
-    except (OSError, ValueError) as exc:
-        return CheckResult.failed("custody.export", f"the export receipt does not parse: {exc}")
-    last = records[-1] if records else {"seq": 0, "event_hash": None}
-    report = verify_records([last, event], keys) if records else verify_records([event], keys)
+        signer = event.get("signer")
+    except (OSError, ValueError, AttributeError) as exc:
+        return CheckResult.failed(name, f"the export receipt does not parse: {one_line(exc)}")
+    last = records[-1] if records else None
+    if last is None or signer != last.get("signer"):
+        return CheckResult.failed(name, f"the export receipt is signed by {signer}, not by the "
+                                  "station whose custody chain it extends")
+    try:
+        report = verify_records([last, event], trusted)
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        return CheckResult.failed(name, f"the export receipt is malformed: {one_line(exc)}")
+    if report.problems or event.get("type") != "exported":
+        reason = report.problems[0].message if report.problems else "not an export event"
+        return CheckResult.failed(name, f"the export receipt is not valid: {reason}")
     recorded = (event.get("details") or {}).get("package_sha256")
-    if event.get("type") != "exported" or not report.ok or report.signatures_unverified:
-        reason = report.problems[0].message if report.problems else "unsigned or not an export"
-        return CheckResult.failed("custody.export", f"the export receipt is not valid: {reason}")
     if recorded != package_sha256:
-        return CheckResult.failed("custody.export", f"the export event records sha256:{recorded}, "
+        return CheckResult.failed(name, f"the export event records sha256:{recorded}, "
                      f"the package is sha256:{package_sha256}")
-    return CheckResult.passed("custody.export", f"export event {event['seq']} records this package's "
-                 "SHA-256 and follows the last event in the package")
+    mismatch = _receipt_mismatch(event, index)
+    if mismatch:
+        return CheckResult.failed(name, mismatch)
+    if report.signatures_unverified:
+        return CheckResult.not_checked(name, f"the export receipt is signed by {signer}, "
+                                       "a key not pinned by you (--trust-key)")
+    return CheckResult.passed(name, f"export event {event['seq']} by pinned key {signer} records "
+                 "this package's SHA-256 and captures and follows the last event in the package")
 
 
 def custody_checks(records: Sequence[Mapping[str, Any]], index: Mapping[str, Any], data: Path,
@@ -122,5 +156,5 @@ def custody_checks(records: Sequence[Mapping[str, Any]], index: Mapping[str, Any
         *origins,
         _trust_check(everything, set(trusted)),
         _coverage_check(everything, records, index, data),
-        _export_check(receipt, records, keys, package_sha256),
+        _export_check(receipt, records, trusted, index, package_sha256),
     ]

@@ -13,9 +13,9 @@ from evidence_capture.errors import NotFoundError
 from evidence_capture.models import Officer
 from evidence_capture.packages import layout
 from evidence_capture.packages.report import PackageReport
-from evidence_capture.packages.verify_pkg import receipt_path
 from evidence_capture.storage import NewEvent, Store
-from evidence_capture.storage.chain import record_to_json
+from evidence_capture.packages.origin import ORIGIN_DIR
+from evidence_capture.storage.chain import key_fingerprint, load_public_key, record_to_json
 from evidence_capture.storage.completion import read_timestamps, slot_fields
 from evidence_capture.storage.models import (
     ArtifactRow, CaptureRow, CaseRow, ImportedCustodyRow, ImportRow, StationKeyRow, TimestampRow,
@@ -61,21 +61,33 @@ def _capture_row(session: Session, folder: Path, case_id: str | None, import_id:
 
 
 def _history(session: Session, import_id: int, data: Path, report: PackageReport,
-             zip_name: str, source: str) -> int:
+             receipt: Path | None) -> list[dict[str, Any]]:
     lines = layout.read_custody(data / layout.CUSTODY)
     export_ok = any(c.name == "custody.export" and c.status is CheckStatus.PASS for c in report.checks)
-    receipt = receipt_path(Path(source))
-    if export_ok and receipt.is_file():
+    if export_ok and receipt is not None:
         lines.append(json.loads(receipt.read_text("utf-8")))
     for position, line in enumerate(lines):
         session.add(ImportedCustodyRow(import_id=import_id, position=position,
                                        event_json=record_to_json(line)))
-    return len(lines)
+    return lines
+
+
+def _signers(data: Path, lines: list[dict[str, Any]], captures: tuple[str, ...]) -> set[str]:
+    """Fingerprints of the keys that signed something import verified: events and manifests."""
+    found = {str(line.get("signer")) for line in lines}
+    for path in sorted((data / ORIGIN_DIR).glob("*.jsonl")) if (data / ORIGIN_DIR).is_dir() else []:
+        found |= {str(r.get("signer")) for r in layout.read_custody(path)}
+    for capture_id in captures:
+        manifest = json.loads((data / "captures" / capture_id / "manifest.json").read_bytes())
+        found.add(str((manifest.get("signer") or {}).get("fingerprint")))
+    return found
 
 
 def insert_package_rows(store: Store, data: Path, report: PackageReport, *, case: str | None,
-                        key_trusted: bool, source: str,
+                        key_trusted: bool, source: str, pinned: frozenset[str],
+                        receipt: Path | None,
                         reports: Sequence[dict[str, Any]] = ()) -> str | None:
+    """``pinned``: fingerprints the reviewer trusts; only those keys are stored as trusted."""
     index = report.index
     with store.transaction() as session:
         case_id = _case_row(session, case, index)
@@ -83,11 +95,13 @@ def insert_package_rows(store: Store, data: Path, report: PackageReport, *, case
                         key_trusted=key_trusted, imported_at=utcnow())
         session.add(imp)
         session.flush()
-        for path in sorted((data / "keys").glob("*.pem")):
-            _station_key(session, path, key_trusted)
         for capture_id in report.captures:
             _capture_row(session, data / "captures" / capture_id, case_id, imp.id)
-        events = _history(session, imp.id, data, report, report.package, source)
+        lines = _history(session, imp.id, data, report, receipt)
+        signers = _signers(data, lines, report.captures)
+        for path in sorted((data / "keys").glob("*.pem")):
+            _station_key(session, path, signers, pinned)
+        events = len(lines)
         store.append_event(session, NewEvent(
             "imported", "package", report.package, "sha256:" + report.sha256, case_id, {
                 "package_sha256": report.sha256, "source": source,
@@ -100,12 +114,11 @@ def insert_package_rows(store: Store, data: Path, report: PackageReport, *, case
     return case_id
 
 
-def _station_key(session: Session, path: Path, trusted: bool) -> None:
-    from evidence_capture.storage.chain import key_fingerprint, load_public_key
-
+def _station_key(session: Session, path: Path, signers: set[str], pinned: frozenset[str]) -> None:
+    """Keep a shipped key only if it signed something verified; trusted only if pinned."""
     pem = path.read_bytes()
     fingerprint = key_fingerprint(load_public_key(pem))
-    if session.get(StationKeyRow, fingerprint) is None:
+    if fingerprint in signers and session.get(StationKeyRow, fingerprint) is None:
         session.add(StationKeyRow(fingerprint=fingerprint, public_pem=pem.decode(),
-                                  source=f"imported package ({path.name})", trusted=trusted,
-                                  added_at=utcnow()))
+                                  source=f"imported package ({path.name})",
+                                  trusted=fingerprint in pinned, added_at=utcnow()))

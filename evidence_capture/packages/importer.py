@@ -29,13 +29,13 @@ from evidence_capture.packages.custody_checks import load_package_keys
 from evidence_capture.packages.import_rows import insert_package_rows
 from evidence_capture.packages.report import PackageReport
 from evidence_capture.packages.reports import REPORTS_DIR, read_entries
-from evidence_capture.packages.safezip import extracted
+from evidence_capture.packages.safezip import unpacked
 from evidence_capture.packages.verify_pkg import receipt_path, verify_extracted
 from evidence_capture.storage import Store
 from evidence_capture.storage.artifacts import (
-    atomic_write_stream, copy_tree_durably, make_read_only, remove_tree,
+    atomic_write_stream, copy_tree_durably, file_digests, make_read_only, remove_tree,
 )
-from evidence_capture.storage.artifacts import file_digests
+from evidence_capture.storage.chain import key_fingerprint
 from evidence_capture.storage.models import CaptureRow, ImportRow
 
 _ALWAYS_ALLOWED = frozenset({"custody.export"})
@@ -63,9 +63,9 @@ def _previous_import(store: Store, digest: str) -> ImportRow | None:
         return session.scalars(select(ImportRow).where(ImportRow.package_sha256 == digest)).first()
 
 
-def _verify(root: Path, zip_path: Path, digest: str, trusted_keys: Sequence[Ed25519PublicKey],
-            tsa_roots: Sequence[Any], accept_untrusted_key: bool) -> tuple[PackageReport, bool]:
-    receipt = receipt_path(zip_path) if receipt_path(zip_path).is_file() else None
+def _verify(root: Path, zip_path: Path, digest: str, receipt: Path | None,
+            trusted_keys: Sequence[Ed25519PublicKey], tsa_roots: Sequence[Any],
+            accept_untrusted_key: bool) -> tuple[PackageReport, bool]:
     kwargs = dict(package_name=zip_path.name, package_sha256=digest, tsa_roots=tsa_roots,
                   strict=True, receipt=receipt)
     report = verify_extracted(root, trusted_keys=trusted_keys, **kwargs)
@@ -73,6 +73,13 @@ def _verify(root: Path, zip_path: Path, digest: str, trusted_keys: Sequence[Ed25
         return report, True
     shipped = list(load_package_keys(root / "data" / "keys").values())
     return verify_extracted(root, trusted_keys=[*trusted_keys, *shipped], **kwargs), False
+
+
+def _already_imported(store: Store, digest: str, previous: ImportRow) -> ImportResult:
+    with store.transaction() as session:
+        ids = session.scalars(select(CaptureRow.capture_id).where(
+            CaptureRow.import_id == previous.id)).all()
+    return ImportResult(digest, True, tuple(ids), previous.case_id, previous.key_trusted, None)
 
 
 def _refuse_if_failed(report: PackageReport) -> None:
@@ -153,28 +160,28 @@ def _remove(paths: Sequence[Path]) -> None:
 def import_package(store: Store, zip_path: Path, *, case: str | None = None,
                    trusted_keys: Sequence[Ed25519PublicKey] = (), tsa_roots: Sequence[Any] = (),
                    accept_untrusted_key: bool = False, source: str | None = None) -> ImportResult:
-    digest = file_digests(zip_path).sha256 if zip_path.is_file() else None
-    if digest is None:
+    if not zip_path.is_file():
         raise InputError(f"no such package {zip_path}")
-    previous = _previous_import(store, digest)
-    if previous is not None:
-        with store.transaction() as session:
-            ids = session.scalars(select(CaptureRow.capture_id).where(
-                CaptureRow.import_id == previous.id)).all()
-        return ImportResult(digest, True, tuple(ids), previous.case_id, previous.key_trusted, None)
-    store.settings.captures_dir.mkdir(parents=True, exist_ok=True)
-    with extracted(zip_path, parent=store.settings.home / "tmp") as folder:
-        root = layout.find_bag_root(folder)
-        report, trusted = _verify(root, zip_path, digest, trusted_keys, tsa_roots,
-                                  accept_untrusted_key)
+    receipt = receipt_path(zip_path) if receipt_path(zip_path).is_file() else None
+    with unpacked(zip_path, parent=store.settings.home / "tmp", receipt=receipt) as package:
+        digest = package.sha256  # of the very bytes verified and imported below
+        previous = _previous_import(store, digest)
+        if previous is not None:
+            return _already_imported(store, digest, previous)
+        store.settings.captures_dir.mkdir(parents=True, exist_ok=True)
+        root = layout.find_bag_root(package.folder)
+        report, trusted = _verify(root, zip_path, digest, package.receipt, trusted_keys,
+                                  tsa_roots, accept_untrusted_key)
         _refuse_if_failed(report)
         _check_conflicts(store, report.captures)
         placed = _place_captures(store, root / "data", report.captures)
         created: list[Path] = []  # _place_reports cleans up after itself when it fails
         try:
             reports, created = _place_reports(store, root / "data", report.index, case)
-            case_id = insert_package_rows(store, root / "data", report, case=case, reports=reports,
-                                          key_trusted=trusted, source=source or str(zip_path))
+            case_id = insert_package_rows(
+                store, root / "data", report, case=case, key_trusted=trusted, reports=reports,
+                source=source or str(zip_path), receipt=package.receipt,
+                pinned=frozenset(key_fingerprint(k) for k in trusted_keys))
         except BaseException:
             _remove([*placed, *created])
             raise

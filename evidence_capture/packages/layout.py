@@ -99,7 +99,7 @@ def read_index(data: Path) -> dict[str, Any]:
         raise PackageError(f"refused: {INDEX} lists no captures")
     for entry in index["captures"]:
         capture_id = entry.get("capture_id") if isinstance(entry, dict) else None
-        if not isinstance(capture_id, str) or not CAPTURE_ID.match(capture_id):
+        if not isinstance(capture_id, str) or not CAPTURE_ID.fullmatch(capture_id):
             raise PackageError(f"refused: {INDEX} lists an invalid capture id {capture_id!r}")
     return index
 

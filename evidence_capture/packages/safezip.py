@@ -10,6 +10,7 @@ a lying header cannot smuggle more data than it declares.
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 import stat
 import tempfile
@@ -133,15 +134,49 @@ def extract_safely(zip_path: Path, dest: Path, limits: ZipLimits = DEFAULT_LIMIT
         raise PackageError(f"cannot read the package {zip_path}") from exc
 
 
+@dataclass(frozen=True)
+class Unpacked:
+    """A package as verified: the files, and the SHA-256 of the very bytes they came from."""
+
+    folder: Path
+    sha256: str
+    receipt: Path | None  # a private copy of the export receipt, read once
+
+
+def _copy_hashed(source: Path, target: Path) -> str:
+    digest = hashlib.sha256()
+    try:
+        with source.open("rb") as reader, target.open("xb") as sink:
+            while chunk := reader.read(_CHUNK):
+                digest.update(chunk)
+                sink.write(chunk)
+    except FileNotFoundError as exc:
+        raise PackageError(f"no such package {source}") from exc
+    except OSError as exc:
+        raise PackageError(f"cannot read {source}: {exc.strerror or exc}") from exc
+    return digest.hexdigest()
+
+
 @contextmanager
-def extracted(zip_path: Path, limits: ZipLimits = DEFAULT_LIMITS,
-              *, parent: Path | None = None) -> Iterator[Path]:
-    """Extract into a fresh temporary folder, removed afterwards whatever happens."""
+def unpacked(zip_path: Path, limits: ZipLimits = DEFAULT_LIMITS, *, parent: Path | None = None,
+             receipt: Path | None = None) -> Iterator[Unpacked]:
+    """Copy the zip (and receipt) once into a fresh private folder, hashing while copying,
+    and extract that copy: the SHA-256 recorded is of the bytes verified, whatever happens
+    to ``zip_path`` meanwhile.  Everything is removed afterwards."""
     if parent is not None:
         parent.mkdir(parents=True, exist_ok=True)
     temp = Path(tempfile.mkdtemp(prefix="evidence-pkg-", dir=parent))
     try:
-        extract_safely(zip_path, temp, limits)
-        yield temp
+        copy = temp / "zip" / zip_path.name
+        copy.parent.mkdir()
+        digest = _copy_hashed(zip_path, copy)
+        kept = None
+        if receipt is not None:
+            kept = temp / "zip" / receipt.name
+            _copy_hashed(receipt, kept)
+        (temp / "bag").mkdir()
+        extract_safely(copy, temp / "bag", limits)
+        copy.unlink()
+        yield Unpacked(temp / "bag", digest, kept)
     finally:
         shutil.rmtree(temp, ignore_errors=True)

@@ -17,13 +17,13 @@ from typing import Any, Iterable, Sequence
 import bagit
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from evidence_capture.errors import PackageError
+from evidence_capture.errors import InputError, PackageError
+from evidence_capture.manifests.model import Manifest
 from evidence_capture.packages import layout
 from evidence_capture.packages.custody_checks import custody_checks, load_package_keys
 from evidence_capture.packages.report import PackageReport, prefixed
 from evidence_capture.packages.reports import report_checks
-from evidence_capture.packages.safezip import DEFAULT_LIMITS, ZipLimits, extracted
-from evidence_capture.storage.artifacts import file_digests
+from evidence_capture.packages.safezip import DEFAULT_LIMITS, ZipLimits, unpacked
 from evidence_capture.storage.chain import key_fingerprint
 from evidence_capture.verify.runner import verify_capture
 from evidence_capture.verify.timing import DEFAULT_TOLERANCE_S
@@ -59,6 +59,10 @@ def _manifest_sha256(folder: Path) -> str:
     manifest = layout.read_json(folder / "manifest.json", f"{folder.name}/manifest.json")
     if not isinstance(manifest, dict) or manifest.get("capture_id") != folder.name:
         raise PackageError(f"refused: the manifest of {folder.name} is not a capture manifest")
+    try:
+        Manifest.from_record(manifest)
+    except InputError as exc:
+        raise PackageError(f"refused: the manifest of {folder.name} is malformed: {exc.message}") from exc
     return hashlib.sha256((folder / "manifest.json").read_bytes()).hexdigest()
 
 
@@ -121,14 +125,13 @@ def verify_package(zip_path: Path, *, trusted_keys: Iterable[Ed25519PublicKey] =
     """Verify ``zip_path`` fully offline; see the module docstring."""
     if not zip_path.is_file():
         raise PackageError(f"no such package {zip_path}")
-    digest = file_digests(zip_path).sha256
     if receipt is None and receipt_path(zip_path).is_file():
         receipt = receipt_path(zip_path)
-    with extracted(zip_path, limits, parent=temp_parent) as folder:
+    with unpacked(zip_path, limits, parent=temp_parent, receipt=receipt) as package:
         return verify_extracted(
-            layout.find_bag_root(folder), package_name=zip_path.name, package_sha256=digest,
-            trusted_keys=list(trusted_keys), tsa_roots=list(tsa_roots), strict=strict,
-            receipt=receipt, tolerance=tolerance)
+            layout.find_bag_root(package.folder), package_name=zip_path.name,
+            package_sha256=package.sha256, trusted_keys=list(trusted_keys),
+            tsa_roots=list(tsa_roots), strict=strict, receipt=package.receipt, tolerance=tolerance)
 
 
 __all__ = ["verify_package", "verify_extracted"]

@@ -16,6 +16,7 @@ from typing import Any
 from cryptography import x509
 
 from evidence_capture.errors import ReportError
+from evidence_capture.manifests.stamping import slot_number
 from evidence_capture.timeutil import parse_iso
 
 
@@ -105,9 +106,9 @@ def _token_fields(tsr: Path) -> dict[str, Any]:
 
 def read_timestamps(folder: Path) -> tuple[TimestampRow, ...]:
     """``timestamps/<n>.json`` in TSA order, with the TSA fields of docs/ARCHITECTURE.md."""
-    metas = [p for p in (folder / "timestamps").glob("*.json") if p.stem.isdigit()]
+    metas = [p for p in (folder / "timestamps").glob("*.json") if slot_number(p, "json")]
     rows = []
-    for meta_path in sorted(metas, key=lambda p: int(p.stem)):
+    for meta_path in sorted(metas, key=lambda p: slot_number(p, "json") or 0):
         meta = read_json(meta_path, required=True)
         tsr = meta_path.with_suffix(".tsr")
         if meta.get("state") == "granted" and not meta.get("gen_time") and tsr.exists():

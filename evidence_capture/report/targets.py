@@ -17,7 +17,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from evidence_capture.config import Settings
-from evidence_capture.errors import NotFoundError, PackageError
+from evidence_capture.errors import NotFoundError, VerificationError
 from evidence_capture.verify.runner import verify_capture
 from evidence_capture.verify.target import CAPTURE_ID
 
@@ -51,7 +51,7 @@ def open_report_target(target: str, *, settings: Settings, trust: Trust) -> Iter
         with _package_target(path, trust) as found:
             yield found
         return
-    if path.is_dir() or (CAPTURE_ID.match(target) and settings.capture_dir(target).is_dir()):
+    if path.is_dir() or (CAPTURE_ID.fullmatch(target) and settings.capture_dir(target).is_dir()):
         folder = path if path.is_dir() else settings.capture_dir(target)
         yield ReportTarget("capture", (folder,), None, (trust.summary(folder),))
         return
@@ -75,13 +75,12 @@ def _case_target(case_id: str, settings: Settings, trust: Trust) -> ReportTarget
 @contextmanager
 def _package_target(path: Path, trust: Trust) -> Iterator[ReportTarget]:
     from evidence_capture.packages import layout
-    from evidence_capture.packages.safezip import extracted
+    from evidence_capture.packages.safezip import unpacked
     from evidence_capture.packages.verify_pkg import verify_extracted
-    from evidence_capture.storage.artifacts import file_digests
 
-    digest = file_digests(path).sha256
-    with extracted(path) as temp:
-        root = layout.find_bag_root(temp)
+    with unpacked(path) as unzipped:
+        digest = unzipped.sha256
+        root = layout.find_bag_root(unzipped.folder)
         data = root / "data"
         index = layout.read_index(data)
         package = verify_extracted(root, package_name=path.name, package_sha256=digest,
@@ -89,8 +88,9 @@ def _package_target(path: Path, trust: Trust) -> Iterator[ReportTarget]:
                                    strict=False, receipt=None)
         if not package.report.ok():
             failed = [c.name for c in package.report.checks if c.status.value == "fail"]
-            raise PackageError(f"refused: {path.name} does not verify ({', '.join(failed)})",
-                               hint=f"see `evidence verify {path}`")
+            raise VerificationError("package", f"refused: {path.name} does not verify "
+                                    f"({', '.join(failed) or 'the signer key is not trusted'})",
+                                    hint=f"see `evidence verify {path}`")
         folders = tuple(data / "captures" / str(e["capture_id"]) for e in index["captures"])
         case = index.get("case")
         yield ReportTarget("package", folders, case, tuple(trust.summary(f) for f in folders),

@@ -14,6 +14,8 @@ from pyasn1.codec.der import decoder, encoder
 from pyasn1.error import PyAsn1Error
 from pyasn1_modules import rfc3161, rfc5652
 
+from evidence_capture.errors import one_line
+
 OID_SIGNED_DATA = "1.2.840.113549.1.7.2"
 OID_TST_INFO = "1.2.840.113549.1.9.16.1.4"
 
@@ -77,7 +79,7 @@ def _decode(data: bytes, spec, what: str):  # type: ignore[no-untyped-def]
     try:
         value, rest = decoder.decode(data, asn1Spec=spec)
     except (PyAsn1Error, TypeError, ValueError) as exc:
-        raise ParseError(f"{what} is not valid DER: {exc}") from exc
+        raise ParseError(f"{what} is not valid DER: {one_line(exc)}") from exc
     if rest:
         raise ParseError(f"{what} has {len(rest)} trailing bytes")
     return value

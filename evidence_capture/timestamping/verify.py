@@ -20,7 +20,7 @@ from cryptography.hazmat.primitives.serialization import Encoding
 from pyasn1.codec.der import decoder, encoder
 from pyasn1_modules import rfc3161, rfc5652
 
-from evidence_capture.errors import ConfigError, InputError, NotFoundError, VerificationError
+from evidence_capture.errors import ConfigError, InputError, NotFoundError, VerificationError, one_line
 from evidence_capture.models import format_digest
 from evidence_capture.timestamping import models as m
 from evidence_capture.timestamping.algorithms import digest_name, signature_algorithm
@@ -39,7 +39,7 @@ def _as_check(check: str, what: str) -> Iterator[None]:
     except (KeyboardInterrupt, SystemExit, MemoryError):
         raise
     except BaseException as exc:  # noqa: BLE001 - rfc3161-client panics are BaseExceptions
-        raise VerificationError(check, f"{what}: {type(exc).__name__}: {exc}") from exc
+        raise VerificationError(check, f"{what}: {type(exc).__name__}: {one_line(exc)}") from exc
 
 
 def _open(tsr: bytes) -> tuple[ParsedToken, rfc3161_client.TimeStampResponse]:

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Callable
 
 from evidence_capture.errors import StorageError
 from evidence_capture.manifests.hashing import hash_file
 from evidence_capture.manifests.model import ArtifactEntry, list_folder
+from evidence_capture.manifests.stamping import SLOT_DIR, read_slots, slot_number
 from evidence_capture.verify.checks import CheckResult
 
 OnFile = Callable[[str, int], None]
-_SLOT_FILE = re.compile(r"^[1-9][0-9]{0,5}\.(tsq|tsr|json)$")
 
 
 def _inside(folder: Path, path: Path) -> bool:
@@ -56,15 +55,25 @@ def check_present(folder: Path, entries: tuple[ArtifactEntry, ...]) -> CheckResu
     return CheckResult.passed(name, f"all {len(entries)} listed artifacts are present")
 
 
+def _stray_slot_files(folder: Path) -> list[str]:
+    """Under timestamps/: anything but a readable slot record and its own .tsq/.tsr."""
+    slots = folder / SLOT_DIR
+    if not slots.is_dir():
+        return []
+    records = read_slots(folder)
+    stray = []
+    for path in sorted(slots.rglob("*")):
+        number = slot_number(path)
+        if (path.is_symlink() or not path.is_file() or path.parent != slots
+                or number is None or number not in records):
+            name = f"{SLOT_DIR}/{path.relative_to(slots).as_posix()}"
+            stray.append(name if name.isprintable() else repr(name))
+    return stray
+
+
 def unlisted_files(folder: Path, entries: tuple[ArtifactEntry, ...]) -> list[str]:
     listed = {entry.path for entry in entries}
-    extra = [path for path in list_folder(folder) if path not in listed]
-    slots = folder / "timestamps"
-    if slots.is_dir():
-        extra += [f"timestamps/{path.relative_to(slots).as_posix()}" for path in sorted(slots.rglob("*"))
-                  if path.is_symlink() or not path.is_file() or not _SLOT_FILE.match(path.name)
-                  or path.parent != slots]
-    return extra
+    return [path for path in list_folder(folder) if path not in listed] + _stray_slot_files(folder)
 
 
 def check_unlisted(folder: Path, entries: tuple[ArtifactEntry, ...]) -> CheckResult:

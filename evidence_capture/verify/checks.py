@@ -1,7 +1,8 @@
 """Check results and the verification report.
 
 A check has exactly three states.  NOT_CHECKED is never reported as PASS;
-in strict mode it counts as a failure.  A report with no checks at all is
+in strict mode it counts as a failure.  Whatever the mode, a report is only a
+success when every manifest signature was verified with a trusted key.  A report with no checks at all is
 refused: an empty verification must not look like a successful one.
 """
 
@@ -10,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any
+
+from evidence_capture.errors import one_line  # noqa: F401 - re-exported for check modules
 
 
 class CheckStatus(str, Enum):
@@ -62,9 +65,24 @@ class VerifyReport:
         if len(set(names)) != len(names):
             raise ValueError("check names must be unique")
 
+    def signature_checks(self) -> tuple[CheckResult, ...]:
+        """The manifest signature check of the capture, or of every capture in a package."""
+        return tuple(c for c in self.checks if c.name == "signature" or c.name.endswith("].signature"))
+
+    def signer_untrusted(self) -> bool:
+        """True when no signature was verified with a trusted key (nothing pinned, or the wrong key)."""
+        signatures = self.signature_checks()
+        return not signatures or any(c.status is CheckStatus.NOT_CHECKED for c in signatures)
+
     def ok(self, strict: bool | None = None) -> bool:
+        """No failure (in strict mode: nothing unchecked) AND every signature verified by a trusted key.
+
+        Whatever the mode, a run in which the signer's key was not trusted is never a success.
+        """
         strict = self.strict if strict is None else strict
-        return not any(check.counts_as_failure(strict) for check in self.checks)
+        signatures = self.signature_checks()
+        return (bool(signatures) and all(c.status is CheckStatus.PASS for c in signatures)
+                and not any(check.counts_as_failure(strict) for check in self.checks))
 
     def get(self, name: str) -> CheckResult:
         for check in self.checks:

@@ -18,7 +18,7 @@ from evidence_capture.errors import EvidenceError, InputError, NotFoundError, Ve
 from evidence_capture.manifests.canonical import parse_canonical
 from evidence_capture.manifests.keys import fingerprint, load_public_pem, verify_signature
 from evidence_capture.manifests.model import Manifest
-from evidence_capture.manifests.stamping import read_slots, slot_path
+from evidence_capture.manifests.stamping import read_slots, slot_number, slot_path
 from evidence_capture.verify.artifacts import OnFile, artifact_checks
 from evidence_capture.verify.checks import CheckResult, VerifyReport
 from evidence_capture.verify.timing import DEFAULT_TOLERANCE_S, HAR_NAME, check_gentime, check_http_dates
@@ -79,7 +79,7 @@ def check_signature(folder: Path, data: bytes | None, manifest: Manifest | None,
 
 def _slot_numbers(folder: Path) -> list[int]:
     numbers = set(read_slots(folder))
-    numbers |= {int(path.stem) for path in (folder / "timestamps").glob("*.tsr") if path.stem.isdigit()}
+    numbers |= {n for path in (folder / "timestamps").glob("*.tsr") if (n := slot_number(path, "tsr"))}
     return sorted(numbers)
 
 

@@ -21,15 +21,19 @@ from evidence_capture.verify.checks import VerifyReport
 from evidence_capture.verify.runner import verify_capture
 from evidence_capture.verify.timing import DEFAULT_TOLERANCE_S
 
-CAPTURE_ID = re.compile(r"^[0-9]{8}T[0-9]{6}Z-[0-9a-f]{8}$")
+CAPTURE_FILES = ("manifest.json", "manifest.sig", "signer.pub.pem", "provenance.json")
+CAPTURE_ID = re.compile(r"[0-9]{8}T[0-9]{6}Z-[0-9a-f]{8}")  # always .fullmatch
 
 
 def resolve_capture(target: str, settings: Settings) -> Path:
     """A capture folder path, or the folder of a capture id in EVIDENCE_HOME."""
     path = Path(target).expanduser()
     if path.is_dir():
+        if not any((path / name).exists() for name in CAPTURE_FILES):
+            raise InputError(f"{target} is not a capture folder: it has none of "
+                             f"{', '.join(CAPTURE_FILES)}")
         return path
-    if CAPTURE_ID.match(target) and settings.capture_dir(target).is_dir():
+    if CAPTURE_ID.fullmatch(target) and settings.capture_dir(target).is_dir():
         return settings.capture_dir(target)
     raise NotFoundError(f"{target} is neither a capture folder nor a known capture id")
 
