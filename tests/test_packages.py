@@ -82,9 +82,9 @@ def test_offline_verify_passes_every_check_strictly(exported_case, station_key, 
     failing = [c.as_record() for c in report.checks if c.status.value != "pass"]
     assert failing == []
     names = {c.name for c in report.checks}
-    assert {"bag", "custody.chain", "custody.signatures", "custody.coverage",
+    assert {"bag", "index.signature", "custody.chain", "custody.signatures", "custody.coverage",
             "custody.export"} <= names
-    assert sum(1 for n in names if n.endswith(".signature")) == 2
+    assert sum(1 for n in names if n.startswith("capture[") and n.endswith("].signature")) == 2
 
 
 def test_offline_verify_without_a_pinned_key_is_not_a_pass(exported_case, tsa_rsa):

@@ -73,8 +73,10 @@ def _coverage_check(records: Sequence[Mapping[str, Any]], chain: Sequence[Mappin
                      and r.get("type") in ("captured", "sealed")} - listed)
     missing += [f"{capture_id}: captured/sealed in the custody log but not in the package"
                 for capture_id in absent]
-    span = index.get("custody") or {}
-    if chain and (span.get("last_seq"), span.get("last_hash")) != (
+    span = index.get("custody") if isinstance(index.get("custody"), dict) else {}
+    if not chain or span.get("first_seq") != chain[0]["seq"]:
+        missing.append("custody.jsonl does not start where the package index says")
+    if not chain or (span.get("last_seq"), span.get("last_hash")) != (
             chain[-1]["seq"], chain[-1]["event_hash"]):
         missing.append("custody.jsonl does not end where the package index says")
     if missing:
@@ -84,7 +86,7 @@ def _coverage_check(records: Sequence[Mapping[str, Any]], chain: Sequence[Mappin
 
 
 def _receipt_mismatch(event: Mapping[str, Any], index: Mapping[str, Any]) -> str | None:
-    """What the signed export event says the package holds, against the unsigned index."""
+    """What the signed export event says the package holds, against the package index."""
     details = event.get("details") or {}
     listed = sorted(str(e.get("capture_id")) for e in index["captures"])
     if sorted(map(str, details.get("captures") or ())) != listed:

@@ -3,15 +3,15 @@
 The bag carries each capture folder as sealed, the TSA certificates from its
 tokens, the station public key, the custody events with enough chain context
 to verify them (``custody.jsonl``), any extraction-record PDFs asked for
-(``data/reports/``, each matched to a ``reported`` event; see ``reports``) and
-a README.  The export is then recorded
+(``data/reports/``, each matched to a ``reported`` event; see ``reports``), the
+index ``package.json`` signed by the station key (``package.sig``; see
+``signed_index``) and a README.  The export is then recorded
 as an ``exported`` custody event holding the SHA-256 of the zip, also written
 next to the zip as ``<zip>.export-event.json`` (the export receipt).
 """
 
 from __future__ import annotations
 
-import json
 import shutil
 import tempfile
 import zipfile
@@ -27,6 +27,7 @@ from evidence_capture.models import check_case_id
 from evidence_capture.packages import layout, origin
 from evidence_capture.packages.reports import REPORTS_DIR, ReportFile, select_reports
 from evidence_capture.packages.readme import README
+from evidence_capture.packages.signed_index import write_signed_index
 from evidence_capture.storage import CaptureSummary, NewEvent, Store
 from evidence_capture.storage.artifacts import (
     atomic_write_bytes, commit_temp_file, file_digests, walk_files,
@@ -111,7 +112,7 @@ def _write_payload(store: Store, data: Path, target: str, case_id: str | None,
     (data / "custody.jsonl").write_text("".join(record_to_json(r) + "\n" for r in lines), "utf-8")
     index = layout.package_index(store, target, case_id, captures, lines, key_file)
     index["reports"] = [report.as_index() for report in reports]
-    (data / "package.json").write_text(json.dumps(index, ensure_ascii=False, indent=2), "utf-8")
+    write_signed_index(data, index, station.sign)
     return index
 
 

@@ -1,9 +1,11 @@
 """Import a package into the store: verify first, then all or nothing.
 
-Nothing enters the store unless every check passes (strict).  The only
-exceptions: a missing export receipt, and, with ``accept_untrusted_key``,
-a station key that the importer has not pinned; that choice is recorded in
-the ``imported`` custody event.  The package's own custody history is kept
+Nothing enters the store unless every check passes (strict), including
+``index.signature`` (the exporting station's signature over the capture list
+and custody span).  The only exceptions: a missing export receipt, and, with
+``accept_untrusted_key``, a station key that the importer has not pinned (then
+the keys shipped in the package count for every signature, the index's
+included); that choice is recorded in the ``imported`` custody event.  The package's own custody history is kept
 verbatim (``imported_custody``).  The same package twice is a no-op.
 
 Extraction-record PDFs (verified like everything else, ``report[<name>]``)

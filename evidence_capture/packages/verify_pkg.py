@@ -1,10 +1,12 @@
 """Offline verification of an evidence package, with no store at all.
 
-Order: safe extraction, BagIt completeness and checksums, the package index,
-every capture folder through ``verify.verify_capture``, each extraction-record
-PDF against its ``reported`` event (``reports``), then the custody chain
-carried in the package and, when the export receipt is at hand, the package
-hash recorded by the export event.  Hostile or unreadable input is a
+Order: safe extraction, BagIt completeness and checksums, the package index
+(its captures against the folders present), every capture folder through
+``verify.verify_capture``, the station's signature over the index
+(``signed_index``), the custody chain carried in the package (its span against
+the signed index) and, when the export receipt is at hand, the package hash
+recorded by the export event, then each extraction-record PDF against its
+``reported`` event (``reports``).  Hostile or unreadable input is a
 ``PackageError`` (exit 2); everything else is a check in the report.
 """
 
@@ -23,6 +25,7 @@ from evidence_capture.packages import layout
 from evidence_capture.packages.custody_checks import custody_checks, load_package_keys
 from evidence_capture.packages.report import PackageReport, prefixed
 from evidence_capture.packages.reports import report_checks
+from evidence_capture.packages.signed_index import index_signature_check
 from evidence_capture.packages.safezip import DEFAULT_LIMITS, ZipLimits, unpacked
 from evidence_capture.storage.chain import key_fingerprint
 from evidence_capture.verify.runner import verify_capture
@@ -107,11 +110,13 @@ def verify_extracted(root: Path, *, package_name: str, package_sha256: str,
     checks += capture_checks(data, index, trusted_keys, tsa_roots, strict, tolerance)
     records = layout.read_custody(data / layout.CUSTODY)
     package_keys = load_package_keys(data / "keys")
+    trusted = {key_fingerprint(k): k for k in trusted_keys}
+    checks.append(index_signature_check(data, index, records, trusted=trusted, shipped=package_keys))
     checks += custody_checks(records, index, data, trusted_keys=trusted_keys,
                              package_keys=package_keys, package_sha256=package_sha256,
                              receipt=receipt)
     checks += report_checks(data, index, records, shipped=package_keys,  # after custody: well-formed
-                            trusted={key_fingerprint(k): k for k in trusted_keys})
+                            trusted=trusted)
     captures = tuple(str(e.get("capture_id")) for e in index["captures"])
     report = VerifyReport(package_name, "package", tuple(checks), strict)
     return PackageReport(report, package_sha256, captures, index)

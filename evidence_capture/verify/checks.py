@@ -2,7 +2,8 @@
 
 A check has exactly three states.  NOT_CHECKED is never reported as PASS;
 in strict mode it counts as a failure.  Whatever the mode, a report is only a
-success when every manifest signature was verified with a trusted key.  A report with no checks at all is
+success when every manifest signature (and a package's index signature) was
+verified with a trusted key.  A report with no checks at all is
 refused: an empty verification must not look like a successful one.
 """
 
@@ -66,8 +67,10 @@ class VerifyReport:
             raise ValueError("check names must be unique")
 
     def signature_checks(self) -> tuple[CheckResult, ...]:
-        """The manifest signature check of the capture, or of every capture in a package."""
-        return tuple(c for c in self.checks if c.name == "signature" or c.name.endswith("].signature"))
+        """The manifest signature check of the capture, or of every capture in a package and
+        the station's signature over the package index."""
+        return tuple(c for c in self.checks if c.name in ("signature", "index.signature")
+                     or c.name.endswith("].signature"))
 
     def signer_untrusted(self) -> bool:
         """True when no signature was verified with a trusted key (nothing pinned, or the wrong key)."""
