@@ -194,6 +194,8 @@ def test_openssl_verifies_package_sig_with_the_exported_station_key(exported_cas
     with zipfile.ZipFile(exported_case) as archive:
         archive.extractall(tmp_path / "unzipped")
     data = tmp_path / "unzipped" / "evidence-CASE-7" / "data"
+    readme = (data.parent / "README.txt").read_text("utf-8")
+    assert "-in data/package.json -sigfile data/package.sig" in readme
     done = subprocess.run(
         ["openssl", "pkeyutl", "-verify", "-pubin", "-inkey", str(pinned), "-rawin",
          "-in", str(data / "package.json"), "-sigfile", str(data / "package.sig")],

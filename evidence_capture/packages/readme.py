@@ -9,7 +9,10 @@ Exported {exported_at} (UTC) by {tool} from station {fingerprint}
 This folder is a BagIt bag (RFC 8493).  Everything under data/ is listed with
 its SHA-256 and SHA-512 in manifest-sha256.txt and manifest-sha512.txt.
 
-  data/package.json                 index: captures, manifest hashes, custody range
+  data/package.json                 index: case, captures, manifest hashes, custody range
+                                    (RFC 8785 canonical JSON)
+  data/package.sig                  the exporting station's Ed25519 signature over
+                                    the exact bytes of package.json (64 raw bytes)
   data/captures/<id>/               one sealed capture each (artifacts, manifest.json,
                                     manifest.sig, signer.pub.pem, timestamps/)
   data/tsa/<id>/<n>.chain.pem       certificates carried in each timestamp token
@@ -33,12 +36,20 @@ Verify by hand, with plain tools:
 3. Manifest signature (Ed25519 over the exact bytes of manifest.json):
      openssl pkeyutl -verify -pubin -inkey PINNED-station.pub.pem -rawin \\
        -in data/captures/<id>/manifest.json -sigfile data/captures/<id>/manifest.sig
-4. Timestamp tokens (RFC 3161, over SHA-256 of manifest.json):
+4. Package index: the station's signature fixes which captures (ids and
+   manifest SHA-256), which case and which custody range this package holds:
+     openssl pkeyutl -verify -pubin -inkey PINNED-station.pub.pem -rawin \\
+       -in data/package.json -sigfile data/package.sig
+   Then every capture listed in package.json must be under data/captures/ (and
+   nothing else), with the listed manifest_sha256, and custody.jsonl must run
+   from "first_seq" to "last_seq", ending with "last_hash".  A package whose
+   package.sig verifies only with a key shipped in data/keys/ proves nothing.
+5. Timestamp tokens (RFC 3161, over SHA-256 of manifest.json):
      openssl ts -verify -in data/captures/<id>/timestamps/1.tsr \\
        -queryfile data/captures/<id>/timestamps/1.tsq \\
        -CAfile TRUSTED-TSA-ROOT.pem -untrusted data/tsa/<id>/1.chain.pem
      openssl ts -reply -in data/captures/<id>/timestamps/1.tsr -text
-5. Custody: every line of custody.jsonl has "event_hash" = "sha256:" + SHA-256 of
+6. Custody: every line of custody.jsonl has "event_hash" = "sha256:" + SHA-256 of
    the RFC 8785 canonical JSON of the event without event_hash, signer and
    signature (with "schema": "{custody_schema}" added); "prev_hash" equals the
    previous line's event_hash; "signature" is Ed25519 (hex) by the station key over
@@ -47,7 +58,7 @@ Verify by hand, with plain tools:
    The export itself is recorded after this package was written, as an
    "exported" event holding the SHA-256 of the zip; the exporting station also
    wrote it next to the zip as <package>.zip.export-event.json.
-6. Extraction records: `openssl dgst -sha256 data/reports/<name>.pdf` must equal
+7. Extraction records: `openssl dgst -sha256 data/reports/<name>.pdf` must equal
    the "sha256" listed for it in package.json "reports", and a "reported" event
    in custody.jsonl (about this case or one of its captures) must carry the same
    value as object.digest ("sha256:<hex>"): that event is the station's signed
