@@ -23,7 +23,7 @@ from evidence_capture import __version__
 from evidence_capture.config import Settings, env_help, load_settings
 from evidence_capture.defaults import DEFAULTS
 from evidence_capture.errors import (
-    EXIT_OPERATIONAL, EXIT_VERIFY_FAILED, ConfigError, EvidenceError, InputError,
+    EXIT_OPERATIONAL, EXIT_VERIFY_FAILED, ConfigError, EvidenceError,
 )
 from evidence_capture.i18n import LANGS
 from evidence_capture.ui.text import Err, Text
@@ -296,9 +296,6 @@ def timestamp_verify(
         raise typer.Exit(check.failure.exit_code)
 
 
-
-# keys, seal, pending timestamps and verify (the sealing helper's part of this section)
-
 keys_app = _group("The station's Ed25519 signing key.")
 app.add_typer(keys_app, name="keys")
 
@@ -350,15 +347,6 @@ def keys_export_public(
         write_public_pem(output, key)
 
 
-def _render_seal(result, json_out: bool) -> None:  # type: ignore[no-untyped-def]
-    from evidence_capture.ui.sealing import seal_lines
-
-    if json_out:
-        _emit_json(result.as_record())
-    else:
-        _echo(seal_lines(_tx(), result))
-
-
 @_command(app, "seal")
 def seal(
     target: str = typer.Argument(..., help="Capture folder or capture id."),
@@ -369,6 +357,7 @@ def seal(
     from evidence_capture.manifests.keys import StationKey
     from evidence_capture.manifests.seal import TsaConfig, seal_capture
     from evidence_capture.ui.progress import bytes_progress
+    from evidence_capture.ui.sealing import seal_lines
     from evidence_capture.verify.target import folder_bytes, resolve_capture
 
     settings = _settings()
@@ -378,7 +367,10 @@ def seal(
     progress, advance = bytes_progress(_tx(), folder_bytes(folder), "cli.progress.hashing")
     with progress:
         result = seal_capture(folder, key=key, tsa=tsa, on_file=advance)
-    _render_seal(result, json_out)
+    if json_out:
+        _emit_json(result.as_record())
+    else:
+        _echo(seal_lines(_tx(), result))
 
 
 def _timestamp_pending(timeout: float, json_out: bool) -> None:
