@@ -12,7 +12,6 @@ import functools
 import json
 import os
 import sys
-import unicodedata
 from contextvars import ContextVar
 from enum import Enum
 from pathlib import Path
@@ -24,9 +23,10 @@ from evidence_capture import __version__
 from evidence_capture.config import Settings, env_help, load_settings
 from evidence_capture.defaults import DEFAULTS
 from evidence_capture.errors import (
-    EXIT_OPERATIONAL, EXIT_VERIFY_FAILED, ConfigError, EvidenceError, InputError,
+    EXIT_OPERATIONAL, EXIT_VERIFY_FAILED, ConfigError, EvidenceError,
 )
-from evidence_capture.i18n import LANGS, keys, message
+from evidence_capture.i18n import LANGS
+from evidence_capture.ui.text import Err, Text
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -68,7 +68,6 @@ def _command(parent: typer.Typer, name: str | None = None) -> Callable[[F], F]:
 
 # The language of human-facing messages, resolved once per command (see _command).
 _LANG: ContextVar[str | None] = ContextVar("evidence_lang", default=None)
-_KEYS = frozenset(keys())
 
 
 def _resolve_lang() -> str:
@@ -80,33 +79,27 @@ def _resolve_lang() -> str:
         return value if value in LANGS else "en"
 
 
+def _tx() -> Text:
+    """The message catalog in the command's language."""
+    return Text(_LANG.get() or _resolve_lang())
+
+
 def _t(key: str, **values: Any) -> str:
-    """A message of the catalog in the command's language."""
-    return message(key, _LANG.get() or _resolve_lang(), **values)
+    return _tx().t(key, **values)
 
 
-def _label(prefix: str, value: str) -> str:
-    """A state or other fixed value, translated when the catalog knows it."""
-    key = f"{prefix}.{value}"
-    return _t(key) if key in _KEYS else value
-
-
-def _pad(text: str, width: int) -> str:
-    """Left-align ``text`` in ``width`` terminal cells (CJK characters take two)."""
-    cells = sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
-    return text + " " * max(0, width - cells)
-
-
-def _labelled(label_key: str, text: str) -> str:
-    return _t("cli.labelled", label=_t(label_key), text=text)
+def _echo(lines: list[str]) -> None:
+    """Print lines in order: warnings (``Err``) on stderr, the rest on stdout."""
+    for line in lines:
+        typer.echo(line, err=isinstance(line, Err))
 
 
 def _fail_with(exc: EvidenceError) -> None:
-    _fail(exc.diagnostics(hint_label=_t("cli.hint"), cause_label=_t("cli.cause")), exc.exit_code)
+    _fail(_tx().diagnostics(exc), exc.exit_code)
 
 
 def _fail(text: str, code: int) -> None:
-    typer.echo(_labelled("cli.error", text), err=True)
+    typer.echo(_tx().labelled("cli.error", text), err=True)
     raise typer.Exit(code)
 
 
@@ -119,13 +112,25 @@ def _emit_json(data: Any) -> None:
 
 
 def _warn(text: str) -> None:
-    typer.echo(_labelled("cli.warning", text), err=True)
+    typer.echo(_tx().warning(text), err=True)
 
 
 def _version_callback(value: bool) -> None:
     if value:
         typer.echo(f"evidence-capture {__version__}")
         raise typer.Exit()
+
+
+def _group(help_text: str) -> typer.Typer:
+    """A command group (``evidence case ...``) with the same help settings as the app."""
+    return typer.Typer(help=help_text, no_args_is_help=True, rich_markup_mode=None,
+                       context_settings={"help_option_names": ["-h", "--help"]})
+
+
+_JSON = typer.Option(False, "--json", help="Print JSON.")
+_TSA_WAIT = typer.Option(10.0, "--timeout", min=0.1, help="Seconds to wait for each TSA.")
+_TRUST_KEY = typer.Option([], "--trust-key", help="Pinned signer public key PEM (repeatable).")
+_TSA_CA = typer.Option(None, "--tsa-ca", help="PEM bundle of trusted TSA roots (default: EVIDENCE_TSA_CA).")
 
 
 @app.callback()
@@ -139,60 +144,50 @@ def _root(
 
 # --- capture ------------------------------------------------------------------
 
+_CASE = typer.Option(None, "--case", metavar="CASE_ID",
+                     help="Case number (open it first with `evidence case open`).")
+_OFFICER = typer.Option(
+    [], "--officer", metavar="NAME:CERT_NO",
+    help="Officer and enforcement-certificate number; repeat for each (two are required).")
+_DEVICE = typer.Option(
+    DEFAULTS.device, "--device", metavar="NAME",
+    help="Playwright device descriptor, e.g. 'iPhone 13' (default: desktop "
+    f"{DEFAULTS.viewport_width}x{DEFAULTS.viewport_height}).")
+_CAPTURE_TIMEOUT = typer.Option(DEFAULTS.total_timeout, "--timeout", metavar="SECONDS",
+                                min=1.0, help="Total budget per capture.")
+_ALLOW_PRIVATE = typer.Option(
+    DEFAULTS.allow_private, "--allow-private",
+    help="Allow loopback, link-local and private addresses (recorded in the capture).")
+_TSA_TIMEOUT = typer.Option(10.0, "--tsa-timeout", metavar="SECONDS", min=0.1,
+                            help="Seconds to wait for each TSA.")
+
 
 def _officers(values: list[str], settings: Settings) -> tuple[Any, ...]:
+    """--officer, else the configured officers; warns when fewer than two."""
     from evidence_capture.models import Officer
 
-    return tuple(Officer.parse(text) for text in (values or list(settings.officers)))
+    officers = tuple(Officer.parse(text) for text in (values or list(settings.officers)))
+    if len(officers) < 2:
+        _warn(_t("cli.capture.few_officers", n=len(officers)))
+    return officers
 
 
-def _capture_progress() -> Any:
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+def _open_station(settings: Settings, tsa_timeout: float):  # type: ignore[no-untyped-def]
+    """The unlocked station; names the captures a crash left incomplete."""
+    from evidence_capture.workflow import Station
 
-    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                    TextColumn("{task.fields[step]}"), console=Console(stderr=True),
-                    transient=False)
-
-
-def _render_capture(outcome: Any) -> None:
-    result, sealed = outcome.capture, outcome.seal
-    indent = " " * 9
-    typer.echo(f"{_pad(_label('state', result.state.value), 8)} {result.capture_id}  {result.requested_url}")
-    typer.echo(indent + _t("cli.capture.folder", path=result.folder))
-    typer.echo(indent + _t("cli.capture.manifest", digest=sealed.manifest_sha256,
-                           state=_label("seal.state", sealed.state)))
-    for step in result.failed_steps:
-        typer.echo(indent + _t("cli.capture.step", name=step.name, outcome=step.outcome, detail=step.detail))
-    for item in sealed.timestamps:
-        if item.granted:
-            line = _t("cli.capture.ts_granted", n=item.number, gen_time=item.gen_time, url=item.url)
-        else:
-            line = _t("cli.capture.ts_failed", n=item.number, error=item.error, url=item.url)
-        typer.echo(indent + line)
-    for warning in result.warnings:
-        typer.echo(indent + _labelled("cli.warning", warning))
+    station = Station.open(settings, _unlock, tsa_timeout=tsa_timeout)
+    for capture_id in station.recovered:
+        _warn(_t("cli.capture.recovered", capture_id=capture_id))
+    return station
 
 
 @_command(app, "capture")
 def capture_command(
     urls: list[str] = typer.Argument(..., metavar="URL", help="http(s) URLs, captured in order."),
-    case: str | None = typer.Option(None, "--case", metavar="CASE_ID",
-                                    help="Case number (open it first with `evidence case open`)."),
-    officer: list[str] = typer.Option(
-        [], "--officer", metavar="NAME:CERT_NO",
-        help="Officer and enforcement-certificate number; repeat for each (two are required)."),
-    device: str | None = typer.Option(
-        DEFAULTS.device, "--device", metavar="NAME",
-        help="Playwright device descriptor, e.g. 'iPhone 13' (default: desktop "
-        f"{DEFAULTS.viewport_width}x{DEFAULTS.viewport_height})."),
-    timeout: float = typer.Option(DEFAULTS.total_timeout, "--timeout", metavar="SECONDS",
-                                  min=1.0, help="Total budget per capture."),
-    allow_private: bool = typer.Option(
-        DEFAULTS.allow_private, "--allow-private",
-        help="Allow loopback, link-local and private addresses (recorded in the capture)."),
-    tsa_timeout: float = typer.Option(10.0, "--tsa-timeout", metavar="SECONDS", min=0.1,
-                                      help="Seconds to wait for each TSA."),
+    case: str | None = _CASE, officer: list[str] = _OFFICER, device: str | None = _DEVICE,
+    timeout: float = _CAPTURE_TIMEOUT, allow_private: bool = _ALLOW_PRIVATE,
+    tsa_timeout: float = _TSA_TIMEOUT,
     as_json: bool = typer.Option(False, "--json", help="Print the results as JSON."),
 ) -> None:
     """Capture web pages in a fresh browser, seal them and record them in the store.
@@ -206,59 +201,38 @@ def capture_command(
     timestamp-pending: `evidence timestamp --pending` retries.
     """
     from evidence_capture.capture import validate_url
-    from evidence_capture.capture.browser import check_device
     from evidence_capture.capture.engine import STEPS
-    from evidence_capture.workflow import Station, capture_and_seal
+    from evidence_capture.ui.progress import CaptureBars
+    from evidence_capture.workflow import capture_options, capture_urls
 
     checked = [validate_url(url) for url in urls]
     settings = _settings()
     officers = _officers(officer, settings)
-    if len(officers) < 2:
-        _warn(_t("cli.capture.few_officers", n=len(officers)))
-    options = DEFAULTS.with_changes(device=device, total_timeout=timeout,
-                                    allow_private=allow_private)
-    check_device(device)
-    station = Station.open(settings, _unlock, tsa_timeout=tsa_timeout)
-    for capture_id in station.recovered:
-        _warn(_t("cli.capture.recovered", capture_id=capture_id))
+    options = capture_options(device=device, total_timeout=timeout, allow_private=allow_private)
+    station = _open_station(settings, tsa_timeout)
     case_info = station.case_info(case)
-    outcomes = []
-    with _capture_progress() as progress:
-        for url in checked:
-            task = progress.add_task(url[:60], total=len(STEPS), step="")
-            outcomes.append(capture_and_seal(
-                station, url, options, case=case_info, officers=officers,
-                on_step=lambda o, t=task: progress.update(t, advance=1, step=o.name)))
-            progress.update(task, step=_t("cli.capture.sealed"))
+    with CaptureBars(_tx(), len(STEPS)) as bars:
+        outcomes = capture_urls(station, checked, options, case=case_info, officers=officers,
+                                on_start=bars.started, on_finish=bars.finished)
     _report_captures(outcomes, as_json)
 
 
 def _report_captures(outcomes: list[Any], as_json: bool) -> None:
+    from evidence_capture.ui.sealing import capture_lines, dev_tsa_warning
+
     if as_json:
         _emit_json([outcome.as_record() for outcome in outcomes])
     else:
-        for outcome in outcomes:
-            _render_capture(outcome)
-    for outcome in outcomes:
-        if outcome.seal.dev_tsa_warning:
-            _warn(_t("cli.dev_tsa.warning"))
-            break
+        _echo([line for outcome in outcomes for line in capture_lines(_tx(), outcome)])
+    _echo(dev_tsa_warning(_tx(), [outcome.seal for outcome in outcomes]))
     if any(outcome.capture.state.value == "FAILED" for outcome in outcomes):
         raise typer.Exit(EXIT_OPERATIONAL)
 
 
 # --- keys, timestamps, verify --------------------------------------------------
 
-tsa_app = typer.Typer(
-    help="Development timestamp authority (DEVELOPMENT TSA — not trusted for real cases).",
-    no_args_is_help=True, rich_markup_mode=None,
-    context_settings={"help_option_names": ["-h", "--help"]},
-)
-timestamp_app = typer.Typer(
-    help="RFC 3161 timestamps: verify tokens.",
-    no_args_is_help=True, rich_markup_mode=None,
-    context_settings={"help_option_names": ["-h", "--help"]},
-)
+tsa_app = _group("Development timestamp authority (DEVELOPMENT TSA — not trusted for real cases).")
+timestamp_app = _group("RFC 3161 timestamps: verify tokens.")
 app.add_typer(tsa_app, name="tsa")
 app.add_typer(timestamp_app, name="timestamp")
 
@@ -299,68 +273,6 @@ def tsa_serve(
         tsa.close()
 
 
-def _ts_open_error(path: Path, what: str, exc: OSError) -> EvidenceError:
-    from evidence_capture.errors import NotFoundError
-
-    what = _t(f"cli.file.{what}")
-    if isinstance(exc, FileNotFoundError):
-        return NotFoundError(_t("cli.file.missing", what=what, path=path))
-    return InputError(_t("cli.file.unreadable", what=what, path=path, reason=exc.strerror))
-
-
-def _ts_expected_digest(file: Optional[Path], digest: Optional[str]) -> bytes:
-    import hashlib
-
-    if (file is None) == (digest is None):
-        raise InputError(_t("cli.token.one_of"))
-    if file is not None:
-        try:
-            with file.open("rb") as handle:
-                return hashlib.file_digest(handle, "sha256").digest()
-        except OSError as exc:
-            raise _ts_open_error(file, "file", exc) from exc
-    text = (digest or "").strip().lower().removeprefix("sha256:")
-    try:
-        value = bytes.fromhex(text)
-    except ValueError:
-        value = b""
-    if len(value) != 32:
-        raise InputError(_t("cli.token.bad_digest", value=repr(digest)))
-    return value
-
-
-def _ts_render_token(states: dict[str, str], info: Any, failure: Any) -> None:
-    from evidence_capture.timeutil import iso_beijing, iso_utc
-
-    typer.echo(_t("cli.token.result", status=_t("cli.status.fail" if failure else "cli.status.pass")))
-    for check, state in states.items():
-        typer.echo(f"  {_pad(_t(f'cli.status.{state}'), 11)} {check}")
-    if failure is not None:
-        typer.echo(_t("cli.token.failed", text=failure.diagnostics(hint_label=_t("cli.hint"),
-                                                                  cause_label=_t("cli.cause"))))
-        return
-    nonce = info.nonce if info.nonce is not None else _t("cli.token.no_nonce")
-    typer.echo(_t("cli.token.info", tsa=info.tsa_name, utc=iso_utc(info.gen_time),
-                  beijing=iso_beijing(info.gen_time), policy=info.policy_oid, serial=info.serial,
-                  imprint=info.message_imprint, nonce=nonce, signer=info.signer_fingerprint,
-                  algorithm=info.signature_algorithm))
-
-
-def _ts_check_token(path: Path, data: bytes, expected: bytes, nonce: Optional[int],
-                    roots: list[Any]) -> tuple[Any, Any]:
-    """(TokenInfo, None) or (None, VerificationError)."""
-    from evidence_capture.errors import VerificationError
-    from evidence_capture.timestamping.tokens import as_timestamp_response
-    from evidence_capture.timestamping.verify import verify_token
-
-    try:
-        return verify_token(as_timestamp_response(data), digest=expected, nonce=nonce, roots=roots), None
-    except VerificationError as exc:
-        return None, exc
-    except ValueError as exc:  # as_timestamp_response: neither a response nor a token
-        return None, VerificationError("tsa.format", f"{path} is not an RFC 3161 token: {exc}")
-
-
 @_command(timestamp_app, "verify")
 def timestamp_verify(
     tsr: Path = typer.Argument(..., help="The token: a TimeStampResp (.tsr) or a bare TimeStampToken, DER."),
@@ -371,37 +283,20 @@ def timestamp_verify(
     json_out: bool = typer.Option(False, "--json", help="Machine-readable result."),
 ) -> None:
     """Verify a stand-alone RFC 3161 token with every check; exit 1 names the failed check."""
-    from evidence_capture.timestamping.devtsa import is_dev_tsa_name
-    from evidence_capture.timestamping.models import token_check_states
-    from evidence_capture.timestamping.verify import load_tsa_roots
+    from evidence_capture.timestamping.standalone import check_token_file
+    from evidence_capture.ui.sealing import token_lines, token_warnings
 
-    expected = _ts_expected_digest(file, digest)
-    roots = load_tsa_roots(ca)
-    try:
-        data = tsr.read_bytes()
-    except OSError as exc:
-        raise _ts_open_error(tsr, "token", exc) from exc
-    info, failure = _ts_check_token(tsr, data, expected, nonce, roots)
-    states = token_check_states(failure.check if failure else None, nonce_checked=nonce is not None)
-    development = info is not None and is_dev_tsa_name(info.tsa_name)
-    if development:
-        _warn(_t("cli.token.dev", label=_t("cli.dev_tsa.label")))
+    check = check_token_file(tsr, file=file, digest=digest, ca=ca, nonce=nonce, t=_t)
+    _echo(token_warnings(_tx(), check))
     if json_out:
-        _emit_json({"result": "fail" if failure else "pass", "token": str(tsr), "checks": states,
-                    "failed_check": failure.check if failure else None,
-                    "message": failure.message if failure else None,
-                    "development_tsa": development, "info": info.as_record() if info else None})
+        _emit_json(check.as_record())
     else:
-        _ts_render_token(states, info, failure)
-    if failure is not None:
-        raise typer.Exit(failure.exit_code)
+        _echo(token_lines(_tx(), check))
+    if check.failure is not None:
+        raise typer.Exit(check.failure.exit_code)
 
 
-
-# keys, seal, pending timestamps and verify (the sealing helper's part of this section)
-
-keys_app = typer.Typer(help="The station's Ed25519 signing key.", no_args_is_help=True,
-                       rich_markup_mode=None, context_settings={"help_option_names": ["-h", "--help"]})
+keys_app = _group("The station's Ed25519 signing key.")
 app.add_typer(keys_app, name="keys")
 
 
@@ -411,8 +306,6 @@ def _unlock() -> str:
 
 def _passphrase(*, confirm: bool) -> str:
     """EVIDENCE_KEY_PASSPHRASE, else a hidden prompt."""
-    import os
-
     value = os.environ.get("EVIDENCE_KEY_PASSPHRASE")
     if value:
         return value
@@ -423,24 +316,8 @@ def _passphrase(*, confirm: bool) -> str:
         raise ConfigError(_t("cli.no_passphrase"), hint=_t("cli.no_passphrase.hint")) from exc
 
 
-def _bytes_progress(total: int, label_key: str):  # type: ignore[no-untyped-def]
-    """A rich progress bar on stderr over ``total`` bytes; returns (progress, advance)."""
-    from rich.console import Console
-    from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TransferSpeedColumn
-
-    label = _t(label_key)
-    progress = Progress(TextColumn(label), BarColumn(), DownloadColumn(), TransferSpeedColumn(),
-                        console=Console(stderr=True), transient=True)
-    task = progress.add_task(label, total=total)
-    return progress, lambda _path, size: progress.advance(task, size)
-
-
-def _folder_bytes(folder) -> int:  # type: ignore[no-untyped-def]
-    return sum(path.stat().st_size for path in folder.rglob("*") if path.is_file() and not path.is_symlink())
-
-
 @_command(keys_app, "init")
-def keys_init(json_out: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+def keys_init(json_out: bool = _JSON) -> None:
     """Create the station signing key (Ed25519, encrypted with a passphrase, mode 0600)."""
     from evidence_capture.manifests.keys import StationKey
 
@@ -459,67 +336,46 @@ def keys_export_public(
 ) -> None:
     """Write the station public key as PEM, for reviewers to pin with --trust-key."""
     from evidence_capture.errors import NotFoundError
-    from evidence_capture.manifests.keys import public_pem, station_public_key
+    from evidence_capture.manifests.keys import public_pem, station_public_key, write_public_pem
 
     key = station_public_key(_settings().keys_dir)
     if key is None:
         raise NotFoundError(_t("cli.no_station_key"), hint=_t("cli.no_station_key.hint"))
     if output is None:
         typer.echo(public_pem(key).decode(), nl=False)
-        return
-    if output.is_dir():
-        raise InputError(f"{output} is a folder; give the PEM file to write")
-    try:
-        with output.open("xb") as handle:  # never replaces an existing file
-            handle.write(public_pem(key))
-    except FileExistsError as exc:
-        raise InputError(f"{output} already exists; choose another file name") from exc
-    except OSError as exc:
-        raise InputError(f"cannot write {output}: {exc.strerror or exc}") from exc
-
-
-def _render_seal(result, json_out: bool) -> None:  # type: ignore[no-untyped-def]
-    if json_out:
-        _emit_json(result.as_record())
-        return
-    typer.echo(_t("cli.seal.state", capture_id=result.capture_id, state=_label("seal.state", result.state)))
-    typer.echo(_t("cli.seal.manifest", digest=result.manifest_sha256))
-    typer.echo(_t("cli.seal.signer", fingerprint=result.fingerprint))
-    if result.dev_tsa_warning:
-        _warn(_t("cli.dev_tsa.warning"))
-    for item in result.timestamps:
-        if item.granted:
-            typer.echo(_t("cli.seal.ts_granted", n=item.number, tsa=item.tsa_name, gen_time=item.gen_time,
-                          url=item.url))
-        else:
-            typer.echo(_t("cli.seal.ts_failed", n=item.number, url=item.url, error=item.error))
-    if not result.timestamps:
-        typer.echo(_t("cli.seal.no_tsa"))
+    else:
+        write_public_pem(output, key)
 
 
 @_command(app, "seal")
 def seal(
     target: str = typer.Argument(..., help="Capture folder or capture id."),
-    timeout: float = typer.Option(10.0, "--timeout", min=0.1, help="Seconds to wait for each TSA."),
-    json_out: bool = typer.Option(False, "--json", help="Print JSON."),
+    timeout: float = _TSA_WAIT,
+    json_out: bool = _JSON,
 ) -> None:
     """Seal an unsealed capture: hash, sign, timestamp.  A failing TSA leaves it timestamp-pending."""
     from evidence_capture.manifests.keys import StationKey
     from evidence_capture.manifests.seal import TsaConfig, seal_capture
-    from evidence_capture.verify.target import resolve_capture
+    from evidence_capture.ui.progress import bytes_progress
+    from evidence_capture.ui.sealing import seal_lines
+    from evidence_capture.verify.target import folder_bytes, resolve_capture
 
     settings = _settings()
     folder = resolve_capture(target, settings)
     key = StationKey.load(settings.keys_dir, _passphrase(confirm=False))
     tsa = TsaConfig.from_settings(settings, timeout=timeout)
-    progress, advance = _bytes_progress(_folder_bytes(folder), "cli.progress.hashing")
+    progress, advance = bytes_progress(_tx(), folder_bytes(folder), "cli.progress.hashing")
     with progress:
         result = seal_capture(folder, key=key, tsa=tsa, on_file=advance)
-    _render_seal(result, json_out)
+    if json_out:
+        _emit_json(result.as_record())
+    else:
+        _echo(seal_lines(_tx(), result))
 
 
 def _timestamp_pending(timeout: float, json_out: bool) -> None:
     from evidence_capture.manifests.seal import PENDING
+    from evidence_capture.ui.sealing import seal_lines
     from evidence_capture.workflow import Station, retry_pending_timestamps
 
     station = Station.open(_settings(), _unlock, tsa_timeout=timeout)
@@ -528,23 +384,21 @@ def _timestamp_pending(timeout: float, json_out: bool) -> None:
     results = retry_pending_timestamps(station)
     if json_out:
         _emit_json([result.as_record() for result in results])
-    elif not results:
-        typer.echo(_t("cli.seal.none_pending"))
-    for result in [] if json_out else results:
-        _render_seal(result, False)
+    else:
+        _echo([line for result in results for line in seal_lines(_tx(), result)]
+              or [_t("cli.seal.none_pending")])
     if any(result.state == PENDING for result in results):
         raise typer.Exit(EXIT_OPERATIONAL)
 
 
 _PENDING_HELP = "Retry every timestamp-pending capture against the configured TSAs."
-_TIMEOUT_HELP = "Seconds to wait for each TSA."
 
 
 @timestamp_app.callback(invoke_without_command=True)
 def _timestamp_root(
     ctx: typer.Context,
     pending: bool = typer.Option(False, "--pending", help=_PENDING_HELP + " Exit 3 if any stays pending."),
-    timeout: float = typer.Option(10.0, "--timeout", min=0.1, help=_TIMEOUT_HELP),
+    timeout: float = _TSA_WAIT,
     json_out: bool = typer.Option(False, "--json", help="Print JSON (with --pending)."),
 ) -> None:
     """RFC 3161 timestamps: retry pending captures (--pending), verify tokens."""
@@ -561,67 +415,47 @@ def _timestamp_root(
 
 @_command(timestamp_app, "pending")
 def timestamp_pending(
-    timeout: float = typer.Option(10.0, "--timeout", min=0.1, help=_TIMEOUT_HELP),
-    json_out: bool = typer.Option(False, "--json", help="Print JSON."),
+    timeout: float = _TSA_WAIT,
+    json_out: bool = _JSON,
 ) -> None:
     """Retry every timestamp-pending capture against the configured TSAs (same as --pending)."""
     _timestamp_pending(timeout, json_out)
-
-def _render_report(report) -> None:  # type: ignore[no-untyped-def]
-    width = max(len(check.name) for check in report.checks)
-    for check in report.checks:
-        status = _pad(_t(f"cli.status.{check.status.value}"), 11)
-        typer.echo(f"{status} {check.name.ljust(width)}  {check.reason}")
-    counts = report.summary()
-    verdict = _t("cli.verify.verified" if report.ok() else "cli.verify.not_verified")
-    if report.signer_untrusted():
-        verdict += _t("cli.verify.signer_untrusted")
-    typer.echo(_t("cli.verify.counts", verdict=verdict, passed=counts["pass"], failed=counts["fail"],
-                  unchecked=counts["not-checked"]) + (_t("cli.verify.strict") if report.strict else ""))
 
 
 @_command(app, "verify")
 def verify(
     target: str = typer.Argument(..., help="Capture folder or capture id."),
-    json_out: bool = typer.Option(False, "--json", help="Print JSON."),
-    trust_key: list[Path] = typer.Option([], "--trust-key", help="Pinned signer public key PEM (repeatable)."),
+    json_out: bool = _JSON,
+    trust_key: list[Path] = _TRUST_KEY,
     strict: bool = typer.Option(False, "--strict", help="Count not-checked as failure."),
-    tsa_ca: Optional[Path] = typer.Option(None, "--tsa-ca", help="PEM bundle of trusted TSA roots "
-                                                                  "(default: EVIDENCE_TSA_CA)."),
+    tsa_ca: Optional[Path] = _TSA_CA,
     tolerance: float = typer.Option(300.0, "--tolerance", min=0.0, help="Allowed clock difference, seconds."),
 ) -> None:
     """Verify a capture offline: every check is pass, fail or not-checked.  Exit 0 all pass, 1 any fail."""
-    from evidence_capture.timestamping.verify import load_tsa_roots
-    from evidence_capture.verify.target import resolve_capture, trusted_keys, verify_target
+    from evidence_capture.ui.progress import bytes_progress
+    from evidence_capture.ui.sealing import verify_lines
+    from evidence_capture.verify.target import target_size, trusted_keys, tsa_roots_for, verify_target
 
     settings = _settings()
-    ca = tsa_ca or settings.tsa_ca
-    roots = load_tsa_roots(ca) if ca else ()
+    roots = tsa_roots_for(settings, tsa_ca)
     keys = trusted_keys(settings, trust_key)
-    try:
-        size = _folder_bytes(resolve_capture(target, settings))
-    except EvidenceError:
-        size = 0  # not a capture folder: verify_target says what it is
-    progress, advance = _bytes_progress(size, "cli.progress.verifying")
+    progress, advance = bytes_progress(_tx(), target_size(target, settings), "cli.progress.verifying")
     with progress:
         report = verify_target(target, settings=settings, trusted=keys, tsa_roots=roots, strict=strict,
                                tolerance=tolerance, on_file=advance)
     if json_out:
         _emit_json(report.as_record())
     else:
-        _render_report(report)
+        _echo(verify_lines(_tx(), report))
     raise typer.Exit(0 if report.ok() else EXIT_VERIFY_FAILED)
 
 
 # --- cases, custody, export, import ----------------------------------------------
 
-case_app = typer.Typer(help="Cases: open, list and show.", no_args_is_help=True,
-                       rich_markup_mode=None, context_settings={"help_option_names": ["-h", "--help"]})
-custody_app = typer.Typer(help="The chain-of-custody log: read, verify, annotate.", no_args_is_help=True,
-                          rich_markup_mode=None, context_settings={"help_option_names": ["-h", "--help"]})
+case_app = _group("Cases: open, list and show.")
+custody_app = _group("The chain-of-custody log: read, verify, annotate.")
 app.add_typer(case_app, name="case")
 app.add_typer(custody_app, name="custody")
-_JSON = typer.Option(False, "--json", help="Print JSON.")
 
 
 def _open_store(*, signed: bool):  # type: ignore[no-untyped-def]
@@ -638,15 +472,6 @@ def _open_store(*, signed: bool):  # type: ignore[no-untyped-def]
         raise NotFoundError(_t("cli.no_station_key"), hint=_t("cli.no_station_key.hint"))
     key = StationKey.load(settings.keys_dir, _passphrase(confirm=False))
     return Store(settings, signer=StationSigner.from_station_key(key))
-
-
-def _capture_line(capture: Any) -> str:
-    state = _label("store.status", capture.status) + (
-        f" ({_label('state', capture.capture_state)})" if capture.capture_state else "")
-    reason = _t("cli.capture.reason", reason=capture.failure_reason) if capture.failure_reason else ""
-    return _t("cli.capture.line", capture_id=capture.capture_id, state=_pad(state, 22),
-              timestamps=_pad(_label("store.timestamps", capture.timestamp_state), 8),
-              origin=_pad(_label("store.origin", capture.origin), 8), url=capture.url, reason=reason)
 
 
 @_command(case_app, "open")
@@ -670,44 +495,25 @@ def case_open(
 @_command(case_app, "list")
 def case_list(json_out: bool = _JSON) -> None:
     """List cases with their number of captures."""
+    from evidence_capture.ui.store import case_list_lines
+
     cases = _open_store(signed=False).list_cases()
     if json_out:
         _emit_json([case.as_record() for case in cases])
-        return
-    if not cases:
-        typer.echo(_t("cli.case.none"))
-    for case in cases:
-        typer.echo(_t("cli.case.line", case_id=case.case_id, title=case.title, subject=case.subject,
-                      n=len(case.captures)))
+    else:
+        _echo(case_list_lines(_tx(), cases))
 
 
 @_command(case_app, "show")
 def case_show(case_id: str = typer.Argument(..., help="The case number."), json_out: bool = _JSON) -> None:
     """Show a case, its captures and their states."""
-    from evidence_capture.timeutil import iso_beijing
+    from evidence_capture.ui.store import case_lines
 
     case = _open_store(signed=False).get_case(case_id)
     if json_out:
         _emit_json(case.as_record())
-        return
-    typer.echo(_t("cli.case.header", case_id=case.case_id, title=case.title))
-    typer.echo(_t("cli.case.subject", subject=case.subject or "-", purpose=case.purpose or "-"))
-    typer.echo(_t("cli.case.opened_at", time=iso_beijing(case.opened_at)))
-    typer.echo(_t("cli.case.captures", n=len(case.captures)))
-    for capture in case.captures:
-        typer.echo(_capture_line(capture))
-
-
-def _event_line(event: dict[str, Any]) -> str:
-    from evidence_capture.timeutil import iso_beijing, parse_iso
-
-    obj = event["object"]
-    digest = f" {obj['digest'][:23]}…" if obj.get("digest") else ""
-    details = event["details"]
-    extra = details.get("text") or details.get("action") or details.get("package") or ""
-    actor = _t("cli.custody.by", name=event["actor"]["name"], cert_no=event["actor"]["cert_no"])
-    return (f"{event['seq']:>6}  {iso_beijing(parse_iso(event['time']))}  {event['type']:<11} "
-            f"{obj['kind']} {obj['id']}{digest}  {actor} {extra}".rstrip())
+    else:
+        _echo(case_lines(_tx(), case))
 
 
 @_command(custody_app, "log")
@@ -718,20 +524,15 @@ def custody_log(
     json_out: bool = _JSON,
 ) -> None:
     """Print the custody events of a case or capture (times in Beijing time)."""
+    from evidence_capture.ui.store import custody_log_lines
+
     store = _open_store(signed=False)
     events = store.custody_log(target)
     history = store.imported_history(target) if origin else []
     if json_out:
         _emit_json({"events": events, "imported_history": history} if origin else events)
-        return
-    if not events:
-        typer.echo(_t("cli.custody.none_for", target=target) if target else _t("cli.custody.none"))
-    for event in events:
-        typer.echo(_event_line(event))
-    for item in history:
-        typer.echo(_t("cli.custody.history", digest=item["package_sha256"], source=item["source"]))
-        for event in item["events"]:
-            typer.echo("  " + _event_line(event))
+    else:
+        _echo(custody_log_lines(_tx(), target, events, history))
 
 
 @_command(custody_app, "verify")
@@ -740,11 +541,11 @@ def custody_verify(
     json_out: bool = _JSON,
 ) -> None:
     """Walk the whole chain: first broken link, gaps, edits and deletions.  Exit 1 if any."""
-    from evidence_capture.storage.chain import key_fingerprint
-    from evidence_capture.verify.target import trusted_keys
+    from evidence_capture.ui.store import custody_verify_lines
+    from evidence_capture.verify.target import pinned_keys
 
     store = _open_store(signed=False)
-    pinned = {key_fingerprint(key): key for key in trusted_keys(store.settings, trust_key)}
+    pinned = pinned_keys(store.settings, trust_key)
     if not pinned:
         _warn(_t("cli.custody.unpinned"))
     report = store.verify_custody(pinned)
@@ -752,16 +553,7 @@ def custody_verify(
     if json_out:
         _emit_json(report.as_record())
     else:
-        for problem in report.problems:
-            typer.echo(_t("cli.custody.problem", seq=problem.seq, kind=problem.kind, message=problem.message))
-        for note in report.notes:
-            _warn(note)
-        if report.signatures_unverified:
-            typer.echo(_t("cli.custody.unverified", n=report.signatures_unverified))
-        verdict = _t("cli.custody.ok") if ok else _t("cli.custody.not_verified") + (
-            _t("cli.custody.broken", seq=report.first_broken.seq) if report.first_broken else "")
-        typer.echo(_t("cli.custody.summary", verdict=verdict, events=report.events,
-                      signatures=report.signatures_verified))
+        _echo(custody_verify_lines(_tx(), report, ok))
     raise typer.Exit(0 if ok else EXIT_VERIFY_FAILED)
 
 
@@ -772,11 +564,13 @@ def custody_note(
     json_out: bool = _JSON,
 ) -> None:
     """Append a signed note to the custody log."""
+    from evidence_capture.ui.store import event_line
+
     event = _open_store(signed=True).note(target, text)
     if json_out:
         _emit_json(event)
     else:
-        typer.echo(_event_line(event))
+        typer.echo(event_line(_tx(), event))
 
 
 @_command(app, "export")
@@ -789,25 +583,16 @@ def export(
 ) -> None:
     """Export captures as a zipped BagIt package with custody log and README (recorded in the log)."""
     from evidence_capture.packages.export import export_package
+    from evidence_capture.ui.progress import export_progress
+    from evidence_capture.ui.store import export_lines
 
-    from rich.console import Console
-    from rich.progress import Progress
-
-    with Progress(console=Console(stderr=True), transient=True) as progress:
-        task = progress.add_task(_t("cli.progress.exporting"), total=None)
-        result = export_package(_open_store(signed=True), target, output, reports=report,
-                                on_capture=lambda done, total: progress.update(task, completed=done,
-                                                                               total=total))
+    progress, on_capture = export_progress(_tx())
+    with progress:
+        result = export_package(_open_store(signed=True), target, output, reports=report, on_capture=on_capture)
     if json_out:
         _emit_json(result.as_record())
-        return
-    typer.echo(_t("cli.export.wrote", path=result.path, n=len(result.captures), digest=result.sha256))
-    typer.echo(_t("cli.export.recorded", seq=result.event_seq, receipt=result.receipt))
-    for entry in result.reports:
-        typer.echo(_t("cli.export.report", path=entry["path"], digest=entry["sha256"],
-                      seq=entry["reported_seq"]))
-    for capture_id in result.skipped:
-        _warn(_t("cli.export.skipped", capture_id=capture_id))
+    else:
+        _echo(export_lines(_tx(), result))
 
 
 @_command(app, "import")
@@ -821,22 +606,18 @@ def import_(
     json_out: bool = _JSON,
 ) -> None:
     """Verify a package, then import it all or nothing (exit 2 hostile input, 1 failed verification)."""
-    from evidence_capture.timestamping.verify import load_tsa_roots
     from evidence_capture.packages.importer import import_package
-    from evidence_capture.verify.target import trusted_keys
+    from evidence_capture.ui.store import import_lines
+    from evidence_capture.verify.target import Trust
 
     store = _open_store(signed=True)
-    ca = tsa_ca or store.settings.tsa_ca
-    result = import_package(store, package, case=case, trusted_keys=trusted_keys(store.settings, trust_key),
-                            tsa_roots=load_tsa_roots(ca) if ca else (), accept_untrusted_key=accept_untrusted_key)
+    trust = Trust.load(store.settings, trust_key, tsa_ca)
+    result = import_package(store, package, case=case, trusted_keys=trust.keys, tsa_roots=trust.tsa_roots,
+                            accept_untrusted_key=accept_untrusted_key)
     if json_out:
         _emit_json(result.as_record())
-    elif result.already_imported:
-        typer.echo(_t("cli.import.already", digest=result.package_sha256))
     else:
-        typer.echo(_t("cli.import.done", n=len(result.captures), case_id=result.case_id or "-"))
-        if not result.key_trusted:
-            _warn(_t("cli.import.untrusted"))
+        _echo(import_lines(_tx(), result))
 
 
 # --- report ---------------------------------------------------------------------
@@ -848,9 +629,7 @@ def report_command(
     output: str = typer.Option(..., "--output", "-o", help="The PDF file to write."),
     lang: str = typer.Option(None, "--lang", help="Language of the record: zh or en "
                              "(default: EVIDENCE_LANG, then the locale)."),
-    trust_key: list[Path] = typer.Option([], "--trust-key", help="Pinned signer public key PEM (repeatable)."),
-    tsa_ca: Optional[Path] = typer.Option(None, "--tsa-ca", help="PEM bundle of trusted TSA roots "
-                                                                  "(default: EVIDENCE_TSA_CA)."),
+    trust_key: list[Path] = _TRUST_KEY, tsa_ca: Optional[Path] = _TSA_CA,
     as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
 ) -> None:
     """Print the extraction record (电子数据提取笔录) as an A4 PDF.
@@ -859,47 +638,21 @@ def report_command(
     result.  For a capture or case in this store, the PDF's SHA-256 is
     recorded as a `reported` custody event.
     """
-    from rich.console import Console
-
     from evidence_capture.i18n import check_lang
-    from evidence_capture.timestamping.verify import load_tsa_roots
-    from evidence_capture.report import build_report, render_pdf
-    from evidence_capture.report.targets import Trust, open_report_target
-    from evidence_capture.verify.target import trusted_keys
+    from evidence_capture.report.printing import print_record
+    from evidence_capture.ui.progress import status
+    from evidence_capture.verify.target import Trust
 
     settings = _settings()
     lang = check_lang(lang) if lang else settings.lang
-    ca = tsa_ca or settings.tsa_ca
-    trust = Trust(trusted_keys(settings, trust_key), load_tsa_roots(ca) if ca else ())
-    with open_report_target(target, settings=settings, trust=trust) as found:
-        data = build_report(list(found.folders), found.case, list(found.summaries), lang)
-        with Console(stderr=True).status(_t("cli.report.rendering")):
-            result = render_pdf(data, Path(output), settings=settings)
-    event = _record_report(found, target, result, data.record_no)
+    printed = print_record(target, Path(output), settings=settings, lang=lang,
+                           trust=Trust.load(settings, trust_key, tsa_ca), open_store=_open_store,
+                           rendering=lambda: status(_tx(), "cli.report.rendering"))
     if as_json:
-        _emit_json({"path": str(result.path.resolve()), "sha256": f"sha256:{result.sha256}",
-                    "size": result.size, "pages": result.pages,
-                    "screenshot_pages": result.screenshot_pages, "lang": lang,
-                    "record_no": data.record_no, "custody_seq": event and event["seq"],
-                    "captures": [capture.capture_id for capture in data.captures]})
+        _emit_json(printed.as_record())
         return
-    typer.echo(_t("cli.report.written", path=result.path))
-    typer.echo(_t("cli.report.sha256", digest=f"sha256:{result.sha256}"))
-
-
-def _record_report(found: Any, target: str, result: Any, record_no: str) -> dict[str, Any] | None:
-    """Custody event for a record printed from this store (packages are not in it)."""
-    if found.kind == "package":
-        return None
-    object_id = found.case_id or found.folders[0].name
-    if found.kind == "capture":
-        store = _open_store(signed=False)
-        stored = store.settings.capture_dir(object_id).resolve()
-        if not store.has_capture(object_id) or found.folders[0].resolve() != stored:
-            return None  # a loose folder (even one named like a capture): no chain to add to
-    return _open_store(signed=True).record_report(found.kind, object_id, case_id=found.case_id, sha256=result.sha256,
-                               details={"record_no": record_no, "path": str(result.path.resolve()),
-                                        "pages": result.pages})
+    typer.echo(_t("cli.report.written", path=printed.result.path))
+    typer.echo(_t("cli.report.sha256", digest=f"sha256:{printed.result.sha256}"))
 
 
 def main() -> None:

@@ -28,6 +28,7 @@ from evidence_capture.storage.completion import ingest_sealed_folder
 from evidence_capture.storage.views import CaptureSummary
 
 OnStep = Callable[[Any], None]
+OnStart = Callable[[str], "OnStep | None"]
 
 
 @dataclass(frozen=True)
@@ -104,6 +105,30 @@ def capture_and_seal(station: Station, url: str, options: CaptureOptions, *,
         station.store.mark_failed(capture_id, f"{type(exc).__name__}: {exc}")
         raise
     return CaptureOutcome(result, sealed, stored)
+
+
+def capture_options(*, device: str | None, total_timeout: float, allow_private: bool) -> CaptureOptions:
+    """The defaults with these changes; an unknown device name is refused before any capture."""
+    from evidence_capture.capture.browser import check_device
+    from evidence_capture.defaults import DEFAULTS
+
+    options = DEFAULTS.with_changes(device=device, total_timeout=total_timeout, allow_private=allow_private)
+    check_device(device)
+    return options
+
+
+def capture_urls(station: Station, urls: Sequence[str], options: CaptureOptions, *,
+                 case: CaseInfo | None, officers: Sequence[Officer], on_start: OnStart | None = None,
+                 on_finish: Callable[[CaptureOutcome], None] | None = None) -> list[CaptureOutcome]:
+    """Capture and seal each URL in order; ``on_start(url)`` may return that URL's ``on_step``."""
+    outcomes = []
+    for url in urls:
+        on_step = on_start(url) if on_start else None
+        outcomes.append(capture_and_seal(station, url, options, case=case, officers=officers,
+                                         on_step=on_step))
+        if on_finish:
+            on_finish(outcomes[-1])
+    return outcomes
 
 
 def retry_pending_timestamps(station: Station) -> list[SealResult]:

@@ -61,6 +61,19 @@ def station_public_key(keys_dir: Path) -> Ed25519PublicKey | None:
     return load_public_pem(path.read_bytes(), source=str(path))
 
 
+def write_public_pem(output: Path, public_key: Ed25519PublicKey) -> None:
+    """Write the public key as PEM to a new file ``output`` (never replaces one)."""
+    if output.is_dir():
+        raise InputError(f"{output} is a folder; give the PEM file to write")
+    try:
+        with output.open("xb") as handle:
+            handle.write(public_pem(public_key))
+    except FileExistsError as exc:
+        raise InputError(f"{output} already exists; choose another file name") from exc
+    except OSError as exc:
+        raise InputError(f"cannot write {output}: {exc.strerror or exc}") from exc
+
+
 def _write_private(path: Path, data: bytes) -> None:
     try:
         descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)

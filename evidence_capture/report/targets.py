@@ -11,15 +11,13 @@ from __future__ import annotations
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator, Sequence
-
-from cryptography import x509
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from typing import Any, Iterator
 
 from evidence_capture.config import Settings
 from evidence_capture.errors import NotFoundError, VerificationError
-from evidence_capture.verify.runner import verify_capture
-from evidence_capture.verify.target import CAPTURE_ID
+from evidence_capture.verify.target import CAPTURE_ID, Trust
+
+__all__ = ["ReportTarget", "Trust", "open_report_target"]
 
 
 @dataclass(frozen=True)
@@ -29,16 +27,6 @@ class ReportTarget:
     case: dict[str, Any] | None
     summaries: tuple[list[dict[str, str]], ...]
     case_id: str | None = None
-
-
-@dataclass(frozen=True)
-class Trust:
-    keys: Sequence[Ed25519PublicKey]
-    tsa_roots: Sequence[x509.Certificate]
-
-    def summary(self, folder: Path) -> list[dict[str, str]]:
-        report = verify_capture(folder, trusted_keys=self.keys, tsa_roots=self.tsa_roots)
-        return [check.as_record() for check in report.checks]
 
 
 @contextmanager

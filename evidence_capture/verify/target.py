@@ -7,6 +7,7 @@ exported package (``.zip``), which is verified fully offline without any store.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
@@ -14,7 +15,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from evidence_capture.config import Settings
-from evidence_capture.errors import InputError, NotFoundError
+from evidence_capture.errors import EvidenceError, InputError, NotFoundError
 from evidence_capture.manifests.keys import load_public_pem, station_public_key
 from evidence_capture.verify.artifacts import OnFile
 from evidence_capture.verify.checks import VerifyReport
@@ -48,6 +49,50 @@ def trusted_keys(settings: Settings, pinned: Sequence[Path]) -> list[Ed25519Publ
             raise NotFoundError(f"cannot read trusted key {path}") from exc
     station = station_public_key(settings.keys_dir)
     return keys + ([station] if station is not None else [])
+
+
+def tsa_roots_for(settings: Settings, tsa_ca: Path | None) -> Sequence[x509.Certificate]:
+    """The trusted TSA roots: ``--tsa-ca``, else EVIDENCE_TSA_CA, else none."""
+    from evidence_capture.timestamping.verify import load_tsa_roots
+
+    ca = tsa_ca or settings.tsa_ca
+    return load_tsa_roots(ca) if ca else ()
+
+
+def pinned_keys(settings: Settings, pinned: Sequence[Path]) -> dict[str, Ed25519PublicKey]:
+    """``trusted_keys`` by fingerprint, as the custody chain names its signers."""
+    from evidence_capture.storage.chain import key_fingerprint
+
+    return {key_fingerprint(key): key for key in trusted_keys(settings, pinned)}
+
+
+@dataclass(frozen=True)
+class Trust:
+    """What a reviewer trusts: pinned signer keys and TSA roots."""
+
+    keys: Sequence[Ed25519PublicKey]
+    tsa_roots: Sequence[x509.Certificate]
+
+    @classmethod
+    def load(cls, settings: Settings, pinned: Sequence[Path], tsa_ca: Path | None) -> "Trust":
+        return cls(trusted_keys(settings, pinned), tsa_roots_for(settings, tsa_ca))
+
+    def summary(self, folder: Path) -> list[dict[str, str]]:
+        report = verify_capture(folder, trusted_keys=self.keys, tsa_roots=self.tsa_roots)
+        return [check.as_record() for check in report.checks]
+
+
+def folder_bytes(folder: Path) -> int:
+    """The size of every regular file below ``folder`` (for a progress bar)."""
+    return sum(path.stat().st_size for path in folder.rglob("*") if path.is_file() and not path.is_symlink())
+
+
+def target_size(target: str, settings: Settings) -> int:
+    """Bytes to hash when verifying ``target``; 0 when it is not a capture folder."""
+    try:
+        return folder_bytes(resolve_capture(target, settings))
+    except EvidenceError:
+        return 0  # not a capture folder: verify_target says what it is
 
 
 def verify_target(target: str, *, settings: Settings, trusted: Sequence[Ed25519PublicKey],

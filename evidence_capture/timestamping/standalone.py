@@ -1,0 +1,98 @@
+"""``evidence timestamp verify``: check one RFC 3161 token against a file or digest.
+
+Every check runs and is reported as pass, fail or not-checked (the nonce is
+not checked unless it is given).  Error messages come from the caller's
+message catalog ``t`` (the CLI's language).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Optional, Sequence
+
+from cryptography import x509
+
+from evidence_capture.errors import EvidenceError, InputError, NotFoundError, VerificationError
+
+Translate = Callable[..., str]
+
+
+@dataclass(frozen=True)
+class TokenCheck:
+    """The result: each check's state, and the token's facts or the failure."""
+
+    token: Path
+    states: dict[str, str]
+    info: Any  # TokenInfo | None
+    failure: VerificationError | None
+    development: bool
+
+    def as_record(self) -> dict[str, Any]:
+        failure, info = self.failure, self.info
+        return {"result": "fail" if failure else "pass", "token": str(self.token), "checks": self.states,
+                "failed_check": failure.check if failure else None,
+                "message": failure.message if failure else None,
+                "development_tsa": self.development, "info": info.as_record() if info else None}
+
+
+def open_error(path: Path, what: str, exc: OSError, t: Translate) -> EvidenceError:
+    """A missing file is NotFoundError; an unreadable one is InputError."""
+    what = t(f"cli.file.{what}")
+    if isinstance(exc, FileNotFoundError):
+        return NotFoundError(t("cli.file.missing", what=what, path=path))
+    return InputError(t("cli.file.unreadable", what=what, path=path, reason=exc.strerror))
+
+
+def expected_digest(file: Optional[Path], digest: Optional[str], t: Translate) -> bytes:
+    """The SHA-256 the token must carry: of ``file``, or ``digest`` (hex, optionally ``sha256:``)."""
+    if (file is None) == (digest is None):
+        raise InputError(t("cli.token.one_of"))
+    if file is not None:
+        try:
+            with file.open("rb") as handle:
+                return hashlib.file_digest(handle, "sha256").digest()
+        except OSError as exc:
+            raise open_error(file, "file", exc, t) from exc
+    text = (digest or "").strip().lower().removeprefix("sha256:")
+    try:
+        value = bytes.fromhex(text)
+    except ValueError:
+        value = b""
+    if len(value) != 32:
+        raise InputError(t("cli.token.bad_digest", value=repr(digest)))
+    return value
+
+
+def _verify(path: Path, data: bytes, expected: bytes, nonce: Optional[int],
+            roots: Sequence[x509.Certificate]) -> tuple[Any, VerificationError | None]:
+    """(TokenInfo, None) or (None, VerificationError)."""
+    from evidence_capture.timestamping.tokens import as_timestamp_response
+    from evidence_capture.timestamping.verify import verify_token
+
+    try:
+        return verify_token(as_timestamp_response(data), digest=expected, nonce=nonce, roots=roots), None
+    except VerificationError as exc:
+        return None, exc
+    except ValueError as exc:  # as_timestamp_response: neither a response nor a token
+        return None, VerificationError("tsa.format", f"{path} is not an RFC 3161 token: {exc}")
+
+
+def check_token_file(token: Path, *, file: Optional[Path], digest: Optional[str], ca: Path,
+                     nonce: Optional[int], t: Translate) -> TokenCheck:
+    """Read and check ``token`` (a .tsr or a bare token) against the roots in ``ca``."""
+    from evidence_capture.timestamping.devtsa import is_dev_tsa_name
+    from evidence_capture.timestamping.models import token_check_states
+    from evidence_capture.timestamping.verify import load_tsa_roots
+
+    expected = expected_digest(file, digest, t)
+    roots = load_tsa_roots(ca)
+    try:
+        data = token.read_bytes()
+    except OSError as exc:
+        raise open_error(token, "token", exc, t) from exc
+    info, failure = _verify(token, data, expected, nonce, roots)
+    states = token_check_states(failure.check if failure else None, nonce_checked=nonce is not None)
+    development = info is not None and is_dev_tsa_name(info.tsa_name)
+    return TokenCheck(token, states, info, failure, development)
