@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 import platformdirs
 
-from evidence_capture.errors import ConfigError
+from evidence_capture.errors import ConfigError, InputError
 
 DEFAULT_CHROMIUM = "/usr/lib/chromium/chromium"
 FALLBACK_CHROMIUM = "chromium-headless-shell"
@@ -127,20 +127,16 @@ def _tsa_urls(value: str | None) -> tuple[str, ...]:
 
 
 def _tsa_ca(value: str | None) -> Path | None:
-    """The TSA CA bundle: a readable PEM file with at least one certificate (else ConfigError)."""
+    """The TSA CA bundle, checked with the same loader the verifier uses (else ConfigError)."""
     if not value:
         return None
-    from cryptography import x509
+    from evidence_capture.timestamping.verify import load_tsa_roots
 
     path = Path(value).expanduser()
     try:
-        certificates = x509.load_pem_x509_certificates(path.read_bytes())
-    except OSError as exc:
-        raise ConfigError(f"EVIDENCE_TSA_CA: cannot read {path}: {exc.strerror or exc}") from exc
-    except ValueError as exc:
-        raise ConfigError(f"EVIDENCE_TSA_CA: {path} is not a PEM certificate bundle") from exc
-    if not certificates:
-        raise ConfigError(f"EVIDENCE_TSA_CA: {path} holds no certificate")
+        load_tsa_roots(path)
+    except InputError as exc:
+        raise ConfigError(f"EVIDENCE_TSA_CA: {exc.message}") from exc
     return path
 
 
