@@ -54,8 +54,8 @@ def _capture_row(session: Session, folder: Path, case_id: str | None, import_id:
     row.artifacts = [ArtifactRow(path=e["path"], media_type=e.get("media_type") or "",
                                  size=int(e["size"]), sha256=e["sha256"], sm3=e["sm3"])
                      for e in manifest["artifacts"]]
-    row.timestamps = [TimestampRow(position=position, **slot_fields(meta, tsr))
-                      for position, meta, tsr in read_timestamps(folder)]
+    row.timestamps = [TimestampRow(position=position, **slot_fields(slot, tsr))
+                      for position, slot, tsr in read_timestamps(folder)]
     row.timestamp_state = _timestamp_state(row.timestamps)
     session.add(row)
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Iterator, Sequence
 
 from evidence_capture.errors import StorageError
+from evidence_capture.manifests.stamping import TimestampOutcome, read_slots, slot_path
 from evidence_capture.models import format_digest
 from evidence_capture.storage.artifacts import file_digests
 from evidence_capture.storage.custody import NewEvent
@@ -89,26 +90,23 @@ def record_slots(store: "Store", capture_id: str, positions: Iterable[int] | Non
     only after verifying the token in full.
     """
     wanted = None if positions is None else set(positions)
-    for position, meta, tsr in read_timestamps(store.settings.capture_dir(capture_id)):
+    for position, slot, tsr in read_timestamps(store.settings.capture_dir(capture_id)):
         if wanted is not None and position not in wanted:
             continue
-        store.record_timestamp(capture_id, position, **slot_fields(meta, tsr))
+        store.record_timestamp(capture_id, position, **slot_fields(slot, tsr))
 
 
-def slot_fields(meta: dict[str, Any], tsr: bytes | None) -> dict[str, Any]:
+def slot_fields(slot: TimestampOutcome, tsr: bytes | None) -> dict[str, Any]:
     """The store's columns for one slot, from its verified ``timestamps/<n>.json``."""
-    gen_time = meta.get("gen_time")
-    return {"tsa_url": str(meta.get("url", "")), "state": str(meta.get("state", "failed")),
-            "error": meta.get("error"),
+    return {"tsa_url": slot.url, "state": slot.state, "error": slot.error,
             "tsr_sha256": None if tsr is None else hashlib.sha256(tsr).hexdigest(),
-            "gen_time": parse_iso(gen_time) if gen_time else None,
-            "serial": meta.get("serial"), "policy_oid": meta.get("policy_oid")}
+            "gen_time": parse_iso(slot.gen_time) if slot.gen_time else None,
+            "serial": slot.serial, "policy_oid": slot.policy_oid}
 
 
-def read_timestamps(folder: Path) -> Iterator[tuple[int, dict[str, Any], bytes | None]]:
-    directory = folder / "timestamps"
-    metas = sorted(directory.glob("*.json"), key=lambda p: int(p.stem)) if directory.is_dir() else []
-    for meta_path in metas:
-        tsr_path = meta_path.with_suffix(".tsr")
-        tsr = tsr_path.read_bytes() if tsr_path.is_file() else None
-        yield int(meta_path.stem), json.loads(meta_path.read_text("utf-8")), tsr
+
+def read_timestamps(folder: Path) -> Iterator[tuple[int, TimestampOutcome, bytes | None]]:
+    """The folder's slot records (read as the sealer and the verifier read them) and replies."""
+    for number, slot in sorted(read_slots(folder).items()):
+        tsr = slot_path(folder, number, "tsr")
+        yield number, slot, tsr.read_bytes() if tsr.is_file() else None
