@@ -25,9 +25,11 @@ class Session:
     dns: DnsAnswer
     pin: str | None
     video_dir: Path | None
+    video_problem: str | None = None  # why there is no video, when the recorder failed late
     context: Any = None
     page: Any = None
     cdp: Any = None
+    documents: Any = None  # documents.DocumentWatch: main-document bodies as served
     response: Any = None
     loaded_at: float | None = None  # monotonic time of the load event, if it came
     redirect_chain: list[dict[str, object]] = field(default_factory=list)
@@ -36,6 +38,7 @@ class Session:
     downloads: list[dict[str, object]] = field(default_factory=list)
     response_urls: list[str] = field(default_factory=list)
     finished: set[Any] = field(default_factory=set)
+    pending: dict[Any, str] = field(default_factory=dict)  # request -> URL, until it ends
     warnings: list[str] = field(default_factory=list)
     user_agent: str | None = None
     browser_version: str | None = None
@@ -49,10 +52,20 @@ class Session:
         self.context, self.page = context, page
         context.route("**/*", self._route)
         context.on("page", self._on_new_page)
-        context.on("requestfinished", lambda r: self.finished.add(r))
+        context.on("request", lambda r: self.pending.__setitem__(r, r.url))
+        context.on("requestfinished", self._on_finished)
+        context.on("requestfailed", lambda r: self.pending.pop(r, None))
         context.on("response", lambda r: self.response_urls.append(r.url))
         page.on("dialog", self._on_dialog)
         page.on("download", self._on_download)
+
+    def _on_finished(self, request: Any) -> None:
+        self.finished.add(request)
+        self.pending.pop(request, None)
+
+    def open_requests(self) -> list[str]:
+        """URLs of the requests that have neither finished nor failed, oldest first."""
+        return list(self.pending.values())
 
     def _route(self, route: Any) -> None:
         reason = self.guard.refusal(route.request.url)

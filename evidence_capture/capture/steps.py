@@ -10,6 +10,8 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from evidence_capture.capture.documents import write_documents
+from evidence_capture.capture.fonts import VISIBLE_TEXT_JS, scripts_in
 from evidence_capture.capture.screenshot import take_screenshot
 from evidence_capture.capture.session import Session
 from evidence_capture.capture.tls import https_origins, save_chains
@@ -69,13 +71,28 @@ def redirect_chain(response: Any) -> list[dict[str, object]]:
 
 
 def settle(s: Session, budget: float) -> str:
-    """Wait for the network to go quiet, then dwell until ``settle_dwell_ms`` after load."""
-    s.page.wait_for_load_state("networkidle", timeout=budget * 1000)
+    """Wait for the network to go quiet, then dwell until ``settle_dwell_ms`` after load.
+
+    A network that never goes quiet (trackers, beacons, a stalled image) is a
+    recorded warning listing the requests still open, not a failed step: the
+    state follows the artifacts, not the page's background traffic.
+    """
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    detail = "network idle"
+    try:
+        s.page.wait_for_load_state("networkidle", timeout=budget * 1000)
+    except PlaywrightTimeout:
+        still_open = s.open_requests()
+        s.facts["open_requests"] = still_open
+        s.warnings.append(f"the network never went quiet within {budget:.1f} s; "
+                          f"{len(still_open)} request(s) still open: {', '.join(still_open[:10])}")
+        detail = f"network still busy after {budget:.1f} s ({len(still_open)} open request(s))"
     since_load = time.monotonic() - (s.loaded_at or time.monotonic())
     dwell = s.options.settle_dwell_ms / 1000 - since_load
     if dwell > 0:
         s.page.wait_for_timeout(min(dwell, budget) * 1000)
-    return "network idle"
+    return detail
 
 
 _SCROLL_JS = """async ([maxSteps, maxHeight, deadlineMs]) => {
@@ -141,20 +158,25 @@ def screenshot(s: Session, budget: float) -> str:
 def dom(s: Session, budget: float) -> str:
     html = s.page.content()
     (s.folder / "dom.html").write_text(html, encoding="utf-8")
+    s.facts["scripts"] = scripts_in(s.page.evaluate(VISIBLE_TEXT_JS))
     return f"{len(html)} characters"
 
 
 def response_body(s: Session, budget: float) -> str:
-    """The main document's bytes exactly as served (after the last redirect)."""
+    """Every main document's bytes exactly as served; ``response.html`` is the final one's."""
     request = s.response.request
     deadline = time.monotonic() + budget
     while request not in s.finished:
         if time.monotonic() >= deadline:
             raise StepTimedOut("the main document never finished downloading")
         s.page.wait_for_timeout(50)
-    body = s.response.body()
-    (s.folder / "response.html").write_bytes(body)
-    return f"{len(body)} bytes"
+    kept = s.documents.documents if s.documents is not None else []
+    if not any(d.body is not None for d in kept):
+        raise StepFailed("; ".join(d.error or "" for d in kept) or "no main document body was kept")
+    rows = write_documents(kept, s.folder)
+    s.facts["documents"] = rows
+    final = next(r for r in rows if r["final"])
+    return f"{final['size']} bytes; {len(rows)} main document response(s)"
 
 
 def mhtml(s: Session, budget: float) -> str:
@@ -164,7 +186,7 @@ def mhtml(s: Session, budget: float) -> str:
 
 
 def pdf(s: Session, budget: float) -> str:
-    data = s.page.pdf(print_background=True)
+    data = s.page.pdf(format="A4", print_background=True)
     (s.folder / "page.pdf").write_bytes(data)
     return f"{len(data)} bytes"
 
