@@ -2,7 +2,8 @@
 
 Each command parses its input, calls the library and renders the result.
 Only this module prints or exits.  Exit codes: 0 ok, 1 verification failed,
-2 usage or input error, 3 operational failure.  Imports of heavy modules
+2 usage or input error, 3 operational failure, 4 evidence kept but
+incomplete (a PARTIAL or timestamp-pending capture).  Imports of heavy modules
 are done inside the commands so that ``--help`` stays instant.
 """
 
@@ -23,7 +24,7 @@ from evidence_capture import __version__
 from evidence_capture.config import Settings, env_help, load_settings
 from evidence_capture.defaults import DEFAULTS
 from evidence_capture.errors import (
-    EXIT_OPERATIONAL, EXIT_VERIFY_FAILED, ConfigError, EvidenceError, Msg,
+    EXIT_INCOMPLETE, EXIT_OPERATIONAL, EXIT_VERIFY_FAILED, ConfigError, EvidenceError, Msg,
 )
 from evidence_capture.i18n import normalize_lang
 from evidence_capture.ui.text import Err, Text
@@ -35,7 +36,9 @@ app = typer.Typer(
     name="evidence",
     help="Capture, seal, keep, export and verify web-page evidence.\n\n"
     "Messages are in Chinese or English (EVIDENCE_LANG=zh|en, default: the locale); "
-    "--json output always has English keys and values.",
+    "--json output always has English keys and values.\n\n"
+    "Exit codes: 0 ok, 1 verification failed, 2 usage or input error, 3 operational failure "
+    "or a FAILED capture, 4 a PARTIAL or timestamp-pending capture.",
     epilog=EPILOG,
     no_args_is_help=True,
     add_completion=False,
@@ -165,14 +168,27 @@ _TSA_TIMEOUT = typer.Option(10.0, "--tsa-timeout", metavar="SECONDS", min=0.1,
                             help="Seconds to wait for each TSA.")
 
 
+_SINGLE_OFFICER = typer.Option(
+    None, "--single-officer-reason", metavar="TEXT",
+    help="Capture with fewer than two officers, for this reason (recorded in the manifest).")
+_NO_TIMESTAMP = typer.Option(
+    None, "--no-timestamp", metavar="REASON",
+    help="Capture without asking any TSA, for this reason (recorded; the capture stays timestamp-pending).")
+
+
 def _officers(values: list[str], settings: Settings) -> tuple[Any, ...]:
-    """--officer, else the configured officers; warns when fewer than two."""
+    """--officer, else the configured officers."""
     from evidence_capture.models import Officer
 
-    officers = tuple(Officer.parse(text) for text in (values or list(settings.officers)))
-    if len(officers) < 2:
-        _warn(_t("cli.capture.few_officers", n=len(officers)))
-    return officers
+    return tuple(Officer.parse(text) for text in (values or list(settings.officers)))
+
+
+def _policy_notes(options: Any) -> None:
+    """The recorded exceptions to the safe defaults, as warnings."""
+    if options.single_officer_reason:
+        _warn(_t("capture.policy.single_officer", reason=options.single_officer_reason))
+    if options.no_timestamp_reason:
+        _warn(_t("capture.policy.no_timestamp", reason=options.no_timestamp_reason))
 
 
 def _open_station(settings: Settings, tsa_timeout: float):  # type: ignore[no-untyped-def]
@@ -191,6 +207,7 @@ def capture_command(
     case: str | None = _CASE, officer: list[str] = _OFFICER, device: str | None = _DEVICE,
     timeout: float = _CAPTURE_TIMEOUT, allow_private: bool = _ALLOW_PRIVATE,
     tsa_timeout: float = _TSA_TIMEOUT,
+    single_officer_reason: Optional[str] = _SINGLE_OFFICER, no_timestamp: Optional[str] = _NO_TIMESTAMP,
     as_json: bool = typer.Option(False, "--json", help="Print the results as JSON."),
 ) -> None:
     """Capture web pages in a fresh browser, seal them and record them in the store.
@@ -199,19 +216,25 @@ def capture_command(
     the screenshot, source, DOM, MHTML, HAR, video, PDF, TLS chains,
     provenance and environment check; then it is hashed (SHA-256 + SM3),
     signed, timestamped by every TSA in EVIDENCE_TSA_URL and recorded with
-    custody events.  A capture ends COMPLETE, PARTIAL (the failed steps are
-    listed) or FAILED (exit code 3).  A TSA that fails leaves the capture
-    timestamp-pending: `evidence timestamp --pending` retries.
+    custody events.  Two officers (--officer, or EVIDENCE_OFFICER) and a
+    TSA are required unless --single-officer-reason / --no-timestamp say why
+    (recorded); otherwise it is refused with exit 2 before the browser
+    starts.  A capture ends COMPLETE (exit 0), PARTIAL (the failed steps are
+    listed; exit 4) or FAILED (exit 3).  A TSA that fails leaves the capture
+    timestamp-pending (exit 4): `evidence timestamp --pending` retries.
     """
     from evidence_capture.capture import validate_url
     from evidence_capture.capture.engine import STEPS
     from evidence_capture.ui.progress import CaptureBars
-    from evidence_capture.workflow import capture_options, capture_urls
+    from evidence_capture.workflow import capture_options, capture_urls, check_capture_policy
 
     checked = [validate_url(url) for url in urls]
     settings = _settings()
     officers = _officers(officer, settings)
-    options = capture_options(device=device, total_timeout=timeout, allow_private=allow_private)
+    options = capture_options(device=device, total_timeout=timeout, allow_private=allow_private,
+                              single_officer_reason=single_officer_reason, no_timestamp_reason=no_timestamp)
+    check_capture_policy(settings, officers, options)
+    _policy_notes(options)
     station = _open_station(settings, tsa_timeout)
     case_info = station.case_info(case)
     with CaptureBars(_tx(), len(STEPS)) as bars:
@@ -228,8 +251,18 @@ def _report_captures(outcomes: list[Any], as_json: bool) -> None:
     else:
         _echo([line for outcome in outcomes for line in capture_lines(_tx(), outcome)])
     _echo(dev_tsa_warning(_tx(), [outcome.seal for outcome in outcomes]))
+    raise typer.Exit(_capture_exit_code(outcomes))
+
+
+def _capture_exit_code(outcomes: list[Any]) -> int:
+    """3 if any capture FAILED, else 4 if any is PARTIAL or timestamp-pending, else 0."""
+    from evidence_capture.manifests.seal import PENDING
+
     if any(outcome.capture.state.value == "FAILED" for outcome in outcomes):
-        raise typer.Exit(EXIT_OPERATIONAL)
+        return EXIT_OPERATIONAL
+    incomplete = any(outcome.capture.state.value == "PARTIAL" or outcome.seal.state == PENDING
+                     for outcome in outcomes)
+    return EXIT_INCOMPLETE if incomplete else 0
 
 
 # --- keys, timestamps, verify --------------------------------------------------
@@ -356,9 +389,9 @@ def seal(
     timeout: float = _TSA_WAIT,
     json_out: bool = _JSON,
 ) -> None:
-    """Seal an unsealed capture: hash, sign, timestamp.  A failing TSA leaves it timestamp-pending."""
+    """Seal an unsealed capture: hash, sign, timestamp.  A failing TSA leaves it timestamp-pending (exit 4)."""
     from evidence_capture.manifests.keys import StationKey
-    from evidence_capture.manifests.seal import TsaConfig, seal_capture
+    from evidence_capture.manifests.seal import PENDING, TsaConfig, seal_capture
     from evidence_capture.ui.progress import bytes_progress
     from evidence_capture.ui.sealing import seal_lines
     from evidence_capture.verify.target import folder_bytes, resolve_capture
@@ -374,6 +407,8 @@ def seal(
         _emit_json(result.as_record())
     else:
         _echo(seal_lines(_tx(), result))
+    if result.state == PENDING:
+        raise typer.Exit(EXIT_INCOMPLETE)
 
 
 def _timestamp_pending(timeout: float, json_out: bool) -> None:
@@ -391,7 +426,7 @@ def _timestamp_pending(timeout: float, json_out: bool) -> None:
         _echo([line for result in results for line in seal_lines(_tx(), result)]
               or [_t("cli.seal.none_pending")])
     if any(result.state == PENDING for result in results):
-        raise typer.Exit(EXIT_OPERATIONAL)
+        raise typer.Exit(EXIT_INCOMPLETE)
 
 
 _PENDING_HELP = "Retry every timestamp-pending capture against the configured TSAs."
@@ -400,7 +435,7 @@ _PENDING_HELP = "Retry every timestamp-pending capture against the configured TS
 @timestamp_app.callback(invoke_without_command=True)
 def _timestamp_root(
     ctx: typer.Context,
-    pending: bool = typer.Option(False, "--pending", help=_PENDING_HELP + " Exit 3 if any stays pending."),
+    pending: bool = typer.Option(False, "--pending", help=_PENDING_HELP + " Exit 4 if any stays pending."),
     timeout: float = _TSA_WAIT,
     json_out: bool = typer.Option(False, "--json", help="Print JSON (with --pending)."),
 ) -> None:
