@@ -23,9 +23,9 @@ from evidence_capture import __version__
 from evidence_capture.config import Settings, env_help, load_settings
 from evidence_capture.defaults import DEFAULTS
 from evidence_capture.errors import (
-    EXIT_OPERATIONAL, EXIT_VERIFY_FAILED, ConfigError, EvidenceError,
+    EXIT_OPERATIONAL, EXIT_VERIFY_FAILED, ConfigError, EvidenceError, Msg,
 )
-from evidence_capture.i18n import LANGS
+from evidence_capture.i18n import normalize_lang
 from evidence_capture.ui.text import Err, Text
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -51,13 +51,15 @@ def _command(parent: typer.Typer, name: str | None = None) -> Callable[[F], F]:
         @functools.wraps(func)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             token = _LANG.set(_resolve_lang())
+            json_token = _JSON_MODE.set(any(kwargs.get(name) is True for name in _JSON_PARAMS))
             try:
                 return func(*args, **kwargs)
             except EvidenceError as exc:
                 _fail_with(exc)
             except KeyboardInterrupt:
-                _fail(_t("cli.interrupted"), EXIT_OPERATIONAL)
+                _fail_with(EvidenceError(Msg("cli.interrupted")))
             finally:
+                _JSON_MODE.reset(json_token)
                 _LANG.reset(token)
 
         parent.command(name, epilog=EPILOG)(wrapper)
@@ -68,6 +70,9 @@ def _command(parent: typer.Typer, name: str | None = None) -> Callable[[F], F]:
 
 # The language of human-facing messages, resolved once per command (see _command).
 _LANG: ContextVar[str | None] = ContextVar("evidence_lang", default=None)
+# Whether the command was given --json: then an error is one JSON document on stdout too.
+_JSON_MODE: ContextVar[bool] = ContextVar("evidence_json", default=False)
+_JSON_PARAMS = ("json_out", "as_json")
 
 
 def _resolve_lang() -> str:
@@ -75,8 +80,7 @@ def _resolve_lang() -> str:
     try:
         return load_settings().lang
     except EvidenceError:
-        value = os.environ.get("EVIDENCE_LANG", "")
-        return value if value in LANGS else "en"
+        return normalize_lang(os.environ.get("EVIDENCE_LANG")) or "en"
 
 
 def _tx() -> Text:
@@ -95,12 +99,11 @@ def _echo(lines: list[str]) -> None:
 
 
 def _fail_with(exc: EvidenceError) -> None:
-    _fail(_tx().diagnostics(exc), exc.exit_code)
-
-
-def _fail(text: str, code: int) -> None:
-    typer.echo(_tx().labelled("cli.error", text), err=True)
-    raise typer.Exit(code)
+    """The error on stderr in the reader's language; with --json also ``{"error": ...}`` on stdout."""
+    if _JSON_MODE.get():
+        _emit_json({"error": exc.as_record(_tx().lang)})
+    typer.echo(_tx().labelled("cli.error", _tx().diagnostics(exc)), err=True)
+    raise typer.Exit(exc.exit_code)
 
 
 def _settings() -> Settings:
@@ -313,7 +316,7 @@ def _passphrase(*, confirm: bool) -> str:
         return typer.prompt(_t("cli.passphrase"), hide_input=True,
                             confirmation_prompt=confirm, err=True)
     except typer.Abort as exc:
-        raise ConfigError(_t("cli.no_passphrase"), hint=_t("cli.no_passphrase.hint")) from exc
+        raise ConfigError(Msg("cli.no_passphrase"), hint=Msg("cli.no_passphrase.hint")) from exc
 
 
 @_command(keys_app, "init")
@@ -340,7 +343,7 @@ def keys_export_public(
 
     key = station_public_key(_settings().keys_dir)
     if key is None:
-        raise NotFoundError(_t("cli.no_station_key"), hint=_t("cli.no_station_key.hint"))
+        raise NotFoundError(Msg("cli.no_station_key"), hint=Msg("cli.no_station_key.hint"))
     if output is None:
         typer.echo(public_pem(key).decode(), nl=False)
     else:
@@ -380,7 +383,7 @@ def _timestamp_pending(timeout: float, json_out: bool) -> None:
 
     station = Station.open(_settings(), _unlock, tsa_timeout=timeout)
     if not station.tsa.urls:
-        raise ConfigError(_t("cli.no_tsa"), hint=_t("cli.no_tsa.hint"))
+        raise ConfigError(Msg("cli.no_tsa"), hint=Msg("cli.no_tsa.hint"))
     results = retry_pending_timestamps(station)
     if json_out:
         _emit_json([result.as_record() for result in results])
@@ -407,10 +410,13 @@ def _timestamp_root(
     if not pending:
         typer.echo(ctx.get_help(), err=True)
         raise typer.Exit(2)
+    token = _JSON_MODE.set(json_out)
     try:
         _timestamp_pending(timeout, json_out)
     except EvidenceError as exc:
         _fail_with(exc)
+    finally:
+        _JSON_MODE.reset(token)
 
 
 @_command(timestamp_app, "pending")
@@ -469,7 +475,7 @@ def _open_store(*, signed: bool):  # type: ignore[no-untyped-def]
     from evidence_capture.manifests.keys import PRIVATE_NAME, StationKey
 
     if not (settings.keys_dir / PRIVATE_NAME).is_file():
-        raise NotFoundError(_t("cli.no_station_key"), hint=_t("cli.no_station_key.hint"))
+        raise NotFoundError(Msg("cli.no_station_key"), hint=Msg("cli.no_station_key.hint"))
     key = StationKey.load(settings.keys_dir, _passphrase(confirm=False))
     return Store(settings, signer=StationSigner.from_station_key(key))
 

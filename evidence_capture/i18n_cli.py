@@ -3,11 +3,12 @@
 Each entry is ``key -> (zh, en)``; the English text is what the CLI printed
 before it was translated, so scripts that read the English output keep
 working.  ``--json`` output never goes through this catalog.
+``i18n`` merges the ``MESSAGES`` of every ``i18n_<domain>.py`` module.
 """
 
 from __future__ import annotations
 
-CLI_MESSAGES: dict[str, tuple[str, str]] = {
+MESSAGES: dict[str, tuple[str, str]] = {
     "cli.cause": ("原因", "cause"),
     "cli.labelled": ("{label}：{text}", "{label}: {text}"),
     "cli.interrupted": ("已中断", "interrupted"),
@@ -53,6 +54,7 @@ CLI_MESSAGES: dict[str, tuple[str, str]] = {
     "cli.status.pass": ("通过", "PASS"),
     "cli.status.fail": ("未通过", "FAIL"),
     "cli.status.not-checked": ("未检查", "NOT-CHECKED"),
+    "cli.status.not-applicable": ("不适用", "N/A"),
     "cli.verify.verified": ("校验通过", "VERIFIED"),
     "cli.verify.not_verified": ("校验未通过", "NOT VERIFIED"),
     "cli.verify.signer_untrusted": ("（签名密钥未受信任：请用 --trust-key 固定该密钥）",

@@ -97,7 +97,7 @@ def test_error_prefix_and_hint_in_both_languages(evidence_home, monkeypatch) -> 
 def test_unknown_language_is_a_usage_error_in_english(evidence_home, monkeypatch) -> None:
     result = _run(monkeypatch, "fr", "case", "list")
     assert result.exit_code == 2
-    assert result.stderr.startswith("error: EVIDENCE_LANG must be 'zh' or 'en'")
+    assert result.stderr.startswith("error: EVIDENCE_LANG must be zh or en")
 
 
 def test_warning_prefix_in_chinese(evidence_home, monkeypatch) -> None:
