@@ -579,6 +579,9 @@ def custody_log(
 @_command(custody_app, "verify")
 def custody_verify(
     trust_key: list[Path] = typer.Option([], "--trust-key", help="Extra pinned station public key PEM."),
+    every_signature: bool = typer.Option(
+        False, "--every-signature",
+        help="Check every event's signature one by one, not only those the chain does not vouch for."),
     json_out: bool = _JSON,
 ) -> None:
     """Walk the whole chain: first broken link, gaps, edits and deletions.  Exit 1 if any."""
@@ -589,7 +592,7 @@ def custody_verify(
     pinned = pinned_keys(store.settings, trust_key)
     if not pinned:
         _warn(_t("cli.custody.unpinned"))
-    report = store.verify_custody(pinned)
+    report = store.verify_custody(pinned, every_signature=every_signature)
     ok = report.ok and not report.signatures_unverified
     if json_out:
         _emit_json(report.as_record())

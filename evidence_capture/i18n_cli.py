@@ -126,6 +126,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cli.custody.broken": ("：在序号 {seq} 处断裂", ": BROKEN at seq {seq}"),
     "cli.custody.summary": ("{verdict}：共 {events} 个事件，已验证 {signatures} 个签名",
                             "{verdict}: {events} events, {signatures} signatures verified"),
+    "cli.custody.vouched": ("另有 {n} 个事件的内容由其后同一公钥的已验证签名经哈希链担保（逐个核验签名：--every-signature）",
+                            "{n} more event(s) covered by a later verified signature of the same key "
+                            "through the hash chain (check each one: --every-signature)"),
     # export and import
     "cli.export.wrote": ("已写入 {path}：提取记录 {n} 份，sha256:{digest}",
                          "wrote {path}: {n} capture(s), sha256:{digest}"),

@@ -74,6 +74,8 @@ def custody_verify_lines(tx: Text, report: Any, ok: bool) -> list[str]:
         tx.t("cli.custody.broken", seq=report.first_broken.seq) if report.first_broken else "")
     lines.append(tx.t("cli.custody.summary", verdict=verdict, events=report.events,
                       signatures=report.signatures_verified))
+    if report.signatures_vouched:
+        lines.append(tx.t("cli.custody.vouched", n=report.signatures_vouched))
     return lines
 
 
