@@ -2,7 +2,8 @@
 
 Each command parses its input, calls the library and renders the result.
 Only this module prints or exits.  Exit codes: 0 ok, 1 verification failed,
-2 usage or input error, 3 operational failure.  Imports of heavy modules
+2 usage or input error, 3 operational failure, 4 evidence kept but
+incomplete (a PARTIAL or timestamp-pending capture).  Imports of heavy modules
 are done inside the commands so that ``--help`` stays instant.
 """
 
@@ -24,9 +25,9 @@ from evidence_capture import __version__
 from evidence_capture.config import Settings, env_help, load_settings
 from evidence_capture.defaults import DEFAULTS
 from evidence_capture.errors import (
-    EXIT_OPERATIONAL, EXIT_VERIFY_FAILED, ConfigError, EvidenceError,
+    EXIT_INCOMPLETE, EXIT_OPERATIONAL, EXIT_VERIFY_FAILED, ConfigError, EvidenceError, Msg,
 )
-from evidence_capture.i18n import LANGS
+from evidence_capture.i18n import normalize_lang
 from evidence_capture.ui.text import Err, Text
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -36,7 +37,9 @@ app = typer.Typer(
     name="evidence",
     help="Capture, seal, keep, export and verify web-page evidence.\n\n"
     "Messages are in Chinese or English (EVIDENCE_LANG=zh|en, default: the locale); "
-    "--json output always has English keys and values.",
+    "--json output always has English keys and values.\n\n"
+    "Exit codes: 0 ok, 1 verification failed, 2 usage or input error, 3 operational failure "
+    "or a FAILED capture, 4 a PARTIAL or timestamp-pending capture.",
     epilog=EPILOG,
     no_args_is_help=True,
     add_completion=False,
@@ -52,13 +55,15 @@ def _command(parent: typer.Typer, name: str | None = None) -> Callable[[F], F]:
         @functools.wraps(func)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             token = _LANG.set(_resolve_lang())
+            json_token = _JSON_MODE.set(any(kwargs.get(name) is True for name in _JSON_PARAMS))
             try:
                 return func(*args, **kwargs)
             except EvidenceError as exc:
                 _fail_with(exc)
             except KeyboardInterrupt:
-                _fail(_t("cli.interrupted"), EXIT_OPERATIONAL)
+                _fail_with(EvidenceError(Msg("cli.interrupted")))
             finally:
+                _JSON_MODE.reset(json_token)
                 _LANG.reset(token)
 
         parent.command(name, epilog=EPILOG)(wrapper)
@@ -69,6 +74,9 @@ def _command(parent: typer.Typer, name: str | None = None) -> Callable[[F], F]:
 
 # The language of human-facing messages, resolved once per command (see _command).
 _LANG: ContextVar[str | None] = ContextVar("evidence_lang", default=None)
+# Whether the command was given --json: then an error is one JSON document on stdout too.
+_JSON_MODE: ContextVar[bool] = ContextVar("evidence_json", default=False)
+_JSON_PARAMS = ("json_out", "as_json")
 
 
 def _resolve_lang() -> str:
@@ -76,8 +84,7 @@ def _resolve_lang() -> str:
     try:
         return load_settings().lang
     except EvidenceError:
-        value = os.environ.get("EVIDENCE_LANG", "")
-        return value if value in LANGS else "en"
+        return normalize_lang(os.environ.get("EVIDENCE_LANG")) or "en"
 
 
 def _tx() -> Text:
@@ -96,12 +103,11 @@ def _echo(lines: list[str]) -> None:
 
 
 def _fail_with(exc: EvidenceError) -> None:
-    _fail(_tx().diagnostics(exc), exc.exit_code)
-
-
-def _fail(text: str, code: int) -> None:
-    typer.echo(_tx().labelled("cli.error", text), err=True)
-    raise typer.Exit(code)
+    """The error on stderr in the reader's language; with --json also ``{"error": ...}`` on stdout."""
+    if _JSON_MODE.get():
+        _emit_json({"error": exc.as_record(_tx().lang)})
+    typer.echo(_tx().labelled("cli.error", _tx().diagnostics(exc)), err=True)
+    raise typer.Exit(exc.exit_code)
 
 
 def _settings() -> Settings:
@@ -163,14 +169,27 @@ _TSA_TIMEOUT = typer.Option(10.0, "--tsa-timeout", metavar="SECONDS", min=0.1,
                             help="Seconds to wait for each TSA.")
 
 
+_SINGLE_OFFICER = typer.Option(
+    None, "--single-officer-reason", metavar="TEXT",
+    help="Capture with fewer than two officers, for this reason (recorded in the manifest).")
+_NO_TIMESTAMP = typer.Option(
+    None, "--no-timestamp", metavar="REASON",
+    help="Capture without asking any TSA, for this reason (recorded; the capture stays timestamp-pending).")
+
+
 def _officers(values: list[str], settings: Settings) -> tuple[Any, ...]:
-    """--officer, else the configured officers; warns when fewer than two."""
+    """--officer, else the configured officers."""
     from evidence_capture.models import Officer
 
-    officers = tuple(Officer.parse(text) for text in (values or list(settings.officers)))
-    if len(officers) < 2:
-        _warn(_t("cli.capture.few_officers", n=len(officers)))
-    return officers
+    return tuple(Officer.parse(text) for text in (values or list(settings.officers)))
+
+
+def _policy_notes(options: Any) -> None:
+    """The recorded exceptions to the safe defaults, as warnings."""
+    if options.single_officer_reason:
+        _warn(_t("capture.policy.single_officer", reason=options.single_officer_reason))
+    if options.no_timestamp_reason:
+        _warn(_t("capture.policy.no_timestamp", reason=options.no_timestamp_reason))
 
 
 def _open_station(settings: Settings, tsa_timeout: float):  # type: ignore[no-untyped-def]
@@ -189,6 +208,7 @@ def capture_command(
     case: str | None = _CASE, officer: list[str] = _OFFICER, device: str | None = _DEVICE,
     timeout: float = _CAPTURE_TIMEOUT, allow_private: bool = _ALLOW_PRIVATE,
     tsa_timeout: float = _TSA_TIMEOUT,
+    single_officer_reason: Optional[str] = _SINGLE_OFFICER, no_timestamp: Optional[str] = _NO_TIMESTAMP,
     as_json: bool = typer.Option(False, "--json", help="Print the results as JSON."),
 ) -> None:
     """Capture web pages in a fresh browser, seal them and record them in the store.
@@ -197,19 +217,25 @@ def capture_command(
     the screenshot, source, DOM, MHTML, HAR, video, PDF, TLS chains,
     provenance and environment check; then it is hashed (SHA-256 + SM3),
     signed, timestamped by every TSA in EVIDENCE_TSA_URL and recorded with
-    custody events.  A capture ends COMPLETE, PARTIAL (the failed steps are
-    listed) or FAILED (exit code 3).  A TSA that fails leaves the capture
-    timestamp-pending: `evidence timestamp --pending` retries.
+    custody events.  Two officers (--officer, or EVIDENCE_OFFICER) and a
+    TSA are required unless --single-officer-reason / --no-timestamp say why
+    (recorded); otherwise it is refused with exit 2 before the browser
+    starts.  A capture ends COMPLETE (exit 0), PARTIAL (the failed steps are
+    listed; exit 4) or FAILED (exit 3).  A TSA that fails leaves the capture
+    timestamp-pending (exit 4): `evidence timestamp --pending` retries.
     """
     from evidence_capture.capture import validate_url
     from evidence_capture.capture.engine import STEPS
     from evidence_capture.ui.progress import CaptureBars
-    from evidence_capture.workflow import capture_options, capture_urls
+    from evidence_capture.workflow import capture_options, capture_urls, check_capture_policy
 
     checked = [validate_url(url) for url in urls]
     settings = _settings()
     officers = _officers(officer, settings)
-    options = capture_options(device=device, total_timeout=timeout, allow_private=allow_private)
+    options = capture_options(device=device, total_timeout=timeout, allow_private=allow_private,
+                              single_officer_reason=single_officer_reason, no_timestamp_reason=no_timestamp)
+    check_capture_policy(settings, officers, options)
+    _policy_notes(options)
     station = _open_station(settings, tsa_timeout)
     case_info = station.case_info(case)
     with CaptureBars(_tx(), len(STEPS)) as bars:
@@ -226,8 +252,18 @@ def _report_captures(outcomes: list[Any], as_json: bool) -> None:
     else:
         _echo([line for outcome in outcomes for line in capture_lines(_tx(), outcome)])
     _echo(dev_tsa_warning(_tx(), [outcome.seal for outcome in outcomes]))
+    raise typer.Exit(_capture_exit_code(outcomes))
+
+
+def _capture_exit_code(outcomes: list[Any]) -> int:
+    """3 if any capture FAILED, else 4 if any is PARTIAL or timestamp-pending, else 0."""
+    from evidence_capture.manifests.seal import PENDING
+
     if any(outcome.capture.state.value == "FAILED" for outcome in outcomes):
-        raise typer.Exit(EXIT_OPERATIONAL)
+        return EXIT_OPERATIONAL
+    incomplete = any(outcome.capture.state.value == "PARTIAL" or outcome.seal.state == PENDING
+                     for outcome in outcomes)
+    return EXIT_INCOMPLETE if incomplete else 0
 
 
 
@@ -275,13 +311,16 @@ def patrol_run(
                                "(EVIDENCE_BROKER_URL) instead of running it here."),
     officer: list[str] = _OFFICER, device: str | None = _DEVICE,
     timeout: float = _CAPTURE_TIMEOUT, allow_private: bool = _ALLOW_PRIVATE,
-    tsa_timeout: float = _TSA_TIMEOUT, json_out: bool = _JSON,
+    tsa_timeout: float = _TSA_TIMEOUT,
+    single_officer_reason: Optional[str] = _SINGLE_OFFICER, no_timestamp: Optional[str] = _NO_TIMESTAMP,
+    json_out: bool = _JSON,
 ) -> None:
     """Capture every URL of LIST, resumably: the job and its rows live in the store.
 
     Each capture is the same as `evidence capture` (fresh empty context, sealed,
-    timestamped, stored with custody).  The `case` column files a row under a case
-    (opened if the store does not hold it).  Exit 3 if any row failed.
+    timestamped, stored with custody; the same two-officer and TSA rules).  The
+    `case` column files a row under a case (opened if the store does not hold it).
+    Exit 3 if any row failed, else 4 if any capture is PARTIAL.
     """
     from evidence_capture.patrol.runner import PatrolOptions, default_workers
 
@@ -294,8 +333,10 @@ def patrol_run(
     patrol = PatrolOptions(workers=workers or default_workers(), per_host=per_host,
                            host_delay=delay, sharing=browser.value)
     if list_file is not None:
-        job_id = _plan_patrol(station, list_file, patrol, queue, officer=officer, device=device,
-                              timeout=timeout, allow_private=allow_private)
+        capture = {"device": device, "total_timeout": timeout, "allow_private": allow_private,
+                   "single_officer_reason": single_officer_reason,
+                   "no_timestamp_reason": no_timestamp}
+        job_id = _plan_patrol(station, list_file, patrol, queue, officer=officer, capture=capture)
     else:
         job_id = _resume_patrol(station, resume, retry_failed)
     if queue:
@@ -305,15 +346,15 @@ def patrol_run(
 
 
 def _plan_patrol(station: Any, list_file: Path, patrol: Any, queue: bool, *, officer: list[str],
-                 device: str | None, timeout: float, allow_private: bool) -> str:
+                 capture: dict[str, Any]) -> str:
     from evidence_capture.patrol.listfile import read_list
     from evidence_capture.patrol.plan import JobPlan, plan_job
-    from evidence_capture.workflow import capture_options
+    from evidence_capture.workflow import check_capture_policy
 
     items = read_list(list_file)
-    capture_options(device=device, total_timeout=timeout, allow_private=allow_private)
-    plan = JobPlan({"device": device, "total_timeout": timeout, "allow_private": allow_private},
-                   _officers(officer, station.settings), patrol)
+    plan = JobPlan(capture, _officers(officer, station.settings), patrol)
+    check_capture_policy(station.settings, plan.officers, plan.capture_options())
+    _policy_notes(plan.capture_options())
     job_id, opened = plan_job(station.store, items, plan, source=list_file.name,
                               mode="queue" if queue else "local")
     for case_id in opened:
@@ -363,6 +404,8 @@ def _run_patrol(station: Any, job_id: str, workers: int | None, json_out: bool) 
     _show_status(status, json_out)
     if status.counts.get("failed"):
         raise typer.Exit(EXIT_OPERATIONAL)
+    if any(item["capture_state"] == "PARTIAL" for item in status.items):
+        raise typer.Exit(EXIT_INCOMPLETE)
 
 
 def _show_status(status: Any, json_out: bool) -> None:
@@ -488,7 +531,7 @@ def _passphrase(*, confirm: bool) -> str:
         return typer.prompt(_t("cli.passphrase"), hide_input=True,
                             confirmation_prompt=confirm, err=True)
     except typer.Abort as exc:
-        raise ConfigError(_t("cli.no_passphrase"), hint=_t("cli.no_passphrase.hint")) from exc
+        raise ConfigError(Msg("cli.no_passphrase"), hint=Msg("cli.no_passphrase.hint")) from exc
 
 
 @_command(keys_app, "init")
@@ -515,7 +558,7 @@ def keys_export_public(
 
     key = station_public_key(_settings().keys_dir)
     if key is None:
-        raise NotFoundError(_t("cli.no_station_key"), hint=_t("cli.no_station_key.hint"))
+        raise NotFoundError(Msg("cli.no_station_key"), hint=Msg("cli.no_station_key.hint"))
     if output is None:
         typer.echo(public_pem(key).decode(), nl=False)
     else:
@@ -528,9 +571,9 @@ def seal(
     timeout: float = _TSA_WAIT,
     json_out: bool = _JSON,
 ) -> None:
-    """Seal an unsealed capture: hash, sign, timestamp.  A failing TSA leaves it timestamp-pending."""
+    """Seal an unsealed capture: hash, sign, timestamp.  A failing TSA leaves it timestamp-pending (exit 4)."""
     from evidence_capture.manifests.keys import StationKey
-    from evidence_capture.manifests.seal import TsaConfig, seal_capture
+    from evidence_capture.manifests.seal import PENDING, TsaConfig, seal_capture
     from evidence_capture.ui.progress import bytes_progress
     from evidence_capture.ui.sealing import seal_lines
     from evidence_capture.verify.target import folder_bytes, resolve_capture
@@ -546,6 +589,8 @@ def seal(
         _emit_json(result.as_record())
     else:
         _echo(seal_lines(_tx(), result))
+    if result.state == PENDING:
+        raise typer.Exit(EXIT_INCOMPLETE)
 
 
 def _timestamp_pending(timeout: float, json_out: bool) -> None:
@@ -555,7 +600,7 @@ def _timestamp_pending(timeout: float, json_out: bool) -> None:
 
     station = Station.open(_settings(), _unlock, tsa_timeout=timeout)
     if not station.tsa.urls:
-        raise ConfigError(_t("cli.no_tsa"), hint=_t("cli.no_tsa.hint"))
+        raise ConfigError(Msg("cli.no_tsa"), hint=Msg("cli.no_tsa.hint"))
     results = retry_pending_timestamps(station)
     if json_out:
         _emit_json([result.as_record() for result in results])
@@ -563,7 +608,7 @@ def _timestamp_pending(timeout: float, json_out: bool) -> None:
         _echo([line for result in results for line in seal_lines(_tx(), result)]
               or [_t("cli.seal.none_pending")])
     if any(result.state == PENDING for result in results):
-        raise typer.Exit(EXIT_OPERATIONAL)
+        raise typer.Exit(EXIT_INCOMPLETE)
 
 
 _PENDING_HELP = "Retry every timestamp-pending capture against the configured TSAs."
@@ -572,7 +617,7 @@ _PENDING_HELP = "Retry every timestamp-pending capture against the configured TS
 @timestamp_app.callback(invoke_without_command=True)
 def _timestamp_root(
     ctx: typer.Context,
-    pending: bool = typer.Option(False, "--pending", help=_PENDING_HELP + " Exit 3 if any stays pending."),
+    pending: bool = typer.Option(False, "--pending", help=_PENDING_HELP + " Exit 4 if any stays pending."),
     timeout: float = _TSA_WAIT,
     json_out: bool = typer.Option(False, "--json", help="Print JSON (with --pending)."),
 ) -> None:
@@ -582,10 +627,13 @@ def _timestamp_root(
     if not pending:
         typer.echo(ctx.get_help(), err=True)
         raise typer.Exit(2)
+    token = _JSON_MODE.set(json_out)
     try:
         _timestamp_pending(timeout, json_out)
     except EvidenceError as exc:
         _fail_with(exc)
+    finally:
+        _JSON_MODE.reset(token)
 
 
 @_command(timestamp_app, "pending")
@@ -644,7 +692,7 @@ def _open_store(*, signed: bool):  # type: ignore[no-untyped-def]
     from evidence_capture.manifests.keys import PRIVATE_NAME, StationKey
 
     if not (settings.keys_dir / PRIVATE_NAME).is_file():
-        raise NotFoundError(_t("cli.no_station_key"), hint=_t("cli.no_station_key.hint"))
+        raise NotFoundError(Msg("cli.no_station_key"), hint=Msg("cli.no_station_key.hint"))
     key = StationKey.load(settings.keys_dir, _passphrase(confirm=False))
     return Store(settings, signer=StationSigner.from_station_key(key))
 
@@ -713,6 +761,9 @@ def custody_log(
 @_command(custody_app, "verify")
 def custody_verify(
     trust_key: list[Path] = typer.Option([], "--trust-key", help="Extra pinned station public key PEM."),
+    every_signature: bool = typer.Option(
+        False, "--every-signature",
+        help="Check every event's signature one by one, not only those the chain does not vouch for."),
     json_out: bool = _JSON,
 ) -> None:
     """Walk the whole chain: first broken link, gaps, edits and deletions.  Exit 1 if any."""
@@ -723,7 +774,7 @@ def custody_verify(
     pinned = pinned_keys(store.settings, trust_key)
     if not pinned:
         _warn(_t("cli.custody.unpinned"))
-    report = store.verify_custody(pinned)
+    report = store.verify_custody(pinned, every_signature=every_signature)
     ok = report.ok and not report.signatures_unverified
     if json_out:
         _emit_json(report.as_record())

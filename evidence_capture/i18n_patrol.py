@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-PATROL_MESSAGES: dict[str, tuple[str, str]] = {
+MESSAGES: dict[str, tuple[str, str]] = {
     "cli.patrol.total": ("巡查总进度", "patrol total"),
     "cli.patrol.last": ("最近：#{position} {state}", "last: #{position} {state}"),
     "cli.patrol.job": ("巡查任务 {job_id}：{state}（清单 {source}）",
@@ -23,6 +23,26 @@ PATROL_MESSAGES: dict[str, tuple[str, str]] = {
                                   "set EVIDENCE_BROKER_URL (e.g. redis://host:6379/0)"),
     "cli.worker.station": ("采集节点 {fingerprint} 已登记，连接队列 {broker}",
                            "worker station {fingerprint} registered, queue {broker}"),
+    "patrol.list.unreadable": ("无法读取巡查清单 {path}", "cannot read the patrol list {path}"),
+    "patrol.list.not_utf8": ("巡查清单 {path} 不是 UTF-8 编码", "the patrol list {path} is not UTF-8"),
+    "patrol.list.not_utf8.hint": ("请另存为 UTF-8（表格软件中选“CSV UTF-8”）",
+                                  "save it as UTF-8 (CSV UTF-8 in a spreadsheet tool)"),
+    "patrol.list.empty": ("巡查清单 {path} 中没有网址", "the patrol list {path} holds no URL"),
+    "patrol.list.too_long": ("巡查清单 {path} 超过 {n} 个网址", "the patrol list {path} holds more than {n} URLs"),
+    "patrol.list.columns": ("巡查清单中有未知的列：{columns}", "unknown column(s) in the patrol list: {columns}"),
+    "patrol.list.columns.hint": ("可用的列：{columns}", "the columns are: {columns}"),
+    "patrol.list.case": ("第 {line} 行：案件编号 {case_id} 无效", "line {line}: invalid case id {case_id}"),
+    "patrol.list.url": ("第 {line} 行：{error}", "line {line}: {error}"),
+    "patrol.no_job": ("没有巡查任务 {job_id}", "no patrol job {job_id}"),
+    "patrol.no_item": ("巡查任务 {job_id} 中没有第 {position} 项", "no item {position} in patrol job {job_id}"),
+    "patrol.bad_options": ("并行数至少为 1，每站点上限和间隔不能为负数",
+                           "workers must be at least 1, per-host and delay not negative"),
+    "patrol.bad_sharing": ("未知的浏览器共享方式 {value}", "unknown browser sharing {value}"),
+    "patrol.bad_sharing.hint": ("可选：{values}", "one of: {values}"),
+    "patrol.broker_down": ("无法连接任务队列 {url}", "cannot reach the task queue at {url}"),
+    "patrol.broker_down.hint": ("Redis 任务队列是否在运行？", "is the Redis broker running?"),
+    "patrol.not_worker": ("本进程不是采集节点（请运行 `evidence worker`）",
+                          "this process is not an evidence worker (run `evidence worker`)"),
     "patrol.state.queued": ("排队", "queued"),
     "patrol.state.running": ("进行中", "running"),
     "patrol.state.done": ("完成", "done"),

@@ -11,7 +11,7 @@ leaves an ``in_progress`` row that ``Station.open`` turns into a visible
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
@@ -20,7 +20,7 @@ from evidence_capture.capture.browser import SharedBrowser
 from evidence_capture.capture.result import CaptureResult
 from evidence_capture.config import Settings
 from evidence_capture.defaults import CaptureOptions
-from evidence_capture.errors import EvidenceError, NotFoundError
+from evidence_capture.errors import ConfigError, EvidenceError, InputError, Msg, NotFoundError
 from evidence_capture.manifests.keys import PRIVATE_NAME, StationKey
 from evidence_capture.manifests.seal import SealResult, TsaConfig, seal_capture
 from evidence_capture.models import CaseInfo, Officer
@@ -67,7 +67,7 @@ class Station:
              tsa_timeout: float) -> "Station":
         """Unlock the station key (``passphrase`` is asked only if a key exists)."""
         if not (settings.keys_dir / PRIVATE_NAME).is_file():
-            raise NotFoundError("this station has no signing key yet", hint="run `evidence keys init`")
+            raise NotFoundError(Msg("cli.no_station_key"), hint=Msg("cli.no_station_key.hint"))
         key = StationKey.load(settings.keys_dir, passphrase())
         store = Store(settings, signer=StationSigner.from_station_key(key))
         recovered = tuple(store.recover_incomplete())
@@ -102,7 +102,8 @@ def capture_and_seal(station: Station, url: str, options: CaptureOptions, *,
         result = run_capture(url, options, settings=station.settings, folder=folder, case=case,
                              officers=tuple(officers), capture_id=capture_id, on_step=on_step,
                              browsers=browsers)
-        sealed = seal_capture(folder, key=station.key, tsa=station.tsa)
+        tsa = replace(station.tsa, urls=()) if options.no_timestamp_reason else station.tsa
+        sealed = seal_capture(folder, key=station.key, tsa=tsa)
         stored = ingest_sealed_folder(station.store, capture_id)
     except EvidenceError as exc:
         station.store.mark_failed(capture_id, exc.message)
@@ -113,20 +114,45 @@ def capture_and_seal(station: Station, url: str, options: CaptureOptions, *,
     return CaptureOutcome(result, sealed, stored)
 
 
-def capture_options(*, device: str | None, total_timeout: float, allow_private: bool) -> CaptureOptions:
+def capture_options(*, device: str | None, total_timeout: float, allow_private: bool,
+                    single_officer_reason: str | None = None,
+                    no_timestamp_reason: str | None = None) -> CaptureOptions:
     """The defaults with these changes; an unknown device name is refused before any capture."""
     from evidence_capture.capture.browser import check_device
     from evidence_capture.defaults import DEFAULTS
 
-    options = DEFAULTS.with_changes(device=device, total_timeout=total_timeout, allow_private=allow_private)
+    options = DEFAULTS.with_changes(device=device, total_timeout=total_timeout, allow_private=allow_private,
+                                    single_officer_reason=_reason(single_officer_reason, "--single-officer-reason"),
+                                    no_timestamp_reason=_reason(no_timestamp_reason, "--no-timestamp"))
     check_device(device)
     return options
+
+
+def _reason(text: str | None, option: str) -> str | None:
+    if text is None:
+        return None
+    if not text.strip():
+        raise InputError(Msg("capture.policy.empty_reason", option=option))
+    return " ".join(text.split())
+
+
+def check_capture_policy(settings: Settings, officers: Sequence[Officer], options: CaptureOptions) -> None:
+    """Safe by default: two officers and at least one TSA, unless a recorded reason says otherwise.
+
+    Raised before any browser starts (``InputError`` / ``ConfigError``, exit 2).
+    """
+    if len(officers) < 2 and not options.single_officer_reason:
+        raise InputError(Msg("capture.policy.two_officers", n=len(officers)),
+                         hint=Msg("capture.policy.two_officers.hint"))
+    if not settings.tsa_urls and not options.no_timestamp_reason:
+        raise ConfigError(Msg("capture.policy.no_tsa"), hint=Msg("capture.policy.no_tsa.hint"))
 
 
 def capture_urls(station: Station, urls: Sequence[str], options: CaptureOptions, *,
                  case: CaseInfo | None, officers: Sequence[Officer], on_start: OnStart | None = None,
                  on_finish: Callable[[CaptureOutcome], None] | None = None) -> list[CaptureOutcome]:
     """Capture and seal each URL in order; ``on_start(url)`` may return that URL's ``on_step``."""
+    check_capture_policy(station.settings, officers, options)
     outcomes = []
     for url in urls:
         on_step = on_start(url) if on_start else None

@@ -48,7 +48,10 @@ def test_events_are_linked_signed_and_verify(chain):
     assert all(b["prev_hash"] == a["event_hash"] for a, b in zip(events, events[1:]))
     assert all(event_hash_of(e) == e["event_hash"] for e in events)
     code, report = _verify_json()
-    assert code == 0 and report["ok"] and report["signatures_verified"] == 5
+    assert code == 0 and report["ok"]
+    assert (report["signatures_verified"], report["signatures_vouched"]) == (2, 3)
+    every = json.loads(_cli("custody", "verify", "--every-signature", "--json").output)
+    assert every["ok"] and (every["signatures_verified"], every["signatures_vouched"]) == (5, 0)
 
 
 def test_note_and_log_through_the_cli(chain):

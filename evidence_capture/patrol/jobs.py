@@ -22,7 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from evidence_capture.capture import new_capture_id
-from evidence_capture.errors import NotFoundError
+from evidence_capture.errors import Msg, NotFoundError
 from evidence_capture.patrol.listfile import PatrolItem
 from evidence_capture.storage import NewEvent, Store
 from evidence_capture.storage.models import CaptureRow, PatrolItemRow, PatrolJobRow
@@ -206,7 +206,7 @@ def list_jobs(store: Store) -> list[str]:
 def _job(session: Session, job_id: str) -> PatrolJobRow:
     job = session.get(PatrolJobRow, job_id)
     if job is None:
-        raise NotFoundError(f"no patrol job {job_id!r}")
+        raise NotFoundError(Msg("patrol.no_job", job_id=job_id))
     return job
 
 
@@ -214,7 +214,7 @@ def _item(session: Session, job_id: str, position: int) -> PatrolItemRow:
     row = session.scalars(select(PatrolItemRow).where(
         PatrolItemRow.job_id == job_id, PatrolItemRow.position == position)).first()
     if row is None:
-        raise NotFoundError(f"no item {position} in patrol job {job_id!r}")
+        raise NotFoundError(Msg("patrol.no_item", job_id=job_id, position=position))
     return row
 
 

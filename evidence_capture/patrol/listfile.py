@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from evidence_capture.capture.urls import validate_url
-from evidence_capture.errors import InputError, InvalidURLError
+from evidence_capture.errors import InputError, InvalidURLError, Msg
 from evidence_capture.models import check_case_id
 
 CSV_COLUMNS = ("url", "case", "subject", "note")
@@ -38,18 +38,18 @@ def read_list(path: Path) -> list[PatrolItem]:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise InputError(f"cannot read the patrol list {path}") from exc
+        raise InputError(Msg("patrol.list.unreadable", path=path)) from exc
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise InputError(f"the patrol list {path} is not UTF-8",
-                         hint="save it as UTF-8 (CSV UTF-8 in a spreadsheet tool)") from exc
+        raise InputError(Msg("patrol.list.not_utf8", path=path),
+                         hint=Msg("patrol.list.not_utf8.hint")) from exc
     first = text.lstrip().split("\n", 1)[0]
     items = _read_csv(text) if _is_csv_header(first) else _read_lines(text)
     if not items:
-        raise InputError(f"the patrol list {path} holds no URL")
+        raise InputError(Msg("patrol.list.empty", path=path))
     if len(items) > MAX_ITEMS:
-        raise InputError(f"the patrol list {path} holds more than {MAX_ITEMS} URLs")
+        raise InputError(Msg("patrol.list.too_long", path=path, n=MAX_ITEMS))
     return items
 
 
@@ -72,8 +72,8 @@ def _read_csv(text: str) -> list[PatrolItem]:
     fields = [(name or "").strip().lower() for name in reader.fieldnames or ()]
     unknown = sorted(set(fields) - set(CSV_COLUMNS) - {""})
     if unknown:
-        raise InputError(f"unknown column(s) in the patrol list: {', '.join(unknown)}",
-                         hint=f"the columns are: {', '.join(CSV_COLUMNS)}")
+        raise InputError(Msg("patrol.list.columns", columns=", ".join(unknown)),
+                         hint=Msg("patrol.list.columns.hint", columns=", ".join(CSV_COLUMNS)))
     reader.fieldnames = fields
     items = []
     for row in reader:
@@ -86,7 +86,7 @@ def _read_csv(text: str) -> list[PatrolItem]:
             try:
                 check_case_id(case)
             except (InputError, ValueError) as exc:
-                raise InputError(f"line {number}: invalid case id {case!r}") from exc
+                raise InputError(Msg("patrol.list.case", line=number, case_id=case)) from exc
         items.append(PatrolItem(_url(values.get("url", ""), number), case,
                                 values.get("subject", ""), values.get("note", "")))
     return items
@@ -96,4 +96,5 @@ def _url(text: str, number: int) -> str:
     try:
         return validate_url(text)
     except InvalidURLError as exc:
-        raise InvalidURLError(f"line {number}: {exc.message}", hint=exc.hint) from exc
+        raise InvalidURLError(Msg("patrol.list.url", line=number, error=exc.msg or exc.message),
+                              hint=exc.hint_msg or exc.hint) from exc

@@ -24,7 +24,7 @@ from evidence_capture.storage import Store
 class JobPlan:
     """What every run of a job uses, whoever runs it."""
 
-    capture: Mapping[str, Any]  # device, total_timeout, allow_private
+    capture: Mapping[str, Any]  # the keyword arguments of workflow.capture_options
     officers: tuple[Officer, ...]
     patrol: PatrolOptions
 
@@ -44,9 +44,7 @@ class JobPlan:
     def capture_options(self) -> CaptureOptions:
         from evidence_capture.workflow import capture_options
 
-        return capture_options(device=self.capture.get("device"),
-                               total_timeout=float(self.capture["total_timeout"]),
-                               allow_private=bool(self.capture["allow_private"]))
+        return capture_options(**self.capture)
 
 
 def open_listed_cases(store: Store, items: Sequence[PatrolItem], *, source: str) -> list[str]:

@@ -27,7 +27,7 @@ from urllib.parse import urlsplit
 
 from evidence_capture.capture.browser import BROWSER_SHARING, SHARED, SharedBrowser
 from evidence_capture.defaults import CaptureOptions
-from evidence_capture.errors import EvidenceError, InputError
+from evidence_capture.errors import EvidenceError, InputError, Msg
 from evidence_capture.models import CaseInfo, Officer
 from evidence_capture.patrol.jobs import Claim, claim, finish
 from evidence_capture.workflow import Station, capture_and_seal
@@ -61,10 +61,10 @@ class PatrolOptions:
 
     def __post_init__(self) -> None:
         if self.workers < 1 or self.per_host < 0 or self.host_delay < 0:
-            raise InputError("workers must be at least 1, per-host and delay not negative")
+            raise InputError(Msg("patrol.bad_options"))
         if self.sharing not in BROWSER_SHARING:
-            raise InputError(f"unknown browser sharing {self.sharing!r}",
-                             hint=f"one of: {', '.join(BROWSER_SHARING)}")
+            raise InputError(Msg("patrol.bad_sharing", value=self.sharing),
+                             hint=Msg("patrol.bad_sharing.hint", values=", ".join(BROWSER_SHARING)))
 
     def as_record(self) -> dict[str, Any]:
         return {"workers": self.workers, "per_host": self.per_host,

@@ -23,7 +23,7 @@ import threading
 from typing import Any, Sequence
 
 from evidence_capture.config import Settings
-from evidence_capture.errors import ConfigError, InputError
+from evidence_capture.errors import ConfigError, InputError, Msg
 
 TASK_NAME = "evidence.capture_item"
 _local = threading.local()
@@ -34,8 +34,7 @@ _state: dict[str, Any] = {}
 def make_app(broker_url: str | None) -> Any:
     """The Celery app for ``broker_url``; ConfigError when none is configured."""
     if not broker_url:
-        raise ConfigError("no task queue configured (EVIDENCE_BROKER_URL)",
-                          hint="set EVIDENCE_BROKER_URL, e.g. redis://host:6379/0")
+        raise ConfigError(Msg("cli.patrol.no_broker"), hint=Msg("cli.patrol.no_broker.hint"))
     from celery import Celery
 
     app = Celery("evidence_capture", broker=broker_url)
@@ -56,8 +55,8 @@ def enqueue(settings: Settings, job_id: str, positions: Sequence[int]) -> int:
         for position in positions:
             app.send_task(TASK_NAME, args=[job_id, position])
     except Exception as exc:  # kombu raises its own and OSError subclasses
-        raise ConfigError(f"cannot reach the task queue at {settings.broker_url}",
-                          hint="is the Redis broker running?") from exc
+        raise ConfigError(Msg("patrol.broker_down", url=settings.broker_url),
+                          hint=Msg("patrol.broker_down.hint")) from exc
     return len(positions)
 
 
@@ -75,7 +74,7 @@ def capture_item(job_id: str, position: int) -> dict[str, Any]:
 
     station = _state.get("station")
     if station is None:
-        raise InputError("this process is not an evidence worker (run `evidence worker`)")
+        raise InputError(Msg("patrol.not_worker"))
     reclaim(station.store, job_id)  # rows a dead worker of this host left running
     c = claim(station.store, job_id, station=station.key.fingerprint, position=position)
     if c is None:

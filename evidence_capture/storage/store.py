@@ -293,10 +293,13 @@ class Store:
                 "reported", kind, object_id, format_digest("sha256", sha256), case_id,
                 dict(details)))
 
-    def verify_custody(self, pinned: Mapping[str, Ed25519PublicKey] | None = None) -> ChainReport:
+    def verify_custody(self, pinned: Mapping[str, Ed25519PublicKey] | None = None, *,
+                       every_signature: bool = False) -> ChainReport:
         """Walk the chain.  With ``pinned`` keys only those count; the key table is
-        in the same database an attacker could edit, so it is the fallback only."""
-        report = self.custody.verify_chain(dict(pinned) if pinned else self.custody_keys())
+        in the same database an attacker could edit, so it is the fallback only.
+        ``every_signature`` checks each signature one by one instead of the fast path."""
+        report = self.custody.verify_chain(dict(pinned) if pinned else self.custody_keys(),
+                                           every_signature=every_signature)
         if report.events == 0 and self._has_local_records():
             problem = Problem(1, "missing_events", "the store holds cases or captures but the "
                               "custody log is empty: every event was deleted")
