@@ -29,6 +29,7 @@ PAGES = {
     "service_worker": "/sw.html",
     "busy": "/busy.html",  # a tracker keeps the network busy after load
     "reload": "/reload.html",  # first visit: gate.html sets a cookie and reloads
+    "storage": "/storage.html",
     "redirect": "/redirect/1",
     "not_found": "/missing.html",
     "server_error": "/error/500",
