@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from evidence_capture.capture.addresses import AddressGuard, DnsAnswer
+from evidence_capture.capture.quiet import MONITOR_JS, Network
 from evidence_capture.defaults import CaptureOptions
 from evidence_capture.timeutil import iso_utc, utcnow
 
@@ -38,11 +39,12 @@ class Session:
     downloads: list[dict[str, object]] = field(default_factory=list)
     response_urls: list[str] = field(default_factory=list)
     finished: set[Any] = field(default_factory=set)
-    pending: dict[Any, str] = field(default_factory=dict)  # request -> URL, until it ends
     warnings: list[str] = field(default_factory=list)
     user_agent: str | None = None
     browser_version: str | None = None
     facts: dict[str, object] = field(default_factory=dict)  # step results for provenance
+    network: Network = field(default_factory=Network)  # requests in flight, for settling
+    screens_scrolled: int = 0
 
     @property
     def page_loaded(self) -> bool:
@@ -50,22 +52,18 @@ class Session:
 
     def attach(self, context: Any, page: Any) -> None:
         self.context, self.page = context, page
+        context.add_init_script(MONITOR_JS)  # quiet monitor: capture/quiet.py
+        self.network.attach(page)
         context.route("**/*", self._route)
         context.on("page", self._on_new_page)
-        context.on("request", lambda r: self.pending.__setitem__(r, r.url))
-        context.on("requestfinished", self._on_finished)
-        context.on("requestfailed", lambda r: self.pending.pop(r, None))
+        context.on("requestfinished", lambda r: self.finished.add(r))
         context.on("response", lambda r: self.response_urls.append(r.url))
         page.on("dialog", self._on_dialog)
         page.on("download", self._on_download)
 
-    def _on_finished(self, request: Any) -> None:
-        self.finished.add(request)
-        self.pending.pop(request, None)
-
     def open_requests(self) -> list[str]:
-        """URLs of the requests that have neither finished nor failed, oldest first."""
-        return list(self.pending.values())
+        """URLs of the page's requests that have neither finished nor failed."""
+        return sorted(r.url for r in self.network.inflight)
 
     def _route(self, route: Any) -> None:
         reason = self.guard.refusal(route.request.url)
