@@ -120,7 +120,7 @@ _CATALOG: dict[str, tuple[str, str]] = {
     "status.not-applicable": ("不适用", "not applicable"),
     "status.ok": ("正常", "ok"),
     "status.warn": ("警告", "warning"),
-    "state.COMPLETE": ("完整", "COMPLETE"),
+    "state.COMPLETE": ("完成", "COMPLETE"),
     "state.PARTIAL": ("部分完成", "PARTIAL"),
     "state.FAILED": ("失败", "FAILED"),
     # --- signatures ------------------------------------------------------------------------------

@@ -28,8 +28,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cli.progress.verifying": ("正在校验", "verifying"),
     "cli.progress.exporting": ("正在导出提取记录", "exporting captures"),
     # capture and seal
-    "cli.capture.few_officers": ("只给出 {n} 名执法人员；规定要求两名（--officer 姓名:执法证号）",
-                                 "{n} officer(s) given; the regulations require two (--officer NAME:CERT_NO)"),
     "cli.capture.recovered": ("提取 {capture_id} 此前被中断，现已记录为未完成",
                               "capture {capture_id} was interrupted earlier; it is now recorded as incomplete"),
     "cli.capture.sealed": ("已封存", "sealed"),
@@ -104,7 +102,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cli.capture.reason": ("  原因：{reason}", "  reason: {reason}"),
     "store.status.in_progress": ("进行中", "in_progress"),
     "store.status.complete": ("已完成", "complete"),
-    "store.status.failed": ("失败", "failed"),
+    "store.status.failed": ("保存失败", "failed to store"),
     "store.status.incomplete": ("未完成", "incomplete"),
     "store.timestamps.none": ("无", "none"),
     "store.timestamps.granted": ("已取得", "granted"),

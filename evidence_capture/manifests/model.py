@@ -107,6 +107,8 @@ class Manifest:
     signer: dict[str, str]
     sealed_at: str
     dev_tsa_warning: str | None = None
+    single_officer_reason: str | None = None  # why fewer than two officers captured (--single-officer-reason)
+    no_timestamp_reason: str | None = None  # why no TSA was asked (--no-timestamp)
     schema: str = SCHEMA
 
     def __post_init__(self) -> None:
@@ -222,4 +224,11 @@ def build_manifest(folder: Path, *, signer: dict[str, str], sealed_at: str,
         signer=signer,
         sealed_at=sealed_at,
         dev_tsa_warning=dev_tsa_warning,
+        single_officer_reason=_option(provenance, "single_officer_reason"),
+        no_timestamp_reason=_option(provenance, "no_timestamp_reason"),
     )
+
+
+def _option(provenance: dict[str, Any], name: str) -> str | None:
+    value = (provenance.get("options") or {}).get(name)
+    return None if value is None else str(value)
