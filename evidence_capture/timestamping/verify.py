@@ -122,15 +122,33 @@ def _pem_certificates(data: bytes) -> list[x509.Certificate]:
             for block in blocks]
 
 
+class TrustAnchors(list):  # type: ignore[type-arg]
+    """Trust anchors (``EVIDENCE_TSA_CA``) that also carry the configured untrusted chain
+    (``EVIDENCE_TSA_CHAIN``), so every caller handing roots on hands the chain on too."""
+
+    def __init__(self, roots: Sequence[x509.Certificate] = (),
+                 untrusted: Sequence[x509.Certificate] = ()) -> None:
+        super().__init__(roots)
+        self.untrusted = tuple(untrusted)
+
+
+def configured_trust(ca: Path | None, chain: Path | None) -> TrustAnchors:
+    """The anchors in ``ca`` (none without it) with the certificates in ``chain``."""
+    return TrustAnchors(load_tsa_roots(ca) if ca else (), load_tsa_roots(chain) if chain else ())
+
+
 def verify_token(tsr: bytes, *, digest: bytes, nonce: int | None, roots: Sequence[x509.Certificate],
                  hash_name: str | None = "sha256",
-                 untrusted: Sequence[x509.Certificate] = ()) -> m.TokenInfo:
+                 untrusted: Sequence[x509.Certificate] | None = None) -> m.TokenInfo:
     """Verify a TimeStampResp over ``digest`` fully; raise ``VerificationError(check=...)``.
 
     ``hash_name`` is the imprint digest the caller hashed with (None: whichever allowed
     digest the token uses).  ``untrusted`` certificates may complete the chain or supply
-    the signer of a token that carries none; trust only ever comes from ``roots``.
+    the signer of a token that carries none (default: the chain ``TrustAnchors`` carry);
+    trust only ever comes from ``roots``.
     """
+    if untrusted is None:
+        untrusted = getattr(roots, "untrusted", ())
     if not roots:
         raise ConfigError("no trusted TSA root certificates were given", hint="set EVIDENCE_TSA_CA or --ca")
     token = open_token(tsr)
