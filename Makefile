@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_PACKAGES := chromium chromium-headless-shell fonts-noto-cjk fonts-liberation \
-                openssl sqlite3 poppler-utils python3-venv nodejs npm
+                openssl sqlite3 poppler-utils python3-venv pngcheck nodejs npm
 
 .PHONY: all system-deps venv npm-tools test demo bench clean
 
