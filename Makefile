@@ -8,7 +8,7 @@ SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_PACKAGES := chromium chromium-headless-shell fonts-noto-cjk fonts-liberation \
                 openssl sqlite3 poppler-utils python3-venv pngcheck nodejs npm
 
-.PHONY: all system-deps venv npm-tools test demo bench clean
+.PHONY: all system-deps venv npm-tools test realworld demo bench clean
 
 all: test
 
@@ -45,6 +45,11 @@ test: system-deps venv npm-tools
 	@$(BIN)/python -m pytest $(PYTEST_ARGS); rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "make test: pytest collected no tests (exit 5)"; rc=0; fi; \
 	exit $$rc
+
+# The 13-page real-world run (tests/data/readability, served locally): every HAR
+# valid, no English in zh output, the record within 60 pages and 8 MB.
+realworld: system-deps venv npm-tools
+	REALWORLD_ALL=1 $(BIN)/python -m pytest -q -s tests/test_realworld.py
 
 demo: system-deps venv
 	$(BIN)/python scripts/demo.py
