@@ -49,7 +49,7 @@ test: system-deps venv npm-tools
 # The 13-page real-world run (tests/data/readability, served locally): every HAR
 # valid, no English in zh output, the record within 60 pages and 8 MB.
 realworld: system-deps venv npm-tools
-	REALWORLD_ALL=1 $(BIN)/python -m pytest -q -s tests/test_realworld.py
+	REALWORLD_ALL=1 REALWORLD_OUT=bench/out/realworld $(BIN)/python -m pytest -q -s tests/test_realworld.py
 
 demo: system-deps venv
 	$(BIN)/python scripts/demo.py
