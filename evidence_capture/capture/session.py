@@ -28,6 +28,7 @@ class Session:
     context: Any = None
     page: Any = None
     cdp: Any = None
+    traffic: Any = None  # archive.traffic.TrafficRecorder, for the WACZ
     response: Any = None
     loaded_at: float | None = None  # monotonic time of the load event, if it came
     redirect_chain: list[dict[str, object]] = field(default_factory=list)
