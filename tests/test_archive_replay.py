@@ -45,7 +45,7 @@ def sealed_item(station_key, tsa_config) -> Iterator[tuple[str, ShopServer]]:
     require_chromium(load_settings())
     _assets_or_skip()
     with ShopServer() as shop:
-        result = CliRunner().invoke(app, ["capture", shop.url("item"), "--allow-private", "--json",
+        result = CliRunner().invoke(app, ["capture", shop.url("promo"), "--allow-private", "--json",
                                           "--officer", "张三:SH-001", "--officer", "李四:SH-002"],
                                     catch_exceptions=False)
         assert result.exit_code == 0, result.output

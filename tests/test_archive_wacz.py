@@ -30,7 +30,7 @@ WARCIO = Path(sys.executable).with_name("warcio")
 
 @pytest.fixture(scope="module")
 def item(shop_capture):
-    return shop_capture("item", settle_dwell_ms=1500)
+    return shop_capture("promo", settle_dwell_ms=1500)
 
 
 def _records(wacz: Path) -> list[tuple[dict[str, str], bytes, object]]:

@@ -21,9 +21,11 @@ PAGES = {
     "product": "/product.html",
     "shop": "/shop.html",
     "lazy": "/lazy.html",
-    "item": "/item.html",  # late price from /api/price.json and a lazy image: the replay test
+    "promo": "/promo.html",  # late price from /api/price.json and a lazy image: the replay test
     "delayed": "/delayed.html",
     "tall": "/tall.html",
+    "item": "/item.html",
+    "gallery": "/gallery.html",
     "alert": "/alert.html",
     "hang": "/hang.html",
     "popup": "/popup.html",
