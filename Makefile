@@ -6,9 +6,9 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_PACKAGES := chromium chromium-headless-shell fonts-noto-cjk fonts-liberation \
-                openssl sqlite3 poppler-utils python3-venv pngcheck
+                openssl sqlite3 poppler-utils python3-venv pngcheck nodejs npm
 
-.PHONY: all system-deps venv test demo bench clean replay-assets wacz-venv
+.PHONY: all system-deps venv npm-tools test demo bench clean replay-assets wacz-venv
 
 all: test
 
@@ -31,8 +31,14 @@ $(BIN)/.installed: pyproject.toml
 
 venv: $(BIN)/.installed
 
-# pytest exits 5 when it collects no tests (e.g. a -k filter that matches
-# nothing); that is said loudly and not treated as a failure of the code.
+# npm test tools, pinned in tools/har/package.json (+ package-lock.json):
+# har-validator checks every HAR the tests capture against the HAR 1.2 schema.
+tools/har/node_modules/.installed: tools/har/package.json tools/har/package-lock.json
+	cd tools/har && npm ci --no-audit --no-fund
+	touch $@
+
+npm-tools: tools/har/node_modules/.installed
+
 # ReplayWeb.page for `evidence replay`: the pinned npm release, fetched once into a
 # cache and checked against its tarball SHA-256; nothing is fetched at run time.
 RWP_VERSION := 2.5.3
@@ -40,8 +46,6 @@ RWP_SHA256  := b7d35c39c4da9b7121c5a393911d8675d4cc6f19513c380191e16b086bea812c
 RWP_DIR     := .cache/replaywebpage-$(RWP_VERSION)
 
 $(RWP_DIR)/.installed:
-	command -v npm >/dev/null || { $(SUDO) apt-get update -qq && \
-	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y --no-install-recommends npm; }
 	mkdir -p $(RWP_DIR).tmp
 	cd $(RWP_DIR).tmp && npm pack --silent replaywebpage@$(RWP_VERSION) >/dev/null
 	echo "$(RWP_SHA256)  $(RWP_DIR).tmp/replaywebpage-$(RWP_VERSION).tgz" | sha256sum -c --quiet
@@ -63,7 +67,10 @@ $(WACZ_VENV)/.installed:
 
 wacz-venv: $(WACZ_VENV)/.installed
 
-test: system-deps venv replay-assets wacz-venv
+
+# pytest exits 5 when it collects no tests (e.g. a -k filter that matches
+# nothing); that is said loudly and not treated as a failure of the code.
+test: system-deps venv npm-tools replay-assets wacz-venv
 	@$(BIN)/python -m pytest $(PYTEST_ARGS); rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "make test: pytest collected no tests (exit 5)"; rc=0; fi; \
 	exit $$rc

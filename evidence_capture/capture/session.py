@@ -26,10 +26,12 @@ class Session:
     dns: DnsAnswer
     pin: str | None
     video_dir: Path | None
+    video_problem: str | None = None  # why there is no video, when the recorder failed late
     context: Any = None
     page: Any = None
     cdp: Any = None
     traffic: Any = None  # archive.traffic.TrafficRecorder, for the WACZ
+    documents: Any = None  # documents.DocumentWatch: main-document bodies as served
     response: Any = None
     loaded_at: float | None = None  # monotonic time of the load event, if it came
     redirect_chain: list[dict[str, object]] = field(default_factory=list)
@@ -59,6 +61,10 @@ class Session:
         context.on("response", lambda r: self.response_urls.append(r.url))
         page.on("dialog", self._on_dialog)
         page.on("download", self._on_download)
+
+    def open_requests(self) -> list[str]:
+        """URLs of the page's requests that have neither finished nor failed."""
+        return sorted(r.url for r in self.network.inflight)
 
     def _route(self, route: Any) -> None:
         reason = self.guard.refusal(route.request.url)
