@@ -416,3 +416,30 @@ def _directory_name(signed):  # type: ignore[no-untyped-def]
     subject = signed["certificates"][0]["certificate"]["tbsCertificate"]["subject"]
     general["directoryName"]["rdnSequence"] = subject["rdnSequence"]
     return general
+
+
+def test_signed_attributes_are_verified_as_received_not_re_encoded(tsa_rsa: DevTSA) -> None:
+    """A TSA whose signed attributes are not in DER SET OF order signs them as it sent
+    them; re-encoding (sorting) would verify bytes it never signed."""
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import padding
+
+    from evidence_capture.timestamping import ber
+
+    exchange = _token(tsa_rsa)
+    tsr = exchange.tsr
+    token = ber.element(tsr, ber.children(tsr, ber.element(tsr))[1].start)
+    signed = ber.children(tsr, ber.children(tsr, ber.children(tsr, token)[1])[0])[-1]
+    first = ber.children(tsr, signed)[0]
+    attrs = next(c for c in ber.children(tsr, first) if c.tag == 0xA0)
+    parts = [c.raw(tsr) for c in ber.children(tsr, attrs)]
+    body = b"".join(reversed(parts))
+    assert body != b"".join(parts)
+    header = tsr[attrs.start:attrs.content]
+    old_signature = parse_token(parse_response(tsr).token or b"").signer.signature
+    signature = tsa_rsa.tsa.key.sign(b"\x31" + header[1:] + body, padding.PKCS1v15(), hashes.SHA256())
+    assert len(signature) == len(old_signature)
+    edited = tsr[:attrs.content] + body + tsr[attrs.content_end:]
+    edited = edited.replace(old_signature, signature)
+    info = verify_token(edited, digest=DIGEST, nonce=exchange.nonce, roots=load_roots(tsa_rsa.ca_pem_path))
+    assert info.nonce == exchange.nonce
