@@ -460,12 +460,14 @@ app.add_typer(timestamp_app, name="timestamp")
 class TsaKeyType(str, Enum):
     rsa = "rsa"
     ec = "ec"
+    sm2 = "sm2"
 
 
 @_command(tsa_app, "serve")
 def tsa_serve(
     port: int = typer.Option(0, "--port", min=0, max=65535, help="Port on 127.0.0.1 (0: any free port)."),
-    key_type: TsaKeyType = typer.Option(TsaKeyType.rsa, "--key-type", help="TSA key: rsa or ec."),
+    key_type: TsaKeyType = typer.Option(
+        TsaKeyType.rsa, "--key-type", help="TSA key: rsa, ec (P-256) or sm2 (SM2-with-SM3 tokens, GM/T 0010)."),
     directory: Optional[Path] = typer.Option(
         None, "--dir", help="Where its CA, key and OpenSSL config live (default: EVIDENCE_HOME/dev-tsa/<key-type>)."),
     json_out: bool = typer.Option(False, "--json", help="Print the URL and CA path as JSON."),
