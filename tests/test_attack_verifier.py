@@ -184,6 +184,12 @@ def test_attack_many_small_compressible_entries(tmp_path) -> None:
     assert list(dest.iterdir()) == []  # refused before a single byte was written
 
 
+def _edit_custody(bag: Path, change) -> None:  # type: ignore[no-untyped-def]
+    path = bag / "data" / "custody.jsonl"
+    lines = change([json.loads(line) for line in path.read_text("utf-8").splitlines()])
+    path.write_text("".join(json.dumps(r) + "\n" for r in lines), "utf-8")
+
+
 def _failed_names(package: Path) -> tuple[int, set[str], dict]:
     code, record = _verify_json(package)
     return code, {c["name"] for c in record["checks"] if c["status"] == "fail"}, record
@@ -215,10 +221,8 @@ def test_attack_events_of_this_case_turned_into_redacted_stubs(exported_case, tm
     from evidence_capture.packages.layout import redact
 
     def stub(bag: Path) -> None:
-        path = bag / "data" / "custody.jsonl"
-        lines = [json.loads(line) for line in path.read_text("utf-8").splitlines()]
-        lines = [redact(r) if r.get("type") == "timestamped" else r for r in lines]
-        path.write_text("".join(json.dumps(r) + "\n" for r in lines), "utf-8")
+        _edit_custody(bag, lambda lines: [redact(r) if r.get("type") == "timestamped" else r
+                                          for r in lines])
 
     code, failed, _ = _failed_names(_rebuild(exported_case, tmp_path / "stub.zip", stub))
     assert code == 1 and "custody.redaction" in failed, failed
@@ -239,10 +243,8 @@ def test_attack_redacted_stub_carrying_an_imported_link(exported_case, tmp_path)
     from evidence_capture.packages.layout import redact
 
     def smuggle(bag: Path) -> None:
-        path = bag / "data" / "custody.jsonl"
-        lines = [json.loads(line) for line in path.read_text("utf-8").splitlines()]
-        lines[0] = {**redact(lines[0]), "type": "imported", "details": {"package_sha256": "0" * 64}}
-        path.write_text("".join(json.dumps(r) + "\n" for r in lines), "utf-8")
+        _edit_custody(bag, lambda lines: [{**redact(lines[0]), "type": "imported",
+                                           "details": {"package_sha256": "0" * 64}}, *lines[1:]])
         (bag / "data" / "custody-origin").mkdir()
         (bag / "data" / "custody-origin" / ("0" * 64 + ".jsonl")).write_text("")
 
@@ -252,10 +254,7 @@ def test_attack_redacted_stub_carrying_an_imported_link(exported_case, tmp_path)
 
 def test_attack_object_is_a_string_in_a_custody_event(exported_case, tmp_path) -> None:
     def confuse(bag: Path) -> None:
-        path = bag / "data" / "custody.jsonl"
-        lines = [json.loads(line) for line in path.read_text("utf-8").splitlines()]
-        lines[-1]["object"] = "x"
-        path.write_text("".join(json.dumps(r) + "\n" for r in lines), "utf-8")
+        _edit_custody(bag, lambda lines: [*lines[:-1], {**lines[-1], "object": "x"}])
 
     code, failed, _ = _failed_names(_rebuild(exported_case, tmp_path / "object.zip", confuse))
     assert code == 1 and "custody.format" in failed, failed
