@@ -79,8 +79,10 @@ demo: system-deps venv replay-assets wacz-venv
 	$(BIN)/python scripts/demo.py
 
 # Benchmarks, each against a baseline measured in the same run; results in bench/RESULTS.md.
+# The Scoop comparison needs Scoop built outside the repo: bench/scoop_build.sh (else skipped).
+CAPTURE_ROUNDS ?= 5
 bench: system-deps venv
-	$(BIN)/python bench/bench_capture.py
+	$(BIN)/python bench/bench_capture.py --rounds $(CAPTURE_ROUNDS) --json
 	$(BIN)/python bench/bench_custody.py
 	$(BIN)/python bench/bench_verify.py
 	$(BIN)/python bench/bench_store.py
