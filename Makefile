@@ -47,6 +47,7 @@ bench: system-deps venv
 	$(BIN)/python bench/bench_custody.py
 	$(BIN)/python bench/bench_verify.py
 	$(BIN)/python bench/bench_store.py
+	$(BIN)/python bench/bench_patrol.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache demo-output

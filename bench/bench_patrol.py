@@ -183,7 +183,7 @@ def _wait_job(evidence: list[str], env: dict[str, str], job_id: str) -> None:
                               capture_output=True, text=True)
         status = json.loads(done.stdout)
         if status["state"] == "done":
-            assert status["counts"]["failed"] == 0, status["counts"]
+            assert status["counts"]["failed"] == 0, [i for i in status["items"] if i["error"]]
             return
         time.sleep(0.5)
 

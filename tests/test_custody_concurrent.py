@@ -18,7 +18,7 @@ import pytest
 from evidence_capture.config import load_settings
 from evidence_capture.manifests.keys import PUBLIC_NAME, StationKey
 from evidence_capture.manifests.seal import TsaConfig, seal_capture
-from evidence_capture.models import CaseInfo
+from evidence_capture.models import CaseInfo, Officer
 from evidence_capture.storage import StationSigner, Store
 from evidence_capture.storage.chain import key_fingerprint, load_public_key
 from evidence_capture.storage.completion import ingest_sealed_folder
@@ -28,6 +28,7 @@ from tests.fixtures_store import new_capture_id
 
 pytestmark = pytest.mark.usefixtures("db_backend")
 WRITERS, CAPTURES_EACH, CASE = 4, 25, "CONC-2026-1"
+OFFICERS = (Officer("张三", "SH-001"), Officer("李四", "SH-002"))
 
 
 def _writer(home: str, db_url: str, keys_dir: str, start, errors) -> None:  # type: ignore[no-untyped-def]
@@ -38,7 +39,8 @@ def _writer(home: str, db_url: str, keys_dir: str, start, errors) -> None:  # ty
         start.wait()
         for n in range(CAPTURES_EACH):
             capture_id = new_capture_id()
-            folder = store.begin_capture(capture_id, url=f"https://shop.test/{n}", case_id=CASE)
+            folder = store.begin_capture(capture_id, url=f"https://shop.test/{n}", case_id=CASE,
+                                         officers=OFFICERS)  # all writers add them at once
             ended = utcnow() - timedelta(seconds=1)
             write_capture_folder(folder, started=ended - timedelta(seconds=5), ended=ended,
                                  capture_id=capture_id, url=f"https://shop.test/{n}")
