@@ -25,7 +25,8 @@ from evidence_capture import __version__
 from evidence_capture.config import Settings, env_help, load_settings
 from evidence_capture.defaults import DEFAULTS
 from evidence_capture.errors import (
-    EXIT_INCOMPLETE, EXIT_OPERATIONAL, EXIT_VERIFY_FAILED, ConfigError, EvidenceError, Msg,
+    EXIT_INCOMPLETE, EXIT_OPERATIONAL, EXIT_USAGE, EXIT_VERIFY_FAILED, ConfigError, EvidenceError,
+    Msg,
 )
 from evidence_capture.i18n import normalize_lang
 from evidence_capture.ui.text import Err, Text
@@ -105,7 +106,8 @@ def _echo(lines: list[str]) -> None:
 def _fail_with(exc: EvidenceError) -> None:
     """The error on stderr in the reader's language; with --json also ``{"error": ...}`` on stdout."""
     if _JSON_MODE.get():
-        _emit_json({"error": exc.as_record(_tx().lang)})
+        result = "refused" if exc.exit_code == EXIT_USAGE else "error"
+        _emit_json({"result": result, "error": exc.as_record(_tx().lang)})
     typer.echo(_tx().labelled("cli.error", _tx().diagnostics(exc)), err=True)
     raise typer.Exit(exc.exit_code)
 
@@ -458,12 +460,14 @@ app.add_typer(timestamp_app, name="timestamp")
 class TsaKeyType(str, Enum):
     rsa = "rsa"
     ec = "ec"
+    sm2 = "sm2"
 
 
 @_command(tsa_app, "serve")
 def tsa_serve(
     port: int = typer.Option(0, "--port", min=0, max=65535, help="Port on 127.0.0.1 (0: any free port)."),
-    key_type: TsaKeyType = typer.Option(TsaKeyType.rsa, "--key-type", help="TSA key: rsa or ec."),
+    key_type: TsaKeyType = typer.Option(
+        TsaKeyType.rsa, "--key-type", help="TSA key: rsa, ec (P-256) or sm2 (SM2-with-SM3 tokens, GM/T 0010)."),
     directory: Optional[Path] = typer.Option(
         None, "--dir", help="Where its CA, key and OpenSSL config live (default: EVIDENCE_HOME/dev-tsa/<key-type>)."),
     json_out: bool = typer.Option(False, "--json", help="Print the URL and CA path as JSON."),
@@ -494,17 +498,35 @@ def tsa_serve(
 @_command(timestamp_app, "verify")
 def timestamp_verify(
     tsr: Path = typer.Argument(..., help="The token: a TimeStampResp (.tsr) or a bare TimeStampToken, DER."),
-    file: Optional[Path] = typer.Option(None, "--file", help="The timestamped file (hashed with SHA-256)."),
-    digest: Optional[str] = typer.Option(None, "--digest", help="Or its SHA-256, 64 hex digits."),
-    ca: Path = typer.Option(..., "--ca", help="PEM bundle of trusted TSA root certificates."),
+    file: Optional[Path] = typer.Option(
+        None, "--file", help="The timestamped file (hashed with the token's own imprint algorithm)."),
+    digest: Optional[str] = typer.Option(
+        None, "--digest", help="Or its digest as ALG:HEX (sha256, sha384, sha512, sm3); bare hex is SHA-256."),
+    ca: Optional[Path] = typer.Option(
+        None, "--ca", help="PEM bundle of trusted TSA certificates (default: EVIDENCE_TSA_CA). Every "
+        "certificate in it is a trust anchor, a pinned TSA certificate too (like openssl -partial_chain)."),
+    untrusted: Optional[Path] = typer.Option(
+        None, "--untrusted", help="PEM bundle of further certificates (TSA, intermediates) for tokens that "
+        "carry none (default: EVIDENCE_TSA_CHAIN). Never trusted on their own."),
     nonce: Optional[int] = typer.Option(None, "--nonce", min=0, help="The request nonce, if known."),
-    json_out: bool = typer.Option(False, "--json", help="Machine-readable result."),
+    json_out: bool = typer.Option(False, "--json", help="Machine-readable result, on every outcome."),
 ) -> None:
-    """Verify a stand-alone RFC 3161 token with every check; exit 1 names the failed check."""
+    """Verify a stand-alone RFC 3161 token with every check; exit 1 names the failed check.
+
+    Policy: SHA-1 and MD5 imprints, signer digests and certificate signatures are refused;
+    the TSA certificate's timeStamping extended key usage must be critical and its only
+    usage (RFC 3161 2.3 MUST); exactly one SignerInfo and an ESS signing-certificate
+    attribute naming the signer; the chain must be valid at genTime.
+    """
     from evidence_capture.timestamping.standalone import check_token_file
     from evidence_capture.ui.sealing import token_lines, token_warnings
 
-    check = check_token_file(tsr, file=file, digest=digest, ca=ca, nonce=nonce, t=_t)
+    settings = _settings()
+    ca = ca or settings.tsa_ca
+    if ca is None:
+        raise ConfigError(Msg("cli.token.no_ca"), hint=Msg("cli.token.no_ca.hint"))
+    check = check_token_file(tsr, file=file, digest=digest, ca=ca, nonce=nonce, t=_t,
+                             untrusted=untrusted or settings.tsa_chain)
     _echo(token_warnings(_tx(), check))
     if json_out:
         _emit_json(check.as_record())
@@ -657,7 +679,8 @@ def verify(
     """Verify a capture offline: every check is pass, fail or not-checked.  Exit 0 all pass, 1 any fail."""
     from evidence_capture.ui.progress import bytes_progress
     from evidence_capture.ui.sealing import verify_lines
-    from evidence_capture.verify.target import target_size, trusted_keys, tsa_roots_for, verify_target
+    from evidence_capture.packages.target import verify_target
+    from evidence_capture.verify.target import target_size, trusted_keys, tsa_roots_for
 
     settings = _settings()
     roots = tsa_roots_for(settings, tsa_ca)
