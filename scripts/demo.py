@@ -76,6 +76,28 @@ def main() -> None:
         run_pipeline(shop, officer_a, bureau_b, run_dir)
 
 
+def check_web_archives(folders) -> None:  # type: ignore[no-untyped-def]
+    """Every capture's archive.wacz must pass py-wacz (`make wacz-venv`) and `warcio check`."""
+    import tempfile
+    import zipfile
+
+    banner("Station A: web archives (archive.wacz) checked by py-wacz and warcio")
+    for folder in folders:
+        wacz = folder / "archive.wacz"
+        with tempfile.TemporaryDirectory() as tmp:
+            warc = Path(tmp) / "data.warc.gz"
+            with zipfile.ZipFile(wacz) as archive:
+                warc.write_bytes(archive.read("archive/data.warc.gz"))
+            for command in ([str(ROOT / ".venv-wacz" / "bin" / "wacz"), "validate", "-f", str(wacz)],
+                            [str(Path(sys.executable).with_name("warcio")), "check", str(warc)]):
+                result = subprocess.run(command, capture_output=True, text=True)
+                if result.returncode != 0:
+                    sys.stderr.write(result.stdout + result.stderr)
+                    raise SystemExit(f"demo: {Path(command[0]).name} rejected {wacz}")
+        print(f"  {folder.name}/archive.wacz  {wacz.stat().st_size} bytes  valid (py-wacz, warcio)")
+    print("  replay one offline: evidence replay <capture id>")
+
+
 def run_pipeline(shop, env_a: dict[str, str], env_b: dict[str, str], run_dir: Path) -> None:
     banner("Station A: signing key and case")
     evidence(env_a, "keys", "init")
@@ -91,6 +113,8 @@ def run_pipeline(shop, env_a: dict[str, str], env_b: dict[str, str], run_dir: Pa
                         want_json=True)
     for capture in captures:  # type: ignore[union-attr]
         print(f"  {capture['capture_id']}  {capture['state']}  {capture['folder']}")
+
+    check_web_archives(Path(c["folder"]) for c in captures)  # type: ignore[union-attr]
 
     banner("Station A: verify, then export the case")
     for capture in captures:  # type: ignore[union-attr]
