@@ -68,4 +68,17 @@ Verify by hand, with plain tools:
    statement that this PDF is the record it printed.  A PDF under data/reports
    that is not listed, or whose hash no "reported" event carries, is not the
    record.
+
+Browsing a captured page as it was served (web archive, WACZ):
+   Each capture holds data/captures/<id>/archive.wacz, a WACZ 1.1.1 file (a zip
+   with a WARC 1.1 of the page's HTTP traffic, a CDXJ index and the page list).
+   It is listed in that capture's manifest.json like every artifact, so check
+   its SHA-256 there first (step 2).  With the tool, offline:
+     evidence replay PACKAGE.zip --capture <id> --trust-key station.pub.pem
+   By hand, with ReplayWeb.page (https://replayweb.page, or a local copy of the
+   npm package "replaywebpage" served from http://127.0.0.1): choose "Choose
+   File...", open archive.wacz, then pick the page in the "Pages" list.  The
+   replay shows only the recorded bytes; links to pages that were not captured
+   show "not archived".  A WACZ opened this way has not been verified: only the
+   manifest hash and signature (steps 2 and 3) say it is the sealed one.
 """
