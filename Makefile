@@ -6,7 +6,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_PACKAGES := chromium chromium-headless-shell fonts-noto-cjk fonts-liberation \
-                openssl sqlite3 poppler-utils python3-venv pngcheck nodejs npm
+                openssl sqlite3 poppler-utils python3-venv pngcheck nodejs npm \
+                postgresql redis-server
 
 .PHONY: all system-deps venv npm-tools test demo bench clean replay-assets wacz-venv
 
@@ -86,6 +87,7 @@ bench: system-deps venv
 	$(BIN)/python bench/bench_custody.py
 	$(BIN)/python bench/bench_verify.py
 	$(BIN)/python bench/bench_store.py
+	$(BIN)/python bench/bench_patrol.py
 	$(BIN)/python bench/bench_archive.py
 
 clean:

@@ -830,9 +830,12 @@ def custody_verify(
     every_signature: bool = typer.Option(
         False, "--every-signature",
         help="Check every event's signature one by one, not only those the chain does not vouch for."),
+    checkpoint: Optional[Path] = typer.Option(
+        None, "--checkpoint", help="A checkpoint file held elsewhere (default: the latest in EVIDENCE_HOME)."),
     json_out: bool = _JSON,
 ) -> None:
     """Walk the whole chain: first broken link, gaps, edits and deletions.  Exit 1 if any."""
+    from evidence_capture.storage.checkpoint import verify_with_checkpoint
     from evidence_capture.ui.store import custody_verify_lines
     from evidence_capture.verify.target import pinned_keys
 
@@ -840,13 +843,30 @@ def custody_verify(
     pinned = pinned_keys(store.settings, trust_key)
     if not pinned:
         _warn(_t("cli.custody.unpinned"))
-    report = store.verify_custody(pinned, every_signature=every_signature)
+    report = verify_with_checkpoint(store, store.verify_custody(pinned, every_signature=every_signature),
+                                    checkpoint)
     ok = report.ok and not report.signatures_unverified
     if json_out:
         _emit_json(report.as_record())
     else:
         _echo(custody_verify_lines(_tx(), report, ok))
     raise typer.Exit(0 if ok else EXIT_VERIFY_FAILED)
+
+
+@_command(custody_app, "checkpoint")
+def custody_checkpoint(
+    timeout: float = typer.Option(30.0, "--timeout", min=1.0, help="Seconds to wait for each TSA."),
+    json_out: bool = _JSON,
+) -> None:
+    """Anchor the chain head outside the store: an RFC 3161 token over the last event."""
+    from evidence_capture.storage.checkpoint import checkpoint_store
+
+    taken = checkpoint_store(_open_store(signed=False), timeout=timeout)
+    if json_out:
+        _emit_json({"result": "pass", "checkpoint": taken.as_record()})
+    else:
+        _echo([_t("cli.checkpoint.taken", seq=taken.seq, event_hash=taken.event_hash,
+                  tsa=taken.tsa_url, path=taken.path), _t("cli.checkpoint.copy")])
 
 
 @_command(custody_app, "note")

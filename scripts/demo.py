@@ -132,7 +132,25 @@ def run_pipeline(shop, env_a: dict[str, str], env_b: dict[str, str], run_dir: Pa
     banner("Extraction record (电子数据提取笔录)")
     record = run_dir / f"{CASE_ID}-record.pdf"
     evidence(env_a, "report", CASE_ID, "-o", str(record))
+    run_patrol(shop, env_a, run_dir)
     print(f"\nDemo finished.  Everything is in {run_dir}\nExtraction record: {record}")
+
+
+def run_patrol(shop, env: dict[str, str], run_dir: Path) -> None:
+    """A small local patrol: a spreadsheet-style CSV list of 3 URLs, 2 workers."""
+    banner("Station A: patrol of 3 URLs with 2 workers (evidence patrol)")
+    listing = run_dir / "patrol.csv"
+    rows = [f"{shop.url(page)},{CASE_ID},示例旗舰店,巡查第{n}项"
+            for n, page in enumerate(("shop", "product", "index"), start=1)]
+    listing.write_text("\ufeffurl,case,subject,note\r\n" + "\r\n".join(rows) + "\r\n",
+                       encoding="utf-8")
+    officer_args = [arg for officer in OFFICERS for arg in ("--officer", officer)]
+    job = evidence(env, "patrol", str(listing), "--workers", "2", "--allow-private",
+                   *officer_args, "--json", want_json=True)
+    for item in job["items"]:  # type: ignore[index]
+        print(f"  #{item['position']}  {item['state']}  {item['capture_id']}  {item['url']}")
+    evidence(env, "patrol", "status", job["job_id"])  # type: ignore[index]
+    evidence(env, "custody", "verify")
 
 
 if __name__ == "__main__":
