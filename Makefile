@@ -9,7 +9,7 @@ APT_PACKAGES := chromium chromium-headless-shell fonts-noto-cjk fonts-liberation
                 openssl sqlite3 poppler-utils python3-venv pngcheck nodejs npm \
                 postgresql redis-server
 
-.PHONY: all system-deps venv npm-tools test demo bench clean replay-assets wacz-venv
+.PHONY: all system-deps venv npm-tools test fuzz demo bench clean replay-assets wacz-venv
 
 all: test
 
@@ -75,6 +75,11 @@ test: system-deps venv npm-tools replay-assets wacz-venv
 	@$(BIN)/python -m pytest $(PYTEST_ARGS); rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "make test: pytest collected no tests (exit 5)"; rc=0; fi; \
 	exit $$rc
+
+# The mutation fuzzer (tests/test_fuzz.py) for longer than CI gives it: FUZZ_SECONDS per target.
+FUZZ_SECONDS ?= 300
+fuzz: system-deps venv
+	FUZZ_SECONDS=$(FUZZ_SECONDS) $(BIN)/python -m pytest -q -p no:timeout tests/test_fuzz.py
 
 demo: system-deps venv replay-assets wacz-venv
 	$(BIN)/python scripts/demo.py
