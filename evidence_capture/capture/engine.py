@@ -30,6 +30,7 @@ from evidence_capture.capture.urls import validate_url
 from evidence_capture.config import Settings
 from evidence_capture.defaults import CaptureOptions
 from evidence_capture.errors import BrowserError
+from evidence_capture.capture.licence_step import licence
 from evidence_capture.models import CaptureState, CaseInfo, Officer
 from evidence_capture.timeutil import utcnow
 
@@ -55,6 +56,7 @@ STEPS = (
     Step("mhtml", steps.mhtml, lambda o: o.budgets.mhtml),
     Step("pdf", steps.pdf, lambda o: o.budgets.pdf),
     Step("certificates", steps.certificates, lambda o: o.budgets.certificates),
+    Step("licence", licence, lambda o: o.budgets.licence),  # last page step: it may follow a link
     Step("close", finalize.close_context, lambda o: o.budgets.finalize,
          always=True, needs_page=False),
     Step("network_log", finalize.network_log, lambda o: o.budgets.finalize,
