@@ -229,6 +229,78 @@ def _report_captures(outcomes: list[Any], as_json: bool) -> None:
         raise typer.Exit(EXIT_OPERATIONAL)
 
 
+# --- re-capture and change reports -------------------------------------------
+
+
+@_command(app, "recapture")
+def recapture_command(
+    capture_id: str = typer.Argument(..., help="The capture to repeat (a capture id in this store)."),
+    officer: list[str] = _OFFICER, tsa_timeout: float = _TSA_TIMEOUT,
+    as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
+) -> None:
+    """Capture the same URL again, with the same options and device, into the same case.
+
+    The new capture's manifest names the first one in `previous_capture`
+    with that manifest's SHA-256; compare the two with `evidence diff`.
+    """
+    from evidence_capture.capture.engine import STEPS
+    from evidence_capture.diff.recapture import previous_of, recapture
+    from evidence_capture.errors import InputError
+    from evidence_capture.ui.diff import recapture_lines
+    from evidence_capture.ui.progress import CaptureBars
+    from evidence_capture.verify.target import CAPTURE_ID
+
+    if not CAPTURE_ID.fullmatch(capture_id):
+        raise InputError(f"{capture_id!r} is not a capture id", hint="see `evidence case show CASE_ID`")
+    settings = _settings()
+    officers = _officers(officer, settings)
+    station = _open_station(settings, tsa_timeout)
+    url = station.store.get_capture(capture_id).url
+    with CaptureBars(_tx(), len(STEPS)) as bars:
+        outcome = recapture(station, capture_id, officers=officers, on_step=bars.started(url))
+        bars.finished(outcome)
+    if not as_json:
+        _echo(recapture_lines(_tx(), previous_of(settings.capture_dir(capture_id))))
+    _report_captures([outcome], as_json)
+
+
+@_command(app, "diff")
+def diff_command(
+    first: str = typer.Argument(..., metavar="A", help="The earlier capture (id or folder)."),
+    second: str = typer.Argument(..., metavar="B", help="The later capture (id or folder)."),
+    officer: list[str] = _OFFICER, tsa_timeout: float = _TSA_TIMEOUT,
+    trust_key: list[Path] = _TRUST_KEY, tsa_ca: Optional[Path] = _TSA_CA,
+    as_json: bool = typer.Option(False, "--json", help="Print the change report as JSON."),
+) -> None:
+    """Compare two captures and seal the change report (对比记录).
+
+    Both captures must verify first.  The report (EVIDENCE_HOME/diffs/<id>/diff.json)
+    holds the visible-text diff, changed amounts (old → new), the screenshot
+    diff with the changed regions outlined on a copy of B, the HAR resource
+    diff and a verdict (unchanged / changed / gone); it is hashed, signed and
+    timestamped like a capture and recorded in the custody log.  Check it
+    with `evidence verify <id>`, print it with `evidence report <id>`.
+    """
+    from evidence_capture.diff.report import write_change_report
+    from evidence_capture.ui.diff import diff_lines
+    from evidence_capture.ui.sealing import dev_tsa_warning
+    from evidence_capture.verify.target import Trust, resolve_capture
+
+    settings = _settings()
+    folders = [resolve_capture(target, settings) for target in (first, second)]
+    officers = _officers(officer, settings)
+    station = _open_station(settings, tsa_timeout)
+    trust = Trust.load(settings, trust_key, tsa_ca)
+    report = write_change_report(settings, *folders, key=station.key, tsa=station.tsa,
+                                 trusted_keys=trust.keys, tsa_roots=trust.tsa_roots,
+                                 officers=officers, store=station.store)
+    if as_json:
+        _emit_json(report.as_record())
+    else:
+        _echo(diff_lines(_tx(), report))
+    _echo(dev_tsa_warning(_tx(), [report.seal]))
+
+
 # --- keys, timestamps, verify --------------------------------------------------
 
 tsa_app = _group("Development timestamp authority (DEVELOPMENT TSA — not trusted for real cases).")
@@ -424,25 +496,36 @@ def timestamp_pending(
 
 @_command(app, "verify")
 def verify(
-    target: str = typer.Argument(..., help="Capture folder or capture id."),
+    target: str = typer.Argument(..., help="Capture folder or id, change-report id (diff-…), or package (.zip)."),
     json_out: bool = _JSON,
     trust_key: list[Path] = _TRUST_KEY,
     strict: bool = typer.Option(False, "--strict", help="Count not-checked as failure."),
     tsa_ca: Optional[Path] = _TSA_CA,
     tolerance: float = typer.Option(300.0, "--tolerance", min=0.0, help="Allowed clock difference, seconds."),
 ) -> None:
-    """Verify a capture offline: every check is pass, fail or not-checked.  Exit 0 all pass, 1 any fail."""
+    """Verify a capture, change report or package offline: every check is pass, fail or not-checked.
+
+    Exit 0 all pass, 1 any fail."""
+    from evidence_capture.diff.report import resolve_diff
+    from evidence_capture.diff.verify import verify_change_report
     from evidence_capture.ui.progress import bytes_progress
     from evidence_capture.ui.sealing import verify_lines
-    from evidence_capture.verify.target import target_size, trusted_keys, tsa_roots_for, verify_target
+    from evidence_capture.verify.target import (folder_bytes, target_size, trusted_keys, tsa_roots_for,
+                                                verify_target)
 
     settings = _settings()
     roots = tsa_roots_for(settings, tsa_ca)
     keys = trusted_keys(settings, trust_key)
-    progress, advance = bytes_progress(_tx(), target_size(target, settings), "cli.progress.verifying")
+    change_report = resolve_diff(target, settings)
+    size = folder_bytes(change_report) if change_report else target_size(target, settings)
+    progress, advance = bytes_progress(_tx(), size, "cli.progress.verifying")
     with progress:
-        report = verify_target(target, settings=settings, trusted=keys, tsa_roots=roots, strict=strict,
-                               tolerance=tolerance, on_file=advance)
+        if change_report is not None:
+            report = verify_change_report(change_report, settings=settings, trusted_keys=keys, tsa_roots=roots,
+                                          strict=strict, tolerance=tolerance, on_file=advance)
+        else:
+            report = verify_target(target, settings=settings, trusted=keys, tsa_roots=roots, strict=strict,
+                                   tolerance=tolerance, on_file=advance)
     if json_out:
         _emit_json(report.as_record())
     else:

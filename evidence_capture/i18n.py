@@ -17,6 +17,7 @@ from typing import Callable
 
 from evidence_capture.errors import ConfigError
 from evidence_capture.i18n_cli import CLI_MESSAGES
+from evidence_capture.i18n_diff import DIFF_MESSAGES
 
 LANGS = ("zh", "en")
 
@@ -148,6 +149,7 @@ _CATALOG: dict[str, tuple[str, str]] = {
     "cli.report.rendering": ("正在生成提取笔录 PDF…", "rendering the extraction record PDF…"),
 }
 _CATALOG.update(CLI_MESSAGES)
+_CATALOG.update(DIFF_MESSAGES)
 
 Translator = Callable[..., str]
 

@@ -22,15 +22,16 @@ from evidence_capture.capture import browser as chromium
 from evidence_capture.capture import finalize, steps
 from evidence_capture.capture.addresses import AddressGuard, pin_rule
 from evidence_capture.capture.environment import check_environment
+from evidence_capture.capture.licence_step import licence
 from evidence_capture.capture.provenance import build_provenance
 from evidence_capture.capture.result import (FAILED, OK, SKIPPED, TIMEOUT, CaptureResult,
                                              StepOutcome, list_artifacts)
 from evidence_capture.capture.session import Session
+from evidence_capture.capture.text_step import page_text
 from evidence_capture.capture.urls import validate_url
 from evidence_capture.config import Settings
 from evidence_capture.defaults import CaptureOptions
 from evidence_capture.errors import BrowserError
-from evidence_capture.capture.licence_step import licence
 from evidence_capture.models import CaptureState, CaseInfo, Officer
 from evidence_capture.timeutil import utcnow
 
@@ -52,6 +53,7 @@ STEPS = (
     Step("scroll", steps.scroll, lambda o: o.budgets.scroll),
     Step("screenshot", steps.screenshot, lambda o: o.budgets.screenshot),
     Step("dom", steps.dom, lambda o: o.budgets.dom),
+    Step("text", page_text, lambda o: o.budgets.dom),
     Step("response", steps.response_body, lambda o: o.budgets.response),
     Step("mhtml", steps.mhtml, lambda o: o.budgets.mhtml),
     Step("pdf", steps.pdf, lambda o: o.budgets.pdf),

@@ -52,6 +52,18 @@ def _utc_time(name: str, value: Any) -> None:
         raise InputError(f"manifest {name} {value!r} is not a timezone-aware UTC time")
 
 
+_PREVIOUS_DIGEST = re.compile(r"sha256:[0-9a-f]{64}")
+
+
+def _check_previous(previous: Any) -> None:
+    if previous is None:
+        return
+    if (not isinstance(previous, dict) or set(previous) != {"capture_id", "manifest_sha256"}
+            or not isinstance(previous["capture_id"], str)
+            or not _PREVIOUS_DIGEST.fullmatch(str(previous["manifest_sha256"]))):
+        raise InputError(f"malformed previous_capture {previous!r}")
+
+
 def media_type(path: str) -> str:
     if path in MEDIA_TYPES:
         return MEDIA_TYPES[path]
@@ -108,6 +120,8 @@ class Manifest:
     sealed_at: str
     dev_tsa_warning: str | None = None
     schema: str = SCHEMA
+    # A re-capture names the capture it repeats: {"capture_id", "manifest_sha256": "sha256:<hex>"}.
+    previous_capture: dict[str, str] | None = None
 
     def __post_init__(self) -> None:
         if self.schema != SCHEMA:
@@ -119,9 +133,12 @@ class Manifest:
             raise InputError(f"unsupported signer {self.signer!r}")
         for name in _TIME_FIELDS:
             _utc_time(name, getattr(self, name))
+        _check_previous(self.previous_capture)
 
     def as_record(self) -> dict[str, Any]:
         record = {name: getattr(self, name) for name in self.__dataclass_fields__}
+        if self.previous_capture is None:
+            del record["previous_capture"]  # absent, not null: first captures keep their bytes
         record["officers"] = list(self.officers)
         record["warnings"] = list(self.warnings)
         record["artifacts"] = [entry.as_record() for entry in self.artifacts]
@@ -222,4 +239,5 @@ def build_manifest(folder: Path, *, signer: dict[str, str], sealed_at: str,
         signer=signer,
         sealed_at=sealed_at,
         dev_tsa_warning=dev_tsa_warning,
+        previous_capture=provenance.get("previous_capture"),
     )

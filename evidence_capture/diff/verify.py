@@ -1,0 +1,70 @@
+"""``verify_change_report``: a change report is verified like a capture, plus its own checks.
+
+The folder checks are those of ``verify_capture`` (manifest, signature by a
+trusted key, every artifact's SHA-256 and SM3, unlisted files, timestamp
+tokens, times).  Then ``diff.record``: ``diff.json`` is a change report
+whose id is the manifest's; and ``diff.capture[a]`` / ``diff.capture[b]``:
+a compared capture held in this store still has the manifest hash the
+report names (not-checked when the capture is not here, e.g. on another
+station).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from pathlib import Path
+from typing import Any, Sequence
+
+from evidence_capture.config import Settings
+from evidence_capture.diff.compare import SCHEMA
+from evidence_capture.diff.report import REPORT_NAME
+from evidence_capture.verify.checks import CheckResult, VerifyReport
+from evidence_capture.verify.runner import verify_capture
+from evidence_capture.verify.timing import DEFAULT_TOLERANCE_S
+
+_DIGEST = re.compile(r"sha256:[0-9a-f]{64}")
+
+
+def _record(folder: Path) -> tuple[CheckResult, dict[str, Any] | None]:
+    name = "diff.record"
+    try:
+        record = json.loads((folder / REPORT_NAME).read_text(encoding="utf-8"))
+        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        return CheckResult.failed(name, f"cannot read diff.json or manifest.json: {exc}"), None
+    if not isinstance(record, dict) or record.get("schema") != SCHEMA:
+        return CheckResult.failed(name, f"diff.json is not a {SCHEMA} record"), None
+    if record.get("diff_id") != manifest.get("capture_id"):
+        return CheckResult.failed(name, "diff.json names another report than its manifest"), None
+    sides = [record.get(side) or {} for side in ("a", "b")]
+    if not all(_DIGEST.fullmatch(str(side.get("manifest_sha256", ""))) for side in sides):
+        return CheckResult.failed(name, "diff.json does not name both manifests' SHA-256"), None
+    verdict = (record.get("verdict") or {}).get("result")
+    return CheckResult.passed(name, f"change report {record['diff_id']}: {verdict}"), record
+
+
+def _capture_check(side: str, named: dict[str, Any], settings: Settings | None) -> CheckResult:
+    name = f"diff.capture[{side}]"
+    capture_id = str(named.get("capture_id", ""))
+    manifest = settings.capture_dir(capture_id) / "manifest.json" if settings and capture_id else None
+    if manifest is None or "/" in capture_id or not manifest.is_file():
+        return CheckResult.not_checked(name, f"capture {capture_id} is not in this store")
+    actual = "sha256:" + hashlib.sha256(manifest.read_bytes()).hexdigest()
+    if actual != named.get("manifest_sha256"):
+        return CheckResult.failed(name, f"capture {capture_id}'s manifest is {actual}, "
+                                        f"the report names {named.get('manifest_sha256')}")
+    return CheckResult.passed(name, f"capture {capture_id} still has manifest {actual}")
+
+
+def verify_change_report(folder: Path, *, settings: Settings | None, trusted_keys: Sequence[Any] = (),
+                         tsa_roots: Sequence[Any] = (), strict: bool = False,
+                         tolerance: float = DEFAULT_TOLERANCE_S, on_file: Any = None) -> VerifyReport:
+    base = verify_capture(folder, trusted_keys=trusted_keys, tsa_roots=tsa_roots, strict=strict,
+                          tolerance=tolerance, on_file=on_file)
+    check, record = _record(folder)
+    checks = [*base.checks, check]
+    if record is not None:
+        checks += [_capture_check(side, record[side], settings) for side in ("a", "b")]
+    return VerifyReport(str(folder), "diff", tuple(checks), strict)

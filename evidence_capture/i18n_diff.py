@@ -1,0 +1,81 @@
+"""Messages (zh / en) of change reports (对比记录), re-captures and licence (亮照) inspection,
+for the CLI and the extraction record; merged into the catalog by ``i18n``."""
+
+from __future__ import annotations
+
+DIFF_MESSAGES: dict[str, tuple[str, str]] = {
+    # CLI: recapture and diff
+    "cli.recapture.previous": ("重新提取自 {capture_id}（清单 {digest}）",
+                               "re-capture of {capture_id} (manifest {digest})"),
+    "cli.diff.sealed": ("对比记录 {diff_id} 已封存：{state}", "change report {diff_id} sealed: {state}"),
+    "cli.diff.folder": ("文件夹：{path}", "folder: {path}"),
+    "cli.diff.manifest": ("清单 manifest.json：{digest}", "manifest.json: {digest}"),
+    "cli.diff.side": ("{side}：{capture_id}  {digest}  {url}", "{side}: {capture_id}  {digest}  {url}"),
+    "cli.diff.verdict": ("结论：{verdict}", "verdict: {verdict}"),
+    "cli.diff.counts": ("删除 {removed} 行，新增 {added} 行，金额变化 {amounts} 处，截图变化区域 {regions} 处"
+                        "（占 {pct}%），资源新增 {res_added}、删除 {res_removed}、变化 {res_changed}",
+                        "{removed} line(s) removed, {added} added, {amounts} amount(s) changed, "
+                        "{regions} screenshot region(s) changed ({pct}% of the area), resources "
+                        "{res_added} added, {res_removed} removed, {res_changed} changed"),
+    "cli.diff.reason": ("原因：{reason}", "reason: {reason}"),
+    "cli.diff.amount": ("金额：{old} → {new}", "amount: {old} → {new}"),
+    "cli.diff.outlined": ("截图变化标注：{path}", "changes outlined: {path}"),
+    "cli.diff.custody": ("保管链事件 #{seq}", "custody event #{seq}"),
+    "diff.verdict.unchanged": ("未变化", "unchanged"),
+    "diff.verdict.changed": ("已变化", "changed"),
+    "diff.verdict.gone": ("已删除或下架", "gone"),
+    "diff.none": ("无", "none"),
+    # the extraction record: 对比记录 section
+    "report.sec.comparison": ("对比记录", "Comparison record"),
+    "report.cmp.id": ("对比记录编号", "Change report"),
+    "report.cmp.first": ("首次提取（A）", "First capture (A)"),
+    "report.cmp.second": ("再次提取（B）", "Later capture (B)"),
+    "report.cmp.manifest": ("清单 SHA-256", "Manifest SHA-256"),
+    "report.cmp.report_manifest": ("对比记录清单 SHA-256", "Report manifest SHA-256"),
+    "report.cmp.verdict": ("结论", "Verdict"),
+    "report.cmp.counts": ("删除 {removed} 行，新增 {added} 行；金额变化 {amounts} 处；截图变化区域 {regions} 处，"
+                          "占 {pct}%", "{removed} line(s) removed, {added} added; {amounts} amount(s) "
+                          "changed; {regions} screenshot region(s), {pct}% of the area"),
+    "report.cmp.resources": ("网络资源", "Network resources"),
+    "report.cmp.resources_text": ("新增 {added}，删除 {removed}，内容变化 {changed}，未变化 {same}",
+                                  "{added} added, {removed} removed, {changed} changed, {same} unchanged"),
+    "report.cmp.amounts": ("金额变化（原 → 新）", "Amounts changed (old → new)"),
+    "report.cmp.lines": ("可见文字变化", "Visible text changes"),
+    "report.cmp.visual": ("截图对比（B 的截图副本，红框为变化区域）",
+                          "Screenshot comparison (copy of B, changed regions outlined in red)"),
+    "report.cmp.no_visual": ("截图无变化", "no change in the screenshots"),
+    "report.cmp.verification": ("对比记录校验", "Verification of the report"),
+    "report.cmp.timestamps": ("时间戳", "Timestamps"),
+    # the extraction record: licence (亮照) inspection of each capture
+    "report.sec.licence": ("亮照检查", "Licence display (亮照) inspection"),
+    "report.lic.overall": ("总体结论", "Overall"),
+    "report.lic.field": ("项目", "Item"),
+    "report.lic.status": ("结果", "Result"),
+    "report.lic.value": ("页面所示", "As displayed"),
+    "report.lic.where": ("位置", "Where"),
+    "report.lic.linked": ("下一级页面：{url}", "one link below: {url}"),
+    "report.lic.limits": ("说明：图片形式的执照仅记录为图片，不识别其中文字；只跟随一级营业执照/证照信息链接。",
+                          "Note: licences shown as pictures are recorded as pictures and not read; "
+                          "only one 营业执照/证照信息 link level is followed."),
+    "report.previous": ("前次提取", "Previous capture"),
+    "licence.field.uscc": ("统一社会信用代码", "Unified social credit code"),
+    "licence.field.name": ("企业名称", "Enterprise name"),
+    "licence.field.address": ("住所/经营地址", "Address"),
+    "licence.field.contact": ("联系方式", "Contact"),
+    "licence.field.icp": ("ICP 备案号", "ICP filing number"),
+    "licence.field.psb": ("公安备案号", "Public-security filing number"),
+    "licence.field.e_licence": ("电子营业执照", "Electronic business licence"),
+    "licence.field.licence_image": ("执照图片", "Licence picture"),
+    "licence.status.displayed": ("已公示", "displayed"),
+    "licence.status.missing": ("未公示", "missing"),
+    "licence.status.invalid-check-digit": ("校验码错误", "invalid check digit"),
+    "licence.status.invalid-format": ("格式错误", "invalid format"),
+    "licence.status.unreadable": ("仅图片，未识别", "unreadable (picture only)"),
+    "licence.overall.displayed": ("已完整亮照", "licence displayed"),
+    "licence.overall.incomplete": ("亮照不完整", "licence display incomplete"),
+    "licence.overall.invalid": ("信用代码有误", "invalid credit code"),
+    "licence.overall.unreadable": ("仅以图片亮照", "licence shown only as a picture"),
+    "licence.overall.missing": ("未亮照", "no licence displayed"),
+    "licence.where.page": ("本页", "this page"),
+    "licence.where.linked": ("下一级页面", "linked page"),
+}
