@@ -44,6 +44,7 @@ demo: system-deps venv
 # Benchmarks, each against a baseline measured in the same run; results in bench/RESULTS.md.
 bench: system-deps venv
 	$(BIN)/python bench/bench_capture.py
+	$(BIN)/python bench/bench_custody.py
 	$(BIN)/python bench/bench_verify.py
 	$(BIN)/python bench/bench_store.py
 

@@ -1,6 +1,8 @@
-"""Benchmarks of the store: custody verify on N events; export + import of a large case.
+"""Benchmarks of the store: export + import of a large case.
 
-    python bench/bench_store.py [--events 100000] [--captures 200] [--json]
+    python bench/bench_store.py [--captures 200] [--json]
+
+(`custody verify` over 100,000 events is bench/bench_custody.py.)
 
 Everything is real: SQLite in WAL mode with synchronous=FULL, Ed25519
 signatures, RFC 8785 hashing, the OpenSSL development TSA, BagIt with
@@ -26,12 +28,11 @@ from evidence_capture.manifests.keys import StationKey  # noqa: E402
 from evidence_capture.manifests.seal import TsaConfig, seal_capture  # noqa: E402
 from evidence_capture.timestamping.verify import load_tsa_roots  # noqa: E402
 from evidence_capture.models import CaseInfo  # noqa: E402
-from evidence_capture.storage import NewEvent, StationSigner, Store  # noqa: E402
+from evidence_capture.storage import StationSigner, Store  # noqa: E402
 from evidence_capture.storage.completion import ingest_sealed_folder  # noqa: E402
 from evidence_capture.timeutil import utcnow  # noqa: E402
 
 PASSPHRASE = "bench passphrase"
-BATCH = 5_000
 
 
 def _station(home: Path) -> tuple[StationKey, Store]:
@@ -39,25 +40,6 @@ def _station(home: Path) -> tuple[StationKey, Store]:
     settings = load_settings()
     key = StationKey.create(settings.keys_dir, PASSPHRASE)
     return key, Store(settings, signer=StationSigner.from_station_key(key))
-
-
-def bench_custody(root: Path, events: int) -> dict[str, float]:
-    key, store = _station(root / "custody")
-    store.open_case(CaseInfo("BENCH", title="custody benchmark"))
-    started = time.perf_counter()
-    for first in range(1, events, BATCH):
-        with store.transaction() as session:
-            for n in range(first, min(first + BATCH, events)):
-                store.append_event(session, NewEvent("note", "case", "BENCH", case_id="BENCH",
-                                                     details={"text": f"note {n}"}))
-    write_s = time.perf_counter() - started
-    pinned = {key.fingerprint: key.public_key}
-    started = time.perf_counter()
-    report = store.verify_custody(pinned)
-    verify_s = time.perf_counter() - started
-    assert report.ok and report.events == events and report.signatures_verified == events
-    return {"events": events, "append_s": round(write_s, 2), "verify_s": round(verify_s, 2),
-            "verify_events_per_s": round(events / verify_s)}
 
 
 def _make_captures(store: Store, key: StationKey, tsa: TsaConfig, count: int) -> None:
@@ -103,14 +85,12 @@ def bench_packages(root: Path, captures: int) -> dict[str, float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--events", type=int, default=100_000)
     parser.add_argument("--captures", type=int, default=200)
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="evidence-bench-") as temp:
         results = {"machine": f"{platform.machine()} {os.cpu_count()} cpu, "
                               f"Python {platform.python_version()}",
-                   "custody": bench_custody(Path(temp), args.events),
                    "packages": bench_packages(Path(temp), args.captures)}
     print(json.dumps(results, indent=2) if args.json else "\n".join(
         f"{name}: {value}" for name, value in results.items()))

@@ -2,7 +2,8 @@
 
 Each command parses its input, calls the library and renders the result.
 Only this module prints or exits.  Exit codes: 0 ok, 1 verification failed,
-2 usage or input error, 3 operational failure.  Imports of heavy modules
+2 usage or input error, 3 operational failure, 4 evidence kept but
+incomplete (a PARTIAL or timestamp-pending capture).  Imports of heavy modules
 are done inside the commands so that ``--help`` stays instant.
 """
 
@@ -18,14 +19,15 @@ from pathlib import Path
 from typing import Any, Callable, Optional, TypeVar
 
 import typer
+import typer.core
 
 from evidence_capture import __version__
 from evidence_capture.config import Settings, env_help, load_settings
 from evidence_capture.defaults import DEFAULTS
 from evidence_capture.errors import (
-    EXIT_OPERATIONAL, EXIT_VERIFY_FAILED, ConfigError, EvidenceError,
+    EXIT_INCOMPLETE, EXIT_OPERATIONAL, EXIT_VERIFY_FAILED, ConfigError, EvidenceError, Msg,
 )
-from evidence_capture.i18n import LANGS
+from evidence_capture.i18n import normalize_lang
 from evidence_capture.ui.text import Err, Text
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -35,7 +37,9 @@ app = typer.Typer(
     name="evidence",
     help="Capture, seal, keep, export and verify web-page evidence.\n\n"
     "Messages are in Chinese or English (EVIDENCE_LANG=zh|en, default: the locale); "
-    "--json output always has English keys and values.",
+    "--json output always has English keys and values.\n\n"
+    "Exit codes: 0 ok, 1 verification failed, 2 usage or input error, 3 operational failure "
+    "or a FAILED capture, 4 a PARTIAL or timestamp-pending capture.",
     epilog=EPILOG,
     no_args_is_help=True,
     add_completion=False,
@@ -51,13 +55,15 @@ def _command(parent: typer.Typer, name: str | None = None) -> Callable[[F], F]:
         @functools.wraps(func)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             token = _LANG.set(_resolve_lang())
+            json_token = _JSON_MODE.set(any(kwargs.get(name) is True for name in _JSON_PARAMS))
             try:
                 return func(*args, **kwargs)
             except EvidenceError as exc:
                 _fail_with(exc)
             except KeyboardInterrupt:
-                _fail(_t("cli.interrupted"), EXIT_OPERATIONAL)
+                _fail_with(EvidenceError(Msg("cli.interrupted")))
             finally:
+                _JSON_MODE.reset(json_token)
                 _LANG.reset(token)
 
         parent.command(name, epilog=EPILOG)(wrapper)
@@ -68,6 +74,9 @@ def _command(parent: typer.Typer, name: str | None = None) -> Callable[[F], F]:
 
 # The language of human-facing messages, resolved once per command (see _command).
 _LANG: ContextVar[str | None] = ContextVar("evidence_lang", default=None)
+# Whether the command was given --json: then an error is one JSON document on stdout too.
+_JSON_MODE: ContextVar[bool] = ContextVar("evidence_json", default=False)
+_JSON_PARAMS = ("json_out", "as_json")
 
 
 def _resolve_lang() -> str:
@@ -75,8 +84,7 @@ def _resolve_lang() -> str:
     try:
         return load_settings().lang
     except EvidenceError:
-        value = os.environ.get("EVIDENCE_LANG", "")
-        return value if value in LANGS else "en"
+        return normalize_lang(os.environ.get("EVIDENCE_LANG")) or "en"
 
 
 def _tx() -> Text:
@@ -95,12 +103,11 @@ def _echo(lines: list[str]) -> None:
 
 
 def _fail_with(exc: EvidenceError) -> None:
-    _fail(_tx().diagnostics(exc), exc.exit_code)
-
-
-def _fail(text: str, code: int) -> None:
-    typer.echo(_tx().labelled("cli.error", text), err=True)
-    raise typer.Exit(code)
+    """The error on stderr in the reader's language; with --json also ``{"error": ...}`` on stdout."""
+    if _JSON_MODE.get():
+        _emit_json({"error": exc.as_record(_tx().lang)})
+    typer.echo(_tx().labelled("cli.error", _tx().diagnostics(exc)), err=True)
+    raise typer.Exit(exc.exit_code)
 
 
 def _settings() -> Settings:
@@ -162,14 +169,27 @@ _TSA_TIMEOUT = typer.Option(10.0, "--tsa-timeout", metavar="SECONDS", min=0.1,
                             help="Seconds to wait for each TSA.")
 
 
+_SINGLE_OFFICER = typer.Option(
+    None, "--single-officer-reason", metavar="TEXT",
+    help="Capture with fewer than two officers, for this reason (recorded in the manifest).")
+_NO_TIMESTAMP = typer.Option(
+    None, "--no-timestamp", metavar="REASON",
+    help="Capture without asking any TSA, for this reason (recorded; the capture stays timestamp-pending).")
+
+
 def _officers(values: list[str], settings: Settings) -> tuple[Any, ...]:
-    """--officer, else the configured officers; warns when fewer than two."""
+    """--officer, else the configured officers."""
     from evidence_capture.models import Officer
 
-    officers = tuple(Officer.parse(text) for text in (values or list(settings.officers)))
-    if len(officers) < 2:
-        _warn(_t("cli.capture.few_officers", n=len(officers)))
-    return officers
+    return tuple(Officer.parse(text) for text in (values or list(settings.officers)))
+
+
+def _policy_notes(options: Any) -> None:
+    """The recorded exceptions to the safe defaults, as warnings."""
+    if options.single_officer_reason:
+        _warn(_t("capture.policy.single_officer", reason=options.single_officer_reason))
+    if options.no_timestamp_reason:
+        _warn(_t("capture.policy.no_timestamp", reason=options.no_timestamp_reason))
 
 
 def _open_station(settings: Settings, tsa_timeout: float):  # type: ignore[no-untyped-def]
@@ -188,6 +208,7 @@ def capture_command(
     case: str | None = _CASE, officer: list[str] = _OFFICER, device: str | None = _DEVICE,
     timeout: float = _CAPTURE_TIMEOUT, allow_private: bool = _ALLOW_PRIVATE,
     tsa_timeout: float = _TSA_TIMEOUT,
+    single_officer_reason: Optional[str] = _SINGLE_OFFICER, no_timestamp: Optional[str] = _NO_TIMESTAMP,
     as_json: bool = typer.Option(False, "--json", help="Print the results as JSON."),
 ) -> None:
     """Capture web pages in a fresh browser, seal them and record them in the store.
@@ -196,19 +217,25 @@ def capture_command(
     the screenshot, source, DOM, MHTML, HAR, video, PDF, TLS chains,
     provenance and environment check; then it is hashed (SHA-256 + SM3),
     signed, timestamped by every TSA in EVIDENCE_TSA_URL and recorded with
-    custody events.  A capture ends COMPLETE, PARTIAL (the failed steps are
-    listed) or FAILED (exit code 3).  A TSA that fails leaves the capture
-    timestamp-pending: `evidence timestamp --pending` retries.
+    custody events.  Two officers (--officer, or EVIDENCE_OFFICER) and a
+    TSA are required unless --single-officer-reason / --no-timestamp say why
+    (recorded); otherwise it is refused with exit 2 before the browser
+    starts.  A capture ends COMPLETE (exit 0), PARTIAL (the failed steps are
+    listed; exit 4) or FAILED (exit 3).  A TSA that fails leaves the capture
+    timestamp-pending (exit 4): `evidence timestamp --pending` retries.
     """
     from evidence_capture.capture import validate_url
     from evidence_capture.capture.engine import STEPS
     from evidence_capture.ui.progress import CaptureBars
-    from evidence_capture.workflow import capture_options, capture_urls
+    from evidence_capture.workflow import capture_options, capture_urls, check_capture_policy
 
     checked = [validate_url(url) for url in urls]
     settings = _settings()
     officers = _officers(officer, settings)
-    options = capture_options(device=device, total_timeout=timeout, allow_private=allow_private)
+    options = capture_options(device=device, total_timeout=timeout, allow_private=allow_private,
+                              single_officer_reason=single_officer_reason, no_timestamp_reason=no_timestamp)
+    check_capture_policy(settings, officers, options)
+    _policy_notes(options)
     station = _open_station(settings, tsa_timeout)
     case_info = station.case_info(case)
     with CaptureBars(_tx(), len(STEPS)) as bars:
@@ -225,8 +252,200 @@ def _report_captures(outcomes: list[Any], as_json: bool) -> None:
     else:
         _echo([line for outcome in outcomes for line in capture_lines(_tx(), outcome)])
     _echo(dev_tsa_warning(_tx(), [outcome.seal for outcome in outcomes]))
+    raise typer.Exit(_capture_exit_code(outcomes))
+
+
+def _capture_exit_code(outcomes: list[Any]) -> int:
+    """3 if any capture FAILED, else 4 if any is PARTIAL or timestamp-pending, else 0."""
+    from evidence_capture.manifests.seal import PENDING
+
     if any(outcome.capture.state.value == "FAILED" for outcome in outcomes):
+        return EXIT_OPERATIONAL
+    incomplete = any(outcome.capture.state.value == "PARTIAL" or outcome.seal.state == PENDING
+                     for outcome in outcomes)
+    return EXIT_INCOMPLETE if incomplete else 0
+
+
+
+# --- patrol and worker ---------------------------------------------------------
+
+
+class _PatrolGroup(typer.core.TyperGroup):
+    """`evidence patrol LIST` runs a list; `evidence patrol status JOB` is a subcommand."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        if not args or (args[0] not in self.commands and args[0] not in ("-h", "--help")):
+            args = ["run", *args]
+        return super().parse_args(ctx, args)
+
+
+class _Sharing(str, Enum):
+    shared = "shared-process"
+    per_capture = "process-per-capture"
+
+
+patrol_app = typer.Typer(
+    cls=_PatrolGroup, no_args_is_help=False, rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    help="Patrols: capture a list of URLs in parallel here, or through Celery workers "
+    "(`evidence patrol LIST`, `evidence patrol --resume JOB`, `evidence patrol status JOB`).")
+app.add_typer(patrol_app, name="patrol")
+
+
+@_command(patrol_app, "run")
+def patrol_run(
+    list_file: Optional[Path] = typer.Argument(None, metavar="LIST", help="Text file (one URL a "
+                                               "line) or CSV with url,case,subject,note (UTF-8, BOM ok)."),
+    resume: Optional[str] = typer.Option(None, "--resume", metavar="JOB", help="Continue a job "
+                                         "after a crash or Ctrl-C (done rows are not captured again)."),
+    retry_failed: bool = typer.Option(False, "--retry-failed", help="With --resume: retry the failed rows too."),
+    workers: Optional[int] = typer.Option(None, "--workers", min=1, help="Captures at once "
+                                          "(default: from cores and free memory)."),
+    per_host: int = typer.Option(0, "--per-host", min=0, help="Most captures of one host at once (0: no limit)."),
+    delay: float = typer.Option(0.0, "--delay", min=0.0, metavar="SECONDS",
+                                help="Seconds between two capture starts on one host."),
+    browser: _Sharing = typer.Option(_Sharing.shared, "--browser", help="Share one Chromium "
+                                     "process per worker (a new, empty context per capture), or "
+                                     "launch one per capture."),
+    queue: bool = typer.Option(False, "--queue", help="Send the job to the Celery workers "
+                               "(EVIDENCE_BROKER_URL) instead of running it here."),
+    officer: list[str] = _OFFICER, device: str | None = _DEVICE,
+    timeout: float = _CAPTURE_TIMEOUT, allow_private: bool = _ALLOW_PRIVATE,
+    tsa_timeout: float = _TSA_TIMEOUT,
+    single_officer_reason: Optional[str] = _SINGLE_OFFICER, no_timestamp: Optional[str] = _NO_TIMESTAMP,
+    json_out: bool = _JSON,
+) -> None:
+    """Capture every URL of LIST, resumably: the job and its rows live in the store.
+
+    Each capture is the same as `evidence capture` (fresh empty context, sealed,
+    timestamped, stored with custody; the same two-officer and TSA rules).  The
+    `case` column files a row under a case (opened if the store does not hold it).
+    Exit 3 if any row failed, else 4 if any capture is PARTIAL.
+    """
+    from evidence_capture.patrol.runner import PatrolOptions, default_workers
+
+    if (list_file is None) == (resume is None) or (retry_failed and resume is None):
+        raise typer.BadParameter(_t("cli.patrol.usage"))
+    settings = _settings()
+    if queue and not settings.broker_url:
+        raise ConfigError(_t("cli.patrol.no_broker"), hint=_t("cli.patrol.no_broker.hint"))
+    station = _open_station(settings, tsa_timeout)
+    patrol = PatrolOptions(workers=workers or default_workers(), per_host=per_host,
+                           host_delay=delay, sharing=browser.value)
+    if list_file is not None:
+        capture = {"device": device, "total_timeout": timeout, "allow_private": allow_private,
+                   "single_officer_reason": single_officer_reason,
+                   "no_timestamp_reason": no_timestamp}
+        job_id = _plan_patrol(station, list_file, patrol, queue, officer=officer, capture=capture)
+    else:
+        job_id = _resume_patrol(station, resume, retry_failed)
+    if queue:
+        _queue_patrol(station, job_id, json_out)
+    else:
+        _run_patrol(station, job_id, workers, json_out)
+
+
+def _plan_patrol(station: Any, list_file: Path, patrol: Any, queue: bool, *, officer: list[str],
+                 capture: dict[str, Any]) -> str:
+    from evidence_capture.patrol.listfile import read_list
+    from evidence_capture.patrol.plan import JobPlan, plan_job
+    from evidence_capture.workflow import check_capture_policy
+
+    items = read_list(list_file)
+    plan = JobPlan(capture, _officers(officer, station.settings), patrol)
+    check_capture_policy(station.settings, plan.officers, plan.capture_options())
+    _policy_notes(plan.capture_options())
+    job_id, opened = plan_job(station.store, items, plan, source=list_file.name,
+                              mode="queue" if queue else "local")
+    for case_id in opened:
+        _warn(_t("cli.patrol.case_opened", case_id=case_id))
+    typer.echo(_t("cli.patrol.created", job_id=job_id, n=len(items), workers=patrol.workers,
+                  sharing=patrol.sharing), err=True)
+    return job_id
+
+
+def _resume_patrol(station: Any, job_id: str, retry_failed: bool) -> str:
+    from evidence_capture.patrol.jobs import reclaim
+
+    moved = reclaim(station.store, job_id, retry_failed=retry_failed)
+    text = ", ".join(f"{n} → {state}" for state, n in sorted(moved.items())) or "-"
+    typer.echo(_t("cli.patrol.resumed", job_id=job_id, moved=text), err=True)
+    return job_id
+
+
+def _queue_patrol(station: Any, job_id: str, json_out: bool) -> None:
+    from evidence_capture.patrol.jobs import job_status, queued_positions
+    from evidence_capture.patrol.tasks import enqueue
+
+    sent = enqueue(station.settings, job_id, queued_positions(station.store, job_id))
+    typer.echo(_t("cli.patrol.queued", job_id=job_id, n=sent, broker=station.settings.broker_url),
+               err=True)
+    _show_status(job_status(station.store, job_id), json_out)
+
+
+def _run_patrol(station: Any, job_id: str, workers: int | None, json_out: bool) -> None:
+    from dataclasses import replace
+
+    from evidence_capture.capture.engine import STEPS
+    from evidence_capture.patrol.jobs import job_status
+    from evidence_capture.patrol.plan import load_plan
+    from evidence_capture.patrol.runner import run_job
+    from evidence_capture.ui.patrol import PatrolProgress
+
+    plan = load_plan(station.store, job_id)
+    patrol = replace(plan.patrol, workers=workers) if workers else plan.patrol
+    before = job_status(station.store, job_id).as_record()["counts"]
+    total = sum(before.values())
+    with PatrolProgress(_tx(), total=total, done=before["done"] + before["failed"],
+                        steps=len(STEPS)) as bars:
+        run_job(station, job_id, plan.capture_options(), patrol, officers=plan.officers,
+                on_start=bars.started, on_finish=bars.finished)
+    status = job_status(station.store, job_id)
+    _show_status(status, json_out)
+    if status.counts.get("failed"):
         raise typer.Exit(EXIT_OPERATIONAL)
+    if any(item["capture_state"] == "PARTIAL" for item in status.items):
+        raise typer.Exit(EXIT_INCOMPLETE)
+
+
+def _show_status(status: Any, json_out: bool) -> None:
+    from evidence_capture.ui.patrol import summary_lines
+
+    if json_out:
+        _emit_json(status.as_record())
+    else:
+        _echo(summary_lines(_tx(), status))
+
+
+@_command(patrol_app, "status")
+def patrol_status(job_id: str = typer.Argument(..., metavar="JOB", help="The patrol job id."),
+                  json_out: bool = _JSON) -> None:
+    """Show a patrol job: its state (queued, running, done) and its rows, with counts per state."""
+    from evidence_capture.patrol.jobs import job_status
+
+    _show_status(job_status(_open_store(signed=False), job_id), json_out)
+
+
+@_command(app, "worker")
+def worker(
+    concurrency: int = typer.Option(1, "--concurrency", min=1, help="Captures at once in this worker."),
+    loglevel: str = typer.Option("INFO", "--loglevel", help="Celery log level."),
+    tsa_timeout: float = _TSA_TIMEOUT,
+) -> None:
+    """Run a Celery worker for `patrol --queue` jobs: this host is a station with its own key.
+
+    Needs EVIDENCE_BROKER_URL, the shared EVIDENCE_DB (PostgreSQL) and the shared
+    EVIDENCE_ARTIFACTS root; the station key is registered in the shared store.
+    """
+    from evidence_capture.patrol.tasks import configure_worker, make_app, worker_argv
+
+    settings = _settings()
+    celery_app = make_app(settings.broker_url)
+    station = _open_station(settings, tsa_timeout)
+    configure_worker(station)
+    typer.echo(_t("cli.worker.station", fingerprint=station.key.fingerprint,
+                  broker=settings.broker_url), err=True)
+    celery_app.worker_main(worker_argv(station.key.fingerprint, concurrency, loglevel))
 
 
 # --- re-capture and change reports -------------------------------------------
@@ -245,13 +464,13 @@ def recapture_command(
     """
     from evidence_capture.capture.engine import STEPS
     from evidence_capture.diff.recapture import previous_of, recapture
-    from evidence_capture.errors import InputError
+    from evidence_capture.errors import InputError, Msg
     from evidence_capture.ui.diff import recapture_lines
     from evidence_capture.ui.progress import CaptureBars
     from evidence_capture.verify.target import CAPTURE_ID
 
     if not CAPTURE_ID.fullmatch(capture_id):
-        raise InputError(f"{capture_id!r} is not a capture id", hint="see `evidence case show CASE_ID`")
+        raise InputError(Msg("recapture.not_an_id", value=capture_id), hint=Msg("recapture.not_an_id.hint"))
     settings = _settings()
     officers = _officers(officer, settings)
     station = _open_station(settings, tsa_timeout)
@@ -385,7 +604,7 @@ def _passphrase(*, confirm: bool) -> str:
         return typer.prompt(_t("cli.passphrase"), hide_input=True,
                             confirmation_prompt=confirm, err=True)
     except typer.Abort as exc:
-        raise ConfigError(_t("cli.no_passphrase"), hint=_t("cli.no_passphrase.hint")) from exc
+        raise ConfigError(Msg("cli.no_passphrase"), hint=Msg("cli.no_passphrase.hint")) from exc
 
 
 @_command(keys_app, "init")
@@ -412,7 +631,7 @@ def keys_export_public(
 
     key = station_public_key(_settings().keys_dir)
     if key is None:
-        raise NotFoundError(_t("cli.no_station_key"), hint=_t("cli.no_station_key.hint"))
+        raise NotFoundError(Msg("cli.no_station_key"), hint=Msg("cli.no_station_key.hint"))
     if output is None:
         typer.echo(public_pem(key).decode(), nl=False)
     else:
@@ -425,9 +644,9 @@ def seal(
     timeout: float = _TSA_WAIT,
     json_out: bool = _JSON,
 ) -> None:
-    """Seal an unsealed capture: hash, sign, timestamp.  A failing TSA leaves it timestamp-pending."""
+    """Seal an unsealed capture: hash, sign, timestamp.  A failing TSA leaves it timestamp-pending (exit 4)."""
     from evidence_capture.manifests.keys import StationKey
-    from evidence_capture.manifests.seal import TsaConfig, seal_capture
+    from evidence_capture.manifests.seal import PENDING, TsaConfig, seal_capture
     from evidence_capture.ui.progress import bytes_progress
     from evidence_capture.ui.sealing import seal_lines
     from evidence_capture.verify.target import folder_bytes, resolve_capture
@@ -443,6 +662,8 @@ def seal(
         _emit_json(result.as_record())
     else:
         _echo(seal_lines(_tx(), result))
+    if result.state == PENDING:
+        raise typer.Exit(EXIT_INCOMPLETE)
 
 
 def _timestamp_pending(timeout: float, json_out: bool) -> None:
@@ -452,7 +673,7 @@ def _timestamp_pending(timeout: float, json_out: bool) -> None:
 
     station = Station.open(_settings(), _unlock, tsa_timeout=timeout)
     if not station.tsa.urls:
-        raise ConfigError(_t("cli.no_tsa"), hint=_t("cli.no_tsa.hint"))
+        raise ConfigError(Msg("cli.no_tsa"), hint=Msg("cli.no_tsa.hint"))
     results = retry_pending_timestamps(station)
     if json_out:
         _emit_json([result.as_record() for result in results])
@@ -460,7 +681,7 @@ def _timestamp_pending(timeout: float, json_out: bool) -> None:
         _echo([line for result in results for line in seal_lines(_tx(), result)]
               or [_t("cli.seal.none_pending")])
     if any(result.state == PENDING for result in results):
-        raise typer.Exit(EXIT_OPERATIONAL)
+        raise typer.Exit(EXIT_INCOMPLETE)
 
 
 _PENDING_HELP = "Retry every timestamp-pending capture against the configured TSAs."
@@ -469,7 +690,7 @@ _PENDING_HELP = "Retry every timestamp-pending capture against the configured TS
 @timestamp_app.callback(invoke_without_command=True)
 def _timestamp_root(
     ctx: typer.Context,
-    pending: bool = typer.Option(False, "--pending", help=_PENDING_HELP + " Exit 3 if any stays pending."),
+    pending: bool = typer.Option(False, "--pending", help=_PENDING_HELP + " Exit 4 if any stays pending."),
     timeout: float = _TSA_WAIT,
     json_out: bool = typer.Option(False, "--json", help="Print JSON (with --pending)."),
 ) -> None:
@@ -479,10 +700,13 @@ def _timestamp_root(
     if not pending:
         typer.echo(ctx.get_help(), err=True)
         raise typer.Exit(2)
+    token = _JSON_MODE.set(json_out)
     try:
         _timestamp_pending(timeout, json_out)
     except EvidenceError as exc:
         _fail_with(exc)
+    finally:
+        _JSON_MODE.reset(token)
 
 
 @_command(timestamp_app, "pending")
@@ -552,7 +776,7 @@ def _open_store(*, signed: bool):  # type: ignore[no-untyped-def]
     from evidence_capture.manifests.keys import PRIVATE_NAME, StationKey
 
     if not (settings.keys_dir / PRIVATE_NAME).is_file():
-        raise NotFoundError(_t("cli.no_station_key"), hint=_t("cli.no_station_key.hint"))
+        raise NotFoundError(Msg("cli.no_station_key"), hint=Msg("cli.no_station_key.hint"))
     key = StationKey.load(settings.keys_dir, _passphrase(confirm=False))
     return Store(settings, signer=StationSigner.from_station_key(key))
 
@@ -621,6 +845,9 @@ def custody_log(
 @_command(custody_app, "verify")
 def custody_verify(
     trust_key: list[Path] = typer.Option([], "--trust-key", help="Extra pinned station public key PEM."),
+    every_signature: bool = typer.Option(
+        False, "--every-signature",
+        help="Check every event's signature one by one, not only those the chain does not vouch for."),
     json_out: bool = _JSON,
 ) -> None:
     """Walk the whole chain: first broken link, gaps, edits and deletions.  Exit 1 if any."""
@@ -631,7 +858,7 @@ def custody_verify(
     pinned = pinned_keys(store.settings, trust_key)
     if not pinned:
         _warn(_t("cli.custody.unpinned"))
-    report = store.verify_custody(pinned)
+    report = store.verify_custody(pinned, every_signature=every_signature)
     ok = report.ok and not report.signatures_unverified
     if json_out:
         _emit_json(report.as_record())

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 import platformdirs
 
-from evidence_capture.errors import ConfigError, InputError
+from evidence_capture.errors import ConfigError, InputError, Msg
 
 DEFAULT_CHROMIUM = "/usr/lib/chromium/chromium"
 FALLBACK_CHROMIUM = "chromium-headless-shell"
@@ -27,12 +27,17 @@ ENV_VARS: dict[str, str] = {
     "EVIDENCE_CONFIG": "TOML config file (default: EVIDENCE_HOME/config.toml)",
     "EVIDENCE_CHROMIUM": f"browser executable (default: {DEFAULT_CHROMIUM}, "
     f"then {FALLBACK_CHROMIUM} on PATH)",
-    "EVIDENCE_DB": "SQLAlchemy database URL (default: SQLite in EVIDENCE_HOME)",
+    "EVIDENCE_DB": "SQLAlchemy database URL: sqlite:///… or postgresql+psycopg://… "
+    "(default: SQLite in EVIDENCE_HOME)",
+    "EVIDENCE_BROKER_URL": "Celery broker for `patrol --queue` and `evidence worker` "
+    "(e.g. redis://host:6379/0)",
+    "EVIDENCE_ARTIFACTS": "shared artifact root that every worker mounts "
+    "(default: EVIDENCE_HOME/captures)",
     "EVIDENCE_TSA_URL": "comma-separated RFC 3161 TSA URLs",
     "EVIDENCE_TSA_CA": "PEM bundle of trusted TSA root certificates",
     "EVIDENCE_KEY_PASSPHRASE": "passphrase of the station signing key (else a prompt)",
     "EVIDENCE_OFFICER": "default officer(s), 'NAME:CERT_NO', comma-separated",
-    "EVIDENCE_LANG": "language of messages: zh or en (default: from the locale)",
+    "EVIDENCE_LANG": "language of messages: zh or en, also zh_CN, zh_CN.UTF-8 (default: from the locale)",
 }
 
 # Keys allowed in config.toml, mapped to the environment variable they stand for.
@@ -43,6 +48,8 @@ _TOML_KEYS = {
     "tsa_ca": "EVIDENCE_TSA_CA",
     "officer": "EVIDENCE_OFFICER",
     "lang": "EVIDENCE_LANG",
+    "broker_url": "EVIDENCE_BROKER_URL",
+    "artifacts": "EVIDENCE_ARTIFACTS",
 }
 
 
@@ -63,10 +70,12 @@ class Settings:
     tsa_ca: Path | None = None
     officers: tuple[str, ...] = ()
     lang: str = "zh"
+    broker_url: str | None = None
+    artifacts: Path | None = None
 
     @property
     def captures_dir(self) -> Path:
-        return self.home / "captures"
+        return self.artifacts or self.home / "captures"
 
     @property
     def keys_dir(self) -> Path:
@@ -83,13 +92,11 @@ def _read_toml(path: Path) -> dict[str, str]:
     except FileNotFoundError:
         return {}
     except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigError(f"cannot read config file {path}") from exc
+        raise ConfigError(Msg("config.unreadable", path=path)) from exc
     unknown = sorted(set(data) - set(_TOML_KEYS))
     if unknown:
-        raise ConfigError(
-            f"unknown key(s) in {path}: {', '.join(unknown)}",
-            hint=f"allowed keys: {', '.join(sorted(_TOML_KEYS))}",
-        )
+        raise ConfigError(Msg("config.unknown_keys", path=path, keys=", ".join(unknown)),
+                          hint=Msg("config.unknown_keys.hint", keys=", ".join(sorted(_TOML_KEYS))))
     return {_TOML_KEYS[key]: str(value) for key, value in data.items()}
 
 
@@ -102,9 +109,23 @@ def _resolve_chromium(value: str | None) -> str:
     return found or DEFAULT_CHROMIUM
 
 
-def _default_lang() -> str:
-    locale = os.environ.get("LC_ALL") or os.environ.get("LANG") or ""
-    return "en" if locale and not locale.lower().startswith("zh") else "zh"
+def _default_lang(env: dict[str, str]) -> str:
+    """The language of the locale (LC_ALL, LC_MESSAGES, LANG); Chinese when none is set."""
+    from evidence_capture.i18n import normalize_lang
+
+    locale = env.get("LC_ALL") or env.get("LC_MESSAGES") or env.get("LANG") or ""
+    return (normalize_lang(locale) or "en") if locale else "zh"
+
+
+def _lang(value: str | None, env: dict[str, str]) -> str:
+    from evidence_capture.i18n import normalize_lang
+
+    if not value:
+        return _default_lang(env)
+    lang = normalize_lang(value)
+    if lang is None:
+        raise ConfigError(Msg("config.env_bad_lang", value=repr(value)))
+    return lang
 
 
 def _split(value: str | None) -> tuple[str, ...]:
@@ -119,10 +140,10 @@ def _tsa_urls(value: str | None) -> tuple[str, ...]:
             parts = urlsplit(url)
             parts.port  # noqa: B018 - raises ValueError on a bad port
         except ValueError as exc:
-            raise ConfigError(f"EVIDENCE_TSA_URL: {url!r} is not a valid URL ({exc})") from exc
+            raise ConfigError(Msg("config.tsa_url_invalid", url=repr(url))) from exc
         if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise ConfigError(f"EVIDENCE_TSA_URL: {url!r} is not an http:// or https:// URL "
-                              "with a host", hint="e.g. EVIDENCE_TSA_URL=https://tsa.example/tsr")
+            raise ConfigError(Msg("config.tsa_url_scheme", url=repr(url)),
+                              hint=Msg("config.tsa_url_scheme.hint"))
     return urls
 
 
@@ -136,7 +157,7 @@ def _tsa_ca(value: str | None) -> Path | None:
     try:
         load_tsa_roots(path)
     except InputError as exc:
-        raise ConfigError(f"EVIDENCE_TSA_CA: {exc.message}") from exc
+        raise ConfigError(Msg("config.tsa_ca", reason=exc.msg or exc.message), hint=exc.hint_msg or exc.hint) from exc
     return path
 
 
@@ -146,9 +167,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
     home = home.expanduser().resolve()
     config_file = Path(env.get("EVIDENCE_CONFIG") or home / "config.toml")
     merged = {**_read_toml(config_file), **{k: v for k, v in env.items() if k in ENV_VARS and v}}
-    lang = merged.get("EVIDENCE_LANG") or _default_lang()
-    if lang not in ("zh", "en"):
-        raise ConfigError(f"EVIDENCE_LANG must be 'zh' or 'en', not {lang!r}")
+    lang = _lang(merged.get("EVIDENCE_LANG"), env)
     return Settings(
         home=home,
         chromium=_resolve_chromium(merged.get("EVIDENCE_CHROMIUM")),
@@ -157,4 +176,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         tsa_ca=_tsa_ca(merged.get("EVIDENCE_TSA_CA")),
         officers=_split(merged.get("EVIDENCE_OFFICER")),
         lang=lang,
+        broker_url=merged.get("EVIDENCE_BROKER_URL") or None,
+        artifacts=(Path(merged["EVIDENCE_ARTIFACTS"]).expanduser().resolve()
+                   if merged.get("EVIDENCE_ARTIFACTS") else None),
     )

@@ -54,6 +54,10 @@ class CaptureOptions:
     # Accept certificates that do not chain to a trusted root (test CA only);
     # the chain is still recorded, and provenance records the option.
     ignore_https_errors: bool = False
+    # Safe by default: a capture needs two officers and at least one TSA.  The
+    # officer's reason for an exception is recorded (provenance and manifest).
+    single_officer_reason: str | None = None
+    no_timestamp_reason: str | None = None
 
     def with_changes(self, **changes: object) -> "CaptureOptions":
         return replace(self, **changes)

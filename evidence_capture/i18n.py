@@ -15,9 +15,7 @@ from __future__ import annotations
 
 from typing import Callable
 
-from evidence_capture.errors import ConfigError
-from evidence_capture.i18n_cli import CLI_MESSAGES
-from evidence_capture.i18n_diff import DIFF_MESSAGES
+from evidence_capture.errors import ConfigError, Msg
 
 LANGS = ("zh", "en")
 
@@ -119,9 +117,10 @@ _CATALOG: dict[str, tuple[str, str]] = {
     "status.pass": ("通过", "pass"),
     "status.fail": ("未通过", "fail"),
     "status.not-checked": ("未检查", "not checked"),
+    "status.not-applicable": ("不适用", "not applicable"),
     "status.ok": ("正常", "ok"),
     "status.warn": ("警告", "warning"),
-    "state.COMPLETE": ("完整", "COMPLETE"),
+    "state.COMPLETE": ("完成", "COMPLETE"),
     "state.PARTIAL": ("部分完成", "PARTIAL"),
     "state.FAILED": ("失败", "FAILED"),
     # --- signatures ------------------------------------------------------------------------------
@@ -148,17 +147,46 @@ _CATALOG: dict[str, tuple[str, str]] = {
     "cli.report.sha256": ("笔录 SHA-256：{digest}", "record SHA-256: {digest}"),
     "cli.report.rendering": ("正在生成提取笔录 PDF…", "rendering the extraction record PDF…"),
 }
-_CATALOG.update(CLI_MESSAGES)
-_CATALOG.update(DIFF_MESSAGES)
+
+
+def _merge_domain_catalogs() -> None:
+    """Merge ``MESSAGES`` of every ``evidence_capture/i18n_<domain>.py``; a key defined twice is a bug."""
+    import importlib
+    import pkgutil
+
+    import evidence_capture
+
+    for info in sorted(pkgutil.iter_modules(evidence_capture.__path__), key=lambda i: i.name):
+        if not info.name.startswith("i18n_"):
+            continue
+        entries = importlib.import_module(f"evidence_capture.{info.name}").MESSAGES
+        twice = sorted(set(entries) & set(_CATALOG))
+        if twice:
+            raise RuntimeError(f"{info.name} redefines catalog keys: {', '.join(twice)}")
+        _CATALOG.update(entries)
+
+
+_merge_domain_catalogs()
 
 Translator = Callable[..., str]
 
 
+def normalize_lang(value: str | None) -> str | None:
+    """``zh`` or ``en`` for a language or locale spelling (``zh_CN``, ``zh-CN``, ``zh_CN.UTF-8``,
+    ``en_US.utf8``, ``C``, ``POSIX``), else None."""
+    text = (value or "").strip().split(".")[0].split("@")[0].replace("-", "_").lower()
+    if text in ("c", "posix"):
+        return "en"
+    base = text.split("_")[0]
+    return base if base in LANGS else None
+
+
 def check_lang(lang: str) -> str:
-    """Return ``lang`` if it is supported, else raise ``ConfigError``."""
-    if lang not in LANGS:
-        raise ConfigError(f"language must be 'zh' or 'en', not {lang!r}")
-    return lang
+    """``zh`` or ``en`` for ``lang`` (any spelling ``normalize_lang`` accepts), else ``ConfigError``."""
+    found = normalize_lang(lang)
+    if found is None:
+        raise ConfigError(Msg("config.bad_lang", value=repr(lang)))
+    return found
 
 
 def default_lang() -> str:
@@ -190,3 +218,7 @@ def translator(lang: str | None = None) -> Translator:
 
 def keys() -> tuple[str, ...]:
     return tuple(_CATALOG)
+
+
+def has_key(key: str) -> bool:
+    return key in _CATALOG

@@ -3,11 +3,12 @@
 Each entry is ``key -> (zh, en)``; the English text is what the CLI printed
 before it was translated, so scripts that read the English output keep
 working.  ``--json`` output never goes through this catalog.
+``i18n`` merges the ``MESSAGES`` of every ``i18n_<domain>.py`` module.
 """
 
 from __future__ import annotations
 
-CLI_MESSAGES: dict[str, tuple[str, str]] = {
+MESSAGES: dict[str, tuple[str, str]] = {
     "cli.cause": ("原因", "cause"),
     "cli.labelled": ("{label}：{text}", "{label}: {text}"),
     "cli.interrupted": ("已中断", "interrupted"),
@@ -27,8 +28,6 @@ CLI_MESSAGES: dict[str, tuple[str, str]] = {
     "cli.progress.verifying": ("正在校验", "verifying"),
     "cli.progress.exporting": ("正在导出提取记录", "exporting captures"),
     # capture and seal
-    "cli.capture.few_officers": ("只给出 {n} 名执法人员；规定要求两名（--officer 姓名:执法证号）",
-                                 "{n} officer(s) given; the regulations require two (--officer NAME:CERT_NO)"),
     "cli.capture.recovered": ("提取 {capture_id} 此前被中断，现已记录为未完成",
                               "capture {capture_id} was interrupted earlier; it is now recorded as incomplete"),
     "cli.capture.sealed": ("已封存", "sealed"),
@@ -53,6 +52,7 @@ CLI_MESSAGES: dict[str, tuple[str, str]] = {
     "cli.status.pass": ("通过", "PASS"),
     "cli.status.fail": ("未通过", "FAIL"),
     "cli.status.not-checked": ("未检查", "NOT-CHECKED"),
+    "cli.status.not-applicable": ("不适用", "N/A"),
     "cli.verify.verified": ("校验通过", "VERIFIED"),
     "cli.verify.not_verified": ("校验未通过", "NOT VERIFIED"),
     "cli.verify.signer_untrusted": ("（签名密钥未受信任：请用 --trust-key 固定该密钥）",
@@ -102,7 +102,7 @@ CLI_MESSAGES: dict[str, tuple[str, str]] = {
     "cli.capture.reason": ("  原因：{reason}", "  reason: {reason}"),
     "store.status.in_progress": ("进行中", "in_progress"),
     "store.status.complete": ("已完成", "complete"),
-    "store.status.failed": ("失败", "failed"),
+    "store.status.failed": ("保存失败", "failed to store"),
     "store.status.incomplete": ("未完成", "incomplete"),
     "store.timestamps.none": ("无", "none"),
     "store.timestamps.granted": ("已取得", "granted"),
@@ -126,6 +126,9 @@ CLI_MESSAGES: dict[str, tuple[str, str]] = {
     "cli.custody.broken": ("：在序号 {seq} 处断裂", ": BROKEN at seq {seq}"),
     "cli.custody.summary": ("{verdict}：共 {events} 个事件，已验证 {signatures} 个签名",
                             "{verdict}: {events} events, {signatures} signatures verified"),
+    "cli.custody.vouched": ("另有 {n} 个事件的内容由其后同一公钥的已验证签名经哈希链担保（逐个核验签名：--every-signature）",
+                            "{n} more event(s) covered by a later verified signature of the same key "
+                            "through the hash chain (check each one: --every-signature)"),
     # export and import
     "cli.export.wrote": ("已写入 {path}：提取记录 {n} 份，sha256:{digest}",
                          "wrote {path}: {n} capture(s), sha256:{digest}"),

@@ -3,7 +3,7 @@ for the CLI and the extraction record; merged into the catalog by ``i18n``."""
 
 from __future__ import annotations
 
-DIFF_MESSAGES: dict[str, tuple[str, str]] = {
+MESSAGES: dict[str, tuple[str, str]] = {
     # CLI: recapture and diff
     "cli.recapture.previous": ("重新提取自 {capture_id}（清单 {digest}）",
                                "re-capture of {capture_id} (manifest {digest})"),
@@ -25,6 +25,30 @@ DIFF_MESSAGES: dict[str, tuple[str, str]] = {
     "diff.verdict.changed": ("已变化", "changed"),
     "diff.verdict.gone": ("已删除或下架", "gone"),
     "diff.none": ("无", "none"),
+    # errors and check reasons
+    "diff.refused": ("拒绝对比：提取记录 {capture_id} 校验未通过（{failed}）",
+                     "refused: capture {capture_id} does not verify ({failed})"),
+    "diff.refused.hint": ("请查看 `evidence verify {capture_id}`", "see `evidence verify {capture_id}`"),
+    "diff.same_capture": ("对比记录须比较两次不同的提取", "a change report compares two different captures"),
+    "diff.bad_har": ("无法读取 {name}：不是 HAR 文件", "cannot read {name}: not a HAR"),
+    "diff.not_found": ("没有对比记录 {diff_id}", "no change report {diff_id}"),
+    "diff.unreadable": ("无法读取 {path}", "cannot read {path}"),
+    "diff.check.unreadable": ("无法读取 diff.json 或 manifest.json", "cannot read diff.json or manifest.json"),
+    "diff.check.schema": ("diff.json 不是 {schema} 记录", "diff.json is not a {schema} record"),
+    "diff.check.other_id": ("diff.json 与其清单所指的对比记录不同", "diff.json names another report than its manifest"),
+    "diff.check.no_hashes": ("diff.json 未列明两次提取的清单 SHA-256", "diff.json does not name both manifests' SHA-256"),
+    "diff.check.ok": ("对比记录 {diff_id}：{verdict}", "change report {diff_id}: {verdict}"),
+    "diff.check.capture_absent": ("提取记录 {capture_id} 不在本站", "capture {capture_id} is not in this store"),
+    "diff.check.capture_changed": ("提取记录 {capture_id} 的清单为 {actual}，对比记录所列为 {named}",
+                                   "capture {capture_id}'s manifest is {actual}, the report names {named}"),
+    "diff.check.capture_ok": ("提取记录 {capture_id} 的清单仍为 {actual}", "capture {capture_id} still has manifest {actual}"),
+    "recapture.not_an_id": ("{value} 不是提取记录编号", "{value!r} is not a capture id"),
+    "recapture.not_an_id.hint": ("请查看 `evidence case show 案件编号`", "see `evidence case show CASE_ID`"),
+    "recapture.no_options": ("{capture_id} 的 provenance.json 中没有可用的提取选项记录",
+                             "{capture_id} has no usable options record in provenance.json"),
+    "recapture.unsealed": ("{capture_id} 尚未封存：没有可读的 manifest.json",
+                           "{capture_id} is not sealed: it has no readable manifest.json"),
+    "recapture.unsealed.hint": ("请先用 `evidence seal` 封存", "seal it first with `evidence seal`"),
     # the extraction record: 对比记录 section
     "report.sec.comparison": ("对比记录", "Comparison record"),
     "report.cmp.id": ("对比记录编号", "Change report"),

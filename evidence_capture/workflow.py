@@ -11,15 +11,16 @@ leaves an ``in_progress`` row that ``Station.open`` turns into a visible
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
 from evidence_capture.capture import new_capture_id, run_capture
+from evidence_capture.capture.browser import SharedBrowser
 from evidence_capture.capture.result import CaptureResult
 from evidence_capture.config import Settings
 from evidence_capture.defaults import CaptureOptions
-from evidence_capture.errors import EvidenceError, NotFoundError
+from evidence_capture.errors import ConfigError, EvidenceError, InputError, Msg, NotFoundError
 from evidence_capture.manifests.keys import PRIVATE_NAME, StationKey
 from evidence_capture.manifests.seal import SealResult, TsaConfig, seal_capture
 from evidence_capture.models import CaseInfo, Officer
@@ -66,7 +67,7 @@ class Station:
              tsa_timeout: float) -> "Station":
         """Unlock the station key (``passphrase`` is asked only if a key exists)."""
         if not (settings.keys_dir / PRIVATE_NAME).is_file():
-            raise NotFoundError("this station has no signing key yet", hint="run `evidence keys init`")
+            raise NotFoundError(Msg("cli.no_station_key"), hint=Msg("cli.no_station_key.hint"))
         key = StationKey.load(settings.keys_dir, passphrase())
         store = Store(settings, signer=StationSigner.from_station_key(key))
         recovered = tuple(store.recover_incomplete())
@@ -83,7 +84,8 @@ class Station:
 
 def capture_and_seal(station: Station, url: str, options: CaptureOptions, *,
                      case: CaseInfo | None, officers: Sequence[Officer],
-                     on_step: OnStep | None = None,
+                     on_step: OnStep | None = None, capture_id: str | None = None,
+                     browsers: SharedBrowser | None = None,
                      before_seal: Callable[[Path], None] | None = None) -> CaptureOutcome:
     """Capture one URL into its own folder, seal it and record it as complete.
 
@@ -91,16 +93,21 @@ def capture_and_seal(station: Station, url: str, options: CaptureOptions, *,
     FAILED or PARTIAL: the attempt itself is evidence.  ``before_seal(folder)``
     may add to the capture's records before it is sealed.  An error in sealing
     or storing marks the capture failed in the store and is raised.
+    ``browsers`` shares one Chromium process across captures (a patrol);
+    without it each capture launches its own.  ``capture_id`` is chosen by
+    the caller when it must know it first (a patrol's job row).
     """
-    capture_id = new_capture_id()
+    capture_id = capture_id or new_capture_id()
     folder: Path = station.store.begin_capture(
         capture_id, url=url, case_id=case.case_id if case else None, officers=officers)
     try:
         result = run_capture(url, options, settings=station.settings, folder=folder, case=case,
-                             officers=tuple(officers), capture_id=capture_id, on_step=on_step)
+                             officers=tuple(officers), capture_id=capture_id, on_step=on_step,
+                             browsers=browsers)
         if before_seal is not None:
             before_seal(folder)
-        sealed = seal_capture(folder, key=station.key, tsa=station.tsa)
+        tsa = replace(station.tsa, urls=()) if options.no_timestamp_reason else station.tsa
+        sealed = seal_capture(folder, key=station.key, tsa=tsa)
         stored = ingest_sealed_folder(station.store, capture_id)
     except EvidenceError as exc:
         station.store.mark_failed(capture_id, exc.message)
@@ -111,20 +118,45 @@ def capture_and_seal(station: Station, url: str, options: CaptureOptions, *,
     return CaptureOutcome(result, sealed, stored)
 
 
-def capture_options(*, device: str | None, total_timeout: float, allow_private: bool) -> CaptureOptions:
+def capture_options(*, device: str | None, total_timeout: float, allow_private: bool,
+                    single_officer_reason: str | None = None,
+                    no_timestamp_reason: str | None = None) -> CaptureOptions:
     """The defaults with these changes; an unknown device name is refused before any capture."""
     from evidence_capture.capture.browser import check_device
     from evidence_capture.defaults import DEFAULTS
 
-    options = DEFAULTS.with_changes(device=device, total_timeout=total_timeout, allow_private=allow_private)
+    options = DEFAULTS.with_changes(device=device, total_timeout=total_timeout, allow_private=allow_private,
+                                    single_officer_reason=_reason(single_officer_reason, "--single-officer-reason"),
+                                    no_timestamp_reason=_reason(no_timestamp_reason, "--no-timestamp"))
     check_device(device)
     return options
+
+
+def _reason(text: str | None, option: str) -> str | None:
+    if text is None:
+        return None
+    if not text.strip():
+        raise InputError(Msg("capture.policy.empty_reason", option=option))
+    return " ".join(text.split())
+
+
+def check_capture_policy(settings: Settings, officers: Sequence[Officer], options: CaptureOptions) -> None:
+    """Safe by default: two officers and at least one TSA, unless a recorded reason says otherwise.
+
+    Raised before any browser starts (``InputError`` / ``ConfigError``, exit 2).
+    """
+    if len(officers) < 2 and not options.single_officer_reason:
+        raise InputError(Msg("capture.policy.two_officers", n=len(officers)),
+                         hint=Msg("capture.policy.two_officers.hint"))
+    if not settings.tsa_urls and not options.no_timestamp_reason:
+        raise ConfigError(Msg("capture.policy.no_tsa"), hint=Msg("capture.policy.no_tsa.hint"))
 
 
 def capture_urls(station: Station, urls: Sequence[str], options: CaptureOptions, *,
                  case: CaseInfo | None, officers: Sequence[Officer], on_start: OnStart | None = None,
                  on_finish: Callable[[CaptureOutcome], None] | None = None) -> list[CaptureOutcome]:
     """Capture and seal each URL in order; ``on_start(url)`` may return that URL's ``on_step``."""
+    check_capture_policy(station.settings, officers, options)
     outcomes = []
     for url in urls:
         on_step = on_start(url) if on_start else None

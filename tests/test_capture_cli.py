@@ -13,6 +13,8 @@ from tests.fixtures_shop import require_chromium
 
 pytestmark = pytest.mark.browser
 
+TWO = ["--officer", "张三:SH-001", "--officer", "李四:SH-002"]
+
 
 def test_capture_two_urls_json_on_a_mobile_device(shop, evidence_home, station_key,
                                                    tsa_config) -> None:
@@ -21,11 +23,10 @@ def test_capture_two_urls_json_on_a_mobile_device(shop, evidence_home, station_k
                                       "--subject", "示例旗舰店"], catch_exceptions=False)
     assert opened.exit_code == 0, opened.output
     args = ["capture", shop.url("product"), shop.url("shop"), "--allow-private", "--json",
-            "--device", "iPhone 13", "--officer", "张三:SH-001", "--case", "SH-2026-001",
-            "--timeout", "60"]
+            "--device", "iPhone 13", *TWO, "--case", "SH-2026-001", "--timeout", "60"]
     result = CliRunner().invoke(app, args, catch_exceptions=False)
     assert result.exit_code == 0, result.output
-    assert "1 officer(s) given" in result.stderr
+    assert "officer" not in result.stderr  # two officers: nothing to warn about
     records = json.loads(result.stdout)
     assert [r["state"] for r in records] == ["COMPLETE", "COMPLETE"]
     for record in records:
@@ -41,7 +42,8 @@ def test_capture_two_urls_json_on_a_mobile_device(shop, evidence_home, station_k
     assert any("emulated in Chromium" in w for w in records[0]["warnings"])
     assert prov["case"] == {"case_id": "SH-2026-001", "title": "价格核查",
                             "subject": "示例旗舰店", "purpose": ""}
-    assert prov["officers"] == [{"name": "张三", "cert_no": "SH-001"}]
+    assert prov["officers"] == [{"name": "张三", "cert_no": "SH-001"}, {"name": "李四", "cert_no": "SH-002"}]
+    assert prov["options"]["single_officer_reason"] is None and prov["options"]["no_timestamp_reason"] is None
     assert prov["options"]["total_timeout"] == 60.0
     for record in records:  # sealed, timestamped and recorded complete in the store
         assert record["seal_state"] == "timestamped" and record["store_status"] == "complete"
@@ -56,22 +58,22 @@ def test_capture_two_urls_json_on_a_mobile_device(shop, evidence_home, station_k
 def test_unknown_device_is_a_usage_error(shop, station_key) -> None:
     require_chromium(load_settings())
     result = CliRunner().invoke(app, ["capture", shop.url("product"), "--device", "iPhone 99x",
-                                      "--allow-private"], catch_exceptions=False)
+                                      "--allow-private", *TWO, "--no-timestamp", "test"], catch_exceptions=False)
     assert result.exit_code == 2
     assert "unknown device" in result.stderr
     assert not (load_settings().captures_dir).exists()  # refused before anything was begun
 
 
 def test_capture_without_a_station_key_says_how_to_make_one(shop) -> None:
-    result = CliRunner().invoke(app, ["capture", shop.url("product"), "--allow-private"],
-                                catch_exceptions=False)
+    result = CliRunner().invoke(app, ["capture", shop.url("product"), "--allow-private", *TWO,
+                                      "--no-timestamp", "test"], catch_exceptions=False)
     assert result.exit_code == 2
     assert "evidence keys init" in result.stderr
 
 
 def test_capture_into_an_unopened_case_is_refused(shop, station_key) -> None:
-    result = CliRunner().invoke(app, ["capture", shop.url("product"), "--allow-private",
-                                      "--case", "NO-SUCH-CASE"], catch_exceptions=False)
+    result = CliRunner().invoke(app, ["capture", shop.url("product"), "--allow-private", *TWO,
+                                      "--no-timestamp", "test", "--case", "NO-SUCH-CASE"], catch_exceptions=False)
     assert result.exit_code == 2
     assert "evidence case open" in result.stderr
 

@@ -145,7 +145,8 @@ def test_closing_steps_run_after_the_total_budget_is_spent(shop, evidence_home) 
 
 def test_browser_that_cannot_start_is_an_operational_error(monkeypatch, tmp_path, station_key) -> None:
     monkeypatch.setenv("EVIDENCE_CHROMIUM", str(tmp_path / "no-such-chromium"))
-    result = CliRunner().invoke(app, ["capture", "http://127.0.0.1:9/", "--allow-private"],
+    result = CliRunner().invoke(app, ["capture", "http://127.0.0.1:9/", "--allow-private", "--officer", "张三:SH-1",
+                                      "--officer", "李四:SH-2", "--no-timestamp", "test"],
                                 catch_exceptions=False)
     assert result.exit_code == 3
     assert "cannot start Chromium" in result.stderr

@@ -80,8 +80,8 @@ def test_case_show_labels_capture_states(stored_capture, store, monkeypatch) -> 
     stored_capture("SJ-2026-008")
     zh = _run(monkeypatch, "zh", "case", "show", "SJ-2026-008").stdout
     en = _run(monkeypatch, "en", "case", "show", "SJ-2026-008").stdout
-    assert "已完成 (完整)" in zh and "时间戳：已取得" in zh and "本站" in zh
-    assert "complete (COMPLETE)" in en and "timestamps: granted" in en
+    assert "  完成  " in zh and "已完成" not in zh and "时间戳：已取得" in zh and "本站" in zh
+    assert " COMPLETE " in en and "timestamps: granted" in en
 
 
 def test_error_prefix_and_hint_in_both_languages(evidence_home, monkeypatch) -> None:
@@ -97,7 +97,7 @@ def test_error_prefix_and_hint_in_both_languages(evidence_home, monkeypatch) -> 
 def test_unknown_language_is_a_usage_error_in_english(evidence_home, monkeypatch) -> None:
     result = _run(monkeypatch, "fr", "case", "list")
     assert result.exit_code == 2
-    assert result.stderr.startswith("error: EVIDENCE_LANG must be 'zh' or 'en'")
+    assert result.stderr.startswith("error: EVIDENCE_LANG must be zh or en")
 
 
 def test_warning_prefix_in_chinese(evidence_home, monkeypatch) -> None:

@@ -19,10 +19,10 @@ def test_cli_timestamp_pending_completes(capture_folder, station_key, tsa_rsa, t
     monkeypatch.setenv("EVIDENCE_TSA_CA", str(tsa_rsa.ca_pem_path))
     runner = CliRunner()
     sealed = runner.invoke(app, ["seal", capture_folder.name], catch_exceptions=False)
-    assert sealed.exit_code == 0 and "FAILED" in sealed.output and "timestamp-pending" in sealed.output
+    assert sealed.exit_code == 4 and "FAILED" in sealed.output and "timestamp-pending" in sealed.output
     assert find_pending(capture_folder.parent) == [capture_folder]
     still = runner.invoke(app, ["timestamp", "--pending"], catch_exceptions=False)
-    assert still.exit_code == 3 and "500" in still.output
+    assert still.exit_code == 4 and "500" in still.output
     monkeypatch.setenv("EVIDENCE_TSA_URL", tsa_rsa.url)
     retried = runner.invoke(app, ["timestamp", "--pending", "--json"], catch_exceptions=False)
     assert retried.exit_code == 0, retried.output

@@ -16,7 +16,7 @@ def test_not_checked_is_never_a_pass_under_strict() -> None:
     report = _report(SIGNED, CheckResult.not_checked("b", "no roots"))
     assert report.ok() and not report.ok(strict=True)
     assert not _report(*report.checks, strict=True).ok()
-    assert report.summary() == {"pass": 1, "fail": 0, "not-checked": 1}
+    assert report.summary() == {"pass": 1, "fail": 0, "not-checked": 1, "not-applicable": 0}
 
 
 @pytest.mark.parametrize("strict", [False, True])

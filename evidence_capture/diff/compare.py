@@ -17,7 +17,7 @@ from evidence_capture.diff.resources import resource_diff
 from evidence_capture.diff.text import text_diff
 from evidence_capture.diff.verdict import decide, gone_reason, product_name
 from evidence_capture.diff.visual import visual_diff
-from evidence_capture.errors import InputError, VerificationError
+from evidence_capture.errors import InputError, Msg, VerificationError
 from evidence_capture.verify.runner import verify_capture
 
 SCHEMA = "evidence-capture/diff/1"
@@ -28,8 +28,9 @@ def verified(folder: Path, *, trusted_keys: Sequence[Any], tsa_roots: Sequence[A
     report = verify_capture(folder, trusted_keys=trusted_keys, tsa_roots=tsa_roots)
     if not report.ok():
         failed = [c.name for c in report.checks if c.status.value == "fail"] or ["signature (untrusted)"]
-        raise VerificationError("diff.capture", f"refused: capture {folder.name} does not verify "
-                                f"({', '.join(failed)})", hint=f"see `evidence verify {folder.name}`")
+        raise VerificationError("diff.capture", Msg("diff.refused", capture_id=folder.name,
+                                                    failed=", ".join(failed)),
+                                hint=Msg("diff.refused.hint", capture_id=folder.name))
     manifest = (folder / "manifest.json").read_bytes()
     record = json.loads(manifest)
     provenance = json.loads((folder / "provenance.json").read_text(encoding="utf-8"))
@@ -44,7 +45,7 @@ def compare(a: Path, b: Path, out: Path, *, trusted_keys: Sequence[Any],
             tsa_roots: Sequence[Any]) -> dict[str, Any]:
     """Verify both, compare them, write the visual files under ``out/visual``; returns the record."""
     if a.resolve() == b.resolve():
-        raise InputError("a change report compares two different captures")
+        raise InputError(Msg("diff.same_capture"))
     first, second = (verified(f, trusted_keys=trusted_keys, tsa_roots=tsa_roots) for f in (a, b))
     text, _, new_lines = text_diff(a, b)
     prices = changed_amounts(text.hunks)

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from evidence_capture.defaults import DEFAULTS, CaptureOptions, StepBudgets
-from evidence_capture.errors import InputError
+from evidence_capture.errors import InputError, Msg
 
 
 def _known(cls: type, record: dict[str, Any]) -> dict[str, Any]:
@@ -30,12 +30,12 @@ def options_of(folder: Path) -> CaptureOptions:
         provenance = json.loads((folder / "provenance.json").read_text(encoding="utf-8"))
         recorded = dict(provenance["options"])
     except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise InputError(f"{folder.name} has no readable options record in provenance.json") from exc
+        raise InputError(Msg("recapture.no_options", capture_id=folder.name)) from exc
     budgets = StepBudgets(**_known(StepBudgets, dict(recorded.pop("budgets", None) or {})))
     try:
         return dataclasses.replace(DEFAULTS, **_known(CaptureOptions, recorded), budgets=budgets)
     except TypeError as exc:
-        raise InputError(f"{folder.name}: options record does not fit this version") from exc
+        raise InputError(Msg("recapture.no_options", capture_id=folder.name)) from exc
 
 
 def previous_of(folder: Path) -> dict[str, str]:
@@ -44,8 +44,8 @@ def previous_of(folder: Path) -> dict[str, str]:
         data = (folder / "manifest.json").read_bytes()
         capture_id = str(json.loads(data)["capture_id"])
     except (OSError, ValueError, KeyError) as exc:
-        raise InputError(f"{folder.name} is not sealed: it has no readable manifest.json",
-                         hint="seal it first with `evidence seal`") from exc
+        raise InputError(Msg("recapture.unsealed", capture_id=folder.name),
+                         hint=Msg("recapture.unsealed.hint")) from exc
     return {"capture_id": capture_id, "manifest_sha256": "sha256:" + hashlib.sha256(data).hexdigest()}
 
 
@@ -62,12 +62,13 @@ def link_previous(previous: dict[str, str]):  # type: ignore[no-untyped-def]
 
 def recapture(station: Any, capture_id: str, *, officers: Sequence[Any], on_step: Any = None) -> Any:
     """Capture ``capture_id``'s URL again into its case; returns the ``CaptureOutcome``."""
-    from evidence_capture.workflow import capture_and_seal
+    from evidence_capture.workflow import capture_and_seal, check_capture_policy
 
     folder = station.settings.capture_dir(capture_id)
     summary = station.store.get_capture(capture_id)  # NotFoundError for an unknown id
     previous = previous_of(folder)
     options = options_of(folder)
+    check_capture_policy(station.settings, officers, options)
     case = station.case_info(summary.case_id)
     return capture_and_seal(station, summary.url, options, case=case, officers=officers,
                             on_step=on_step, before_seal=link_previous(previous))

@@ -23,7 +23,7 @@ from typing import Any, Sequence
 from evidence_capture import TOOL_NAME, __version__
 from evidence_capture.config import Settings
 from evidence_capture.diff.compare import compare
-from evidence_capture.errors import InputError, NotFoundError
+from evidence_capture.errors import InputError, Msg, NotFoundError
 from evidence_capture.manifests.seal import SealResult, TsaConfig, seal_capture
 from evidence_capture.timeutil import iso_utc, utcnow
 
@@ -48,7 +48,7 @@ def resolve_diff(target: str, settings: Settings) -> Path | None:
     if DIFF_ID.fullmatch(target):
         folder = diffs_dir(settings) / target
         if not folder.is_dir():
-            raise NotFoundError(f"no change report {target}")
+            raise NotFoundError(Msg("diff.not_found", diff_id=target))
         return folder
     return None
 
@@ -129,7 +129,7 @@ def read_change_report(folder: Path) -> dict[str, Any]:
     try:
         record = json.loads((folder / REPORT_NAME).read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
-        raise InputError(f"cannot read {folder / REPORT_NAME}") from exc
+        raise InputError(Msg("diff.unreadable", path=folder / REPORT_NAME)) from exc
     if not isinstance(record, dict):
-        raise InputError(f"{folder / REPORT_NAME} is not a JSON object")
+        raise InputError(Msg("diff.unreadable", path=folder / REPORT_NAME))
     return record

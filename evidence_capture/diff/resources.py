@@ -13,7 +13,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from evidence_capture.errors import InputError
+from evidence_capture.errors import InputError, Msg
 
 
 def har_resources(har: Path) -> dict[str, dict[str, Any]]:
@@ -23,7 +23,7 @@ def har_resources(har: Path) -> dict[str, dict[str, Any]]:
     try:
         entries = json.loads(har.read_text(encoding="utf-8"))["log"]["entries"]
     except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise InputError(f"cannot read {har.name}: not a HAR") from exc
+        raise InputError(Msg("diff.bad_har", name=har.name)) from exc
     found = {}
     for entry in entries:
         url = str(entry.get("request", {}).get("url", ""))

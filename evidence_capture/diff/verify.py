@@ -20,7 +20,7 @@ from typing import Any, Sequence
 from evidence_capture.config import Settings
 from evidence_capture.diff.compare import SCHEMA
 from evidence_capture.diff.report import REPORT_NAME
-from evidence_capture.verify.checks import CheckResult, VerifyReport
+from evidence_capture.verify.checks import CheckResult, Msg, VerifyReport
 from evidence_capture.verify.runner import verify_capture
 from evidence_capture.verify.timing import DEFAULT_TOLERANCE_S
 
@@ -33,16 +33,16 @@ def _record(folder: Path) -> tuple[CheckResult, dict[str, Any] | None]:
         record = json.loads((folder / REPORT_NAME).read_text(encoding="utf-8"))
         manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
-        return CheckResult.failed(name, f"cannot read diff.json or manifest.json: {exc}"), None
+        return CheckResult.failed(name, Msg("diff.check.unreadable")), None
     if not isinstance(record, dict) or record.get("schema") != SCHEMA:
-        return CheckResult.failed(name, f"diff.json is not a {SCHEMA} record"), None
+        return CheckResult.failed(name, Msg("diff.check.schema", schema=SCHEMA)), None
     if record.get("diff_id") != manifest.get("capture_id"):
-        return CheckResult.failed(name, "diff.json names another report than its manifest"), None
+        return CheckResult.failed(name, Msg("diff.check.other_id")), None
     sides = [record.get(side) or {} for side in ("a", "b")]
     if not all(_DIGEST.fullmatch(str(side.get("manifest_sha256", ""))) for side in sides):
-        return CheckResult.failed(name, "diff.json does not name both manifests' SHA-256"), None
+        return CheckResult.failed(name, Msg("diff.check.no_hashes")), None
     verdict = (record.get("verdict") or {}).get("result")
-    return CheckResult.passed(name, f"change report {record['diff_id']}: {verdict}"), record
+    return CheckResult.passed(name, Msg("diff.check.ok", diff_id=record["diff_id"], verdict=verdict)), record
 
 
 def _capture_check(side: str, named: dict[str, Any], settings: Settings | None) -> CheckResult:
@@ -50,12 +50,12 @@ def _capture_check(side: str, named: dict[str, Any], settings: Settings | None) 
     capture_id = str(named.get("capture_id", ""))
     manifest = settings.capture_dir(capture_id) / "manifest.json" if settings and capture_id else None
     if manifest is None or "/" in capture_id or not manifest.is_file():
-        return CheckResult.not_checked(name, f"capture {capture_id} is not in this store")
+        return CheckResult.not_checked(name, Msg("diff.check.capture_absent", capture_id=capture_id))
     actual = "sha256:" + hashlib.sha256(manifest.read_bytes()).hexdigest()
     if actual != named.get("manifest_sha256"):
-        return CheckResult.failed(name, f"capture {capture_id}'s manifest is {actual}, "
-                                        f"the report names {named.get('manifest_sha256')}")
-    return CheckResult.passed(name, f"capture {capture_id} still has manifest {actual}")
+        return CheckResult.failed(name, Msg("diff.check.capture_changed", capture_id=capture_id, actual=actual,
+                                            named=named.get("manifest_sha256")))
+    return CheckResult.passed(name, Msg("diff.check.capture_ok", capture_id=capture_id, actual=actual))
 
 
 def verify_change_report(folder: Path, *, settings: Settings | None, trusted_keys: Sequence[Any] = (),

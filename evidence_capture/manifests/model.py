@@ -119,6 +119,8 @@ class Manifest:
     signer: dict[str, str]
     sealed_at: str
     dev_tsa_warning: str | None = None
+    single_officer_reason: str | None = None  # why fewer than two officers captured (--single-officer-reason)
+    no_timestamp_reason: str | None = None  # why no TSA was asked (--no-timestamp)
     schema: str = SCHEMA
     # A re-capture names the capture it repeats: {"capture_id", "manifest_sha256": "sha256:<hex>"}.
     previous_capture: dict[str, str] | None = None
@@ -239,5 +241,12 @@ def build_manifest(folder: Path, *, signer: dict[str, str], sealed_at: str,
         signer=signer,
         sealed_at=sealed_at,
         dev_tsa_warning=dev_tsa_warning,
+        single_officer_reason=_option(provenance, "single_officer_reason"),
+        no_timestamp_reason=_option(provenance, "no_timestamp_reason"),
         previous_capture=provenance.get("previous_capture"),
     )
+
+
+def _option(provenance: dict[str, Any], name: str) -> str | None:
+    value = (provenance.get("options") or {}).get(name)
+    return None if value is None else str(value)

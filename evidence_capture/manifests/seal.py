@@ -59,8 +59,8 @@ class TsaConfig:
 
     @property
     def dev_warning(self) -> str | None:
-        """Set when a root is the development TSA's CA: never trusted for real cases."""
-        return DEV_WARNING if any(is_dev_root(root) for root in self.roots) else None
+        """Set when a TSA is asked and a root is the development TSA's CA: never trusted for real cases."""
+        return DEV_WARNING if self.urls and any(is_dev_root(root) for root in self.roots) else None
 
 
 @dataclass(frozen=True)

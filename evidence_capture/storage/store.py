@@ -26,11 +26,12 @@ from evidence_capture.config import Settings
 from evidence_capture.errors import InputError, NotFoundError, StorageError
 from evidence_capture.models import CaseInfo, Officer, format_digest
 from evidence_capture.storage import artifacts as files
+from evidence_capture.storage.capture_events import check_files, completion_events, timestamp_event
 from evidence_capture.storage.chain import (
     ChainReport, Problem, StationSigner, key_fingerprint, load_public_key,
 )
 from evidence_capture.storage.custody import Actor, CustodyLog, NewEvent, head_path_for
-from evidence_capture.storage.db import create_schema, make_engine
+from evidence_capture.storage.db import create_schema, make_engine, writer
 from evidence_capture.storage.models import (
     ArtifactRow, CaptureOwnerRow, CaptureRow, CaseRow, OfficerRow, StationKeyRow, TimestampRow,
 )
@@ -65,7 +66,7 @@ class Store:
     @contextmanager
     def transaction(self) -> Iterator[Session]:
         """One transaction; the custody head file follows a successful commit."""
-        session = Session(self.engine, expire_on_commit=False)
+        session = Session(writer(self.engine), expire_on_commit=False)
         try:
             with session.begin():
                 yield session
@@ -190,12 +191,10 @@ class Store:
             session.refresh(row)
             row.timestamp_state = _timestamp_state(row.timestamps)
             if row.status == COMPLETE and state == "granted":
-                self.append_event(session, _timestamped_event(row, slot))
+                self.append_event(session, timestamp_event(row, slot))
 
     def complete_capture(self, capture_id: str) -> CaptureSummary:
         """Mark complete, only once every file is durable and matches its recorded hashes."""
-        from evidence_capture.storage.completion import check_files, completion_events
-
         summary = self.get_capture(capture_id)
         if summary.status != IN_PROGRESS:
             raise InputError(f"capture {capture_id} is {summary.status}, not in progress")
@@ -294,10 +293,13 @@ class Store:
                 "reported", kind, object_id, format_digest("sha256", sha256), case_id,
                 dict(details)))
 
-    def verify_custody(self, pinned: Mapping[str, Ed25519PublicKey] | None = None) -> ChainReport:
+    def verify_custody(self, pinned: Mapping[str, Ed25519PublicKey] | None = None, *,
+                       every_signature: bool = False) -> ChainReport:
         """Walk the chain.  With ``pinned`` keys only those count; the key table is
-        in the same database an attacker could edit, so it is the fallback only."""
-        report = self.custody.verify_chain(dict(pinned) if pinned else self.custody_keys())
+        in the same database an attacker could edit, so it is the fallback only.
+        ``every_signature`` checks each signature one by one instead of the fast path."""
+        report = self.custody.verify_chain(dict(pinned) if pinned else self.custody_keys(),
+                                           every_signature=every_signature)
         if report.events == 0 and self._has_local_records():
             problem = Problem(1, "missing_events", "the store holds cases or captures but the "
                               "custody log is empty: every event was deleted")
@@ -343,8 +345,3 @@ def _timestamp_state(rows: Sequence[TimestampRow]) -> str:
         return "none"
     return "granted" if granted == len(rows) else ("partial" if granted else "failed")
 
-
-def _timestamped_event(capture: CaptureRow, ts: TimestampRow) -> NewEvent:
-    from evidence_capture.storage.completion import timestamp_event
-
-    return timestamp_event(capture, ts)

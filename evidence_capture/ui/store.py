@@ -8,9 +8,13 @@ from evidence_capture.ui.text import Text, pad
 
 
 def capture_line(tx: Text, capture: Any) -> str:
-    """A capture of the store: id, state, timestamps, origin, URL and why it failed."""
-    state = tx.label("store.status", capture.status) + (
-        f" ({tx.label('state', capture.capture_state)})" if capture.capture_state else "")
+    """A capture of the store: id, state, timestamps, origin, URL and why it failed.
+
+    A stored (complete) capture shows the state of its evidence (完成 / 部分完成 / 失败); one that
+    never got that far shows the store's status (进行中 / 失败 / 未完成).
+    """
+    stored = capture.status == "complete" and capture.capture_state
+    state = tx.label("state", capture.capture_state) if stored else tx.label("store.status", capture.status)
     reason = tx.t("cli.capture.reason", reason=capture.failure_reason) if capture.failure_reason else ""
     return tx.t("cli.capture.line", capture_id=capture.capture_id, state=pad(state, 22),
                 timestamps=pad(tx.label("store.timestamps", capture.timestamp_state), 8),
@@ -70,6 +74,8 @@ def custody_verify_lines(tx: Text, report: Any, ok: bool) -> list[str]:
         tx.t("cli.custody.broken", seq=report.first_broken.seq) if report.first_broken else "")
     lines.append(tx.t("cli.custody.summary", verdict=verdict, events=report.events,
                       signatures=report.signatures_verified))
+    if report.signatures_vouched:
+        lines.append(tx.t("cli.custody.vouched", n=report.signatures_vouched))
     return lines
 
 

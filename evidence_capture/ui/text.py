@@ -6,6 +6,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
+from evidence_capture.errors import render
 from evidence_capture.i18n import keys, message
 
 _KEYS = frozenset(keys())
@@ -28,8 +29,20 @@ class Text:
     lang: str
 
     def t(self, key: str, **values: Any) -> str:
-        """A message of the catalog."""
-        return message(key, self.lang, **values)
+        """A message of the catalog (a value may itself be a ``Msg``)."""
+        return message(key, self.lang, **{name: render(value, self.lang) for name, value in values.items()})
+
+    def render(self, value: Any) -> str:
+        """An ``errors.Msg`` in this language; a plain string as it is."""
+        return render(value, self.lang)
+
+    def reason(self, check: Any) -> str:
+        """A check's reason in this language: a ``CheckResult`` or its ``as_record()`` dict."""
+        from evidence_capture.errors import Msg
+
+        if isinstance(check, dict):
+            return Msg.from_record(check).render(self.lang) if check.get("key") else str(check["reason"])
+        return self.render(check.msg) if check.msg is not None else check.reason
 
     def label(self, prefix: str, value: str) -> str:
         """A state or other fixed value, translated when the catalog knows it."""
@@ -44,5 +57,5 @@ class Text:
         return Err(self.labelled("cli.warning", text))
 
     def diagnostics(self, exc: Any) -> str:
-        """An EvidenceError's text, with its hint and cause labels translated."""
-        return exc.diagnostics(hint_label=self.t("cli.hint"), cause_label=self.t("cli.cause"))
+        """An EvidenceError's text, hint and known cause, all in this language."""
+        return exc.diagnostics(hint_label=self.t("cli.hint"), cause_label=self.t("cli.cause"), lang=self.lang)

@@ -1,7 +1,11 @@
 """Check results and the verification report.
 
-A check has exactly three states.  NOT_CHECKED is never reported as PASS;
-in strict mode it counts as a failure.  Whatever the mode, a report is only a
+A check has four states.  NOT_CHECKED is never reported as PASS; in strict
+mode it counts as a failure.  NOT_APPLICABLE is a check that has nothing to
+apply to (no HTTP Date in a page that never loaded): never a failure, even in
+strict mode.  A reason is a catalog ``Msg`` (or, until converted, an English
+string); ``reason`` is always its English text and ``as_record()`` adds
+``key`` and ``params`` for a ``Msg``.  Whatever the mode, a report is only a
 success when every manifest signature (and a package's index signature) was
 verified with a trusted key.  A report with no checks at all is
 refused: an empty verification must not look like a successful one.
@@ -9,47 +13,62 @@ refused: an empty verification must not look like a successful one.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
-from evidence_capture.errors import one_line  # noqa: F401 - re-exported for check modules
+from evidence_capture.errors import Message, Msg, one_line  # noqa: F401 - re-exported for check modules
 
 
 class CheckStatus(str, Enum):
     PASS = "pass"
     FAIL = "fail"
     NOT_CHECKED = "not-checked"
+    NOT_APPLICABLE = "not-applicable"
 
 
 @dataclass(frozen=True)
 class CheckResult:
+    """``CheckResult.failed("signature", Msg("verify.signature.bad"))``; ``msg`` keeps the key."""
+
     name: str
     status: CheckStatus
     reason: str
+    msg: Msg | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
-        if not self.name or not self.reason:
+        reason: Any = self.reason
+        if isinstance(reason, Msg):
+            object.__setattr__(self, "msg", reason)
+            reason = str(reason)
+        if not self.name or not reason:
             raise ValueError("a check needs a name and a one-line reason")
-        object.__setattr__(self, "reason", " ".join(self.reason.split()))
+        object.__setattr__(self, "reason", " ".join(str(reason).split()))
 
     @classmethod
-    def passed(cls, name: str, reason: str) -> "CheckResult":
-        return cls(name, CheckStatus.PASS, reason)
+    def passed(cls, name: str, reason: Message) -> "CheckResult":
+        return cls(name, CheckStatus.PASS, reason)  # type: ignore[arg-type]
 
     @classmethod
-    def failed(cls, name: str, reason: str) -> "CheckResult":
-        return cls(name, CheckStatus.FAIL, reason)
+    def failed(cls, name: str, reason: Message) -> "CheckResult":
+        return cls(name, CheckStatus.FAIL, reason)  # type: ignore[arg-type]
 
     @classmethod
-    def not_checked(cls, name: str, reason: str) -> "CheckResult":
-        return cls(name, CheckStatus.NOT_CHECKED, reason)
+    def not_checked(cls, name: str, reason: Message) -> "CheckResult":
+        return cls(name, CheckStatus.NOT_CHECKED, reason)  # type: ignore[arg-type]
+
+    @classmethod
+    def not_applicable(cls, name: str, reason: Message) -> "CheckResult":
+        return cls(name, CheckStatus.NOT_APPLICABLE, reason)  # type: ignore[arg-type]
 
     def counts_as_failure(self, strict: bool) -> bool:
         return self.status is CheckStatus.FAIL or (strict and self.status is CheckStatus.NOT_CHECKED)
 
-    def as_record(self) -> dict[str, str]:
-        return {"name": self.name, "status": self.status.value, "reason": self.reason}
+    def as_record(self) -> dict[str, Any]:
+        record: dict[str, Any] = {"name": self.name, "status": self.status.value, "reason": self.reason}
+        if self.msg is not None:
+            record.update(self.msg.as_record())
+        return record
 
 
 @dataclass(frozen=True)
