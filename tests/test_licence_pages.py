@@ -42,14 +42,18 @@ def test_valid_licence_displayed_and_located(shop_capture: Any) -> None:
 def test_boxes_are_drawn_on_a_copy(shop_capture: Any) -> None:
     capture = shop_capture("licence_valid", record_video=False)
     record = _licence(shop_capture, "licence_valid")
-    assert record["boxes_image"] == "licence-boxes.png"
+    image = record["boxes_image"]
+    assert image["path"] == "licence-boxes.png" and image["of"] == "screenshot.png"
     box = next(f for f in record["findings"] if f["field"] == "uscc")["box_px"]
+    top = image["crop_top"]
     with Image.open(capture.folder / "licence-boxes.png") as boxed, \
             Image.open(capture.folder / "screenshot.png") as original:
-        assert boxed.size == original.size
+        assert boxed.width == original.width and boxed.height <= original.height - top
         edge = (box["x"] + box["width"] // 2, box["y"] - 2)  # on the top side of the box
-        assert boxed.convert("RGB").getpixel(edge) == (0, 160, 0)
+        assert boxed.convert("RGB").getpixel((edge[0], edge[1] - top)) == (0, 160, 0)
         assert original.convert("RGB").getpixel(edge) != (0, 160, 0)
+        # the copy shows the screenshot's own pixels away from the boxes
+        assert boxed.convert("RGB").getpixel((5, 5)) == original.convert("RGB").getpixel((5, 5 + top))
 
 
 def test_mistyped_code_is_invalid_check_digit(shop_capture: Any) -> None:
@@ -68,7 +72,7 @@ def test_mistyped_code_is_invalid_check_digit(shop_capture: Any) -> None:
 def test_no_licence_is_missing(shop_capture: Any) -> None:
     record = _licence(shop_capture, "licence_none")
     assert record["summary"]["overall"] == "missing"
-    assert record["findings"] == []
+    assert record["findings"] == [] and record["boxes_image"] is None
     assert set(record["summary"]["fields"].values()) == {"missing"}
 
 
@@ -80,6 +84,7 @@ def test_licence_behind_a_link_is_a_sub_capture(shop_capture: Any) -> None:
     linked = record["linked"]
     assert linked["status"] == 200 and linked["final_url"].endswith("/licence/detail.html")
     assert (capture.folder / linked["screenshot"]).is_file()
+    assert record["linked_boxes_image"]["path"] == "licence/linked/screenshot-boxes.png"
     assert (capture.folder / "licence/linked/screenshot-boxes.png").is_file()
     assert _values(record, "uscc") == [("displayed", "91310115MA1K3Y8N2D", "linked")]
     assert _values(record, "icp") == [("displayed", "沪ICP备2026001234号-2", "page")]

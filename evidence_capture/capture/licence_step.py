@@ -73,11 +73,14 @@ def _follow(s: Any, link: dict[str, Any], deadline: float) -> dict[str, Any]:
 
 
 def _boxed(s: Any, findings: list[Finding], where: str, shot: str, css_width: float,
-           out: str) -> tuple[str | None, list[dict[str, Any]]]:
+           out: str) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
+    """The boxed copy (``{"path", "crop_top"}``, None without findings) and each finding's box."""
     chosen = [f for f in findings if f.where == where]
-    if not (s.folder / shot).is_file() or not css_width:
+    if not chosen or not (s.folder / shot).is_file() or not css_width:
         return None, [{} for _ in chosen]
-    return out, draw_boxes(s.folder / shot, css_width, chosen, s.folder / out)
+    top, boxes = draw_boxes(s.folder / shot, css_width, chosen, s.folder / out)
+    image = {"path": out, "of": shot, "crop_top": top} if (s.folder / out).is_file() else None
+    return image, boxes
 
 
 def _record(s: Any, url: str, findings: list[Finding], link: dict[str, Any] | None,
