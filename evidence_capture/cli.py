@@ -567,17 +567,35 @@ def tsa_serve(
 @_command(timestamp_app, "verify")
 def timestamp_verify(
     tsr: Path = typer.Argument(..., help="The token: a TimeStampResp (.tsr) or a bare TimeStampToken, DER."),
-    file: Optional[Path] = typer.Option(None, "--file", help="The timestamped file (hashed with SHA-256)."),
-    digest: Optional[str] = typer.Option(None, "--digest", help="Or its SHA-256, 64 hex digits."),
-    ca: Path = typer.Option(..., "--ca", help="PEM bundle of trusted TSA root certificates."),
+    file: Optional[Path] = typer.Option(
+        None, "--file", help="The timestamped file (hashed with the token's own imprint algorithm)."),
+    digest: Optional[str] = typer.Option(
+        None, "--digest", help="Or its digest as ALG:HEX (sha256, sha384, sha512, sm3); bare hex is SHA-256."),
+    ca: Optional[Path] = typer.Option(
+        None, "--ca", help="PEM bundle of trusted TSA certificates (default: EVIDENCE_TSA_CA). Every "
+        "certificate in it is a trust anchor, a pinned TSA certificate too (like openssl -partial_chain)."),
+    untrusted: Optional[Path] = typer.Option(
+        None, "--untrusted", help="PEM bundle of further certificates (TSA, intermediates) for tokens that "
+        "carry none (default: EVIDENCE_TSA_CHAIN). Never trusted on their own."),
     nonce: Optional[int] = typer.Option(None, "--nonce", min=0, help="The request nonce, if known."),
-    json_out: bool = typer.Option(False, "--json", help="Machine-readable result."),
+    json_out: bool = typer.Option(False, "--json", help="Machine-readable result, on every outcome."),
 ) -> None:
-    """Verify a stand-alone RFC 3161 token with every check; exit 1 names the failed check."""
+    """Verify a stand-alone RFC 3161 token with every check; exit 1 names the failed check.
+
+    Policy: SHA-1 and MD5 imprints, signer digests and certificate signatures are refused;
+    the TSA certificate's timeStamping extended key usage must be critical and its only
+    usage (RFC 3161 2.3 MUST); exactly one SignerInfo and an ESS signing-certificate
+    attribute naming the signer; the chain must be valid at genTime.
+    """
     from evidence_capture.timestamping.standalone import check_token_file
     from evidence_capture.ui.sealing import token_lines, token_warnings
 
-    check = check_token_file(tsr, file=file, digest=digest, ca=ca, nonce=nonce, t=_t)
+    settings = _settings()
+    ca = ca or settings.tsa_ca
+    if ca is None:
+        raise ConfigError(Msg("cli.token.no_ca"), hint=Msg("cli.token.no_ca.hint"))
+    check = check_token_file(tsr, file=file, digest=digest, ca=ca, nonce=nonce, t=_t,
+                             untrusted=untrusted or settings.tsa_chain)
     _echo(token_warnings(_tx(), check))
     if json_out:
         _emit_json(check.as_record())

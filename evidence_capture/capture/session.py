@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from evidence_capture.capture.addresses import AddressGuard, DnsAnswer
+from evidence_capture.capture.quiet import MONITOR_JS, Network
 from evidence_capture.defaults import CaptureOptions
 from evidence_capture.timeutil import iso_utc, utcnow
 
@@ -40,6 +41,8 @@ class Session:
     user_agent: str | None = None
     browser_version: str | None = None
     facts: dict[str, object] = field(default_factory=dict)  # step results for provenance
+    network: Network = field(default_factory=Network)  # requests in flight, for settling
+    screens_scrolled: int = 0
 
     @property
     def page_loaded(self) -> bool:
@@ -47,6 +50,8 @@ class Session:
 
     def attach(self, context: Any, page: Any) -> None:
         self.context, self.page = context, page
+        context.add_init_script(MONITOR_JS)  # quiet monitor: capture/quiet.py
+        self.network.attach(page)
         context.route("**/*", self._route)
         context.on("page", self._on_new_page)
         context.on("requestfinished", lambda r: self.finished.add(r))

@@ -108,7 +108,7 @@ def _token_fields(info: Any) -> dict[str, Any]:
 
 
 def stamp_slot(folder: Path, number: int, url: str, manifest_bytes: bytes, *, roots: tuple,
-               timeout: float, dev_tsa: bool) -> TimestampOutcome:
+               timeout: float, dev_tsa: bool, untrusted: tuple = ()) -> TimestampOutcome:
     """Request, verify and store one token; record the failure instead of raising."""
     from evidence_capture.timestamping import request_timestamp, verify_token
 
@@ -124,7 +124,8 @@ def stamp_slot(folder: Path, number: int, url: str, manifest_bytes: bytes, *, ro
     else:
         write_atomic(slot_path(folder, number, "tsq"), exchange.tsq)
         try:
-            info = verify_token(exchange.tsr, digest=digest, nonce=exchange.nonce, roots=list(roots))
+            info = verify_token(exchange.tsr, digest=digest, nonce=exchange.nonce, roots=list(roots),
+                                untrusted=untrusted)
         except EvidenceError as exc:  # VerificationError, or any other refusal of the reply
             outcome = TimestampOutcome(state=FAILED, nonce=exchange.nonce, error=exc.diagnostics(), **base)
         else:

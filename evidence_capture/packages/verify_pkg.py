@@ -71,7 +71,7 @@ def _manifest_sha256(folder: Path) -> str:
 
 def _verify_capture(folder: Path, trusted_keys: Sequence[Any], tsa_roots: Sequence[Any],
                     strict: bool, tolerance: float) -> list[CheckResult]:
-    report = verify_capture(folder, trusted_keys=list(trusted_keys), tsa_roots=list(tsa_roots),
+    report = verify_capture(folder, trusted_keys=list(trusted_keys), tsa_roots=tsa_roots,
                             strict=strict, tolerance=tolerance)
     return [prefixed(result, f"capture[{folder.name}].") for result in report.checks]
 
@@ -136,7 +136,7 @@ def verify_package(zip_path: Path, *, trusted_keys: Iterable[Ed25519PublicKey] =
         return verify_extracted(
             layout.find_bag_root(package.folder), package_name=zip_path.name,
             package_sha256=package.sha256, trusted_keys=list(trusted_keys),
-            tsa_roots=list(tsa_roots), strict=strict, receipt=package.receipt, tolerance=tolerance)
+            tsa_roots=tsa_roots, strict=strict, receipt=package.receipt, tolerance=tolerance)
 
 
 __all__ = ["verify_package", "verify_extracted"]

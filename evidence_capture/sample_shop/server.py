@@ -24,6 +24,8 @@ PAGES = {
     "lazy": "/lazy.html",
     "delayed": "/delayed.html",
     "tall": "/tall.html",
+    "item": "/item.html",
+    "gallery": "/gallery.html",
     "alert": "/alert.html",
     "hang": "/hang.html",
     "popup": "/popup.html",

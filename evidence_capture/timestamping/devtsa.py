@@ -16,6 +16,9 @@ from pathlib import Path
 
 from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric import ec
+from pyasn1.codec.der import decoder, encoder
+from pyasn1.type import univ
+from pyasn1_modules import rfc3161, rfc5652
 
 from evidence_capture.errors import ConfigError, TimestampError
 from evidence_capture.timestamping.devpki import Issued, make_ca, make_tsa_cert
@@ -40,13 +43,27 @@ signer_key = $dir/tsa.key
 signer_digest = {signer_digest}
 default_policy = {policy}
 digests = {digests}
-accuracy = secs:1
+accuracy = {accuracy}
 clock_precision_digits = 3
 ordering = no
-tsa_name = yes
+tsa_name = {tsa_name}
 ess_cert_id_chain = no
 ess_cert_id_alg = {ess}
 """
+
+
+def without_certificates(tsr: bytes) -> bytes:
+    """The same response with the (unsigned) certificate set of its token left out, as
+    TSAs that never send certificates answer.  OpenSSL's output is DER, so re-encoding
+    the rest changes no byte under the signature."""
+    response, _ = decoder.decode(tsr, asn1Spec=rfc3161.TimeStampResp())
+    token = response["timeStampToken"]
+    if not token.isValue:
+        return tsr
+    signed, _ = decoder.decode(bytes(token["content"]), asn1Spec=rfc5652.SignedData())
+    signed["certificates"] = univ.noValue
+    token["content"] = token["content"].clone(encoder.encode(signed))
+    return encoder.encode(response)
 
 
 def is_dev_tsa_name(name: str) -> bool:
@@ -66,7 +83,13 @@ class DevTSA:
     def __init__(self, directory: Path, key_type: str = "rsa", *, intermediate: bool = False,
                  digests: tuple[str, ...] = ("sha256", "sha384", "sha512"),
                  signer_digest: str = "sha256", ess_cert_id_alg: str = "sha256",
-                 tsa_not_after: datetime | None = None) -> None:
+                 tsa_not_after: datetime | None = None, accuracy: str = "secs:1",
+                 tsa_name: bool = True, send_certs: bool = True) -> None:
+        """The keyword options are the profiles real TSAs use: ``intermediate`` (root ->
+        intermediate -> TSA), ``ess_cert_id_alg="sha1"`` (ESSCertID v1), ``signer_digest``
+        sha384/sha512, ``accuracy`` ("millisecs:500"), ``tsa_name=False`` (no TSA name),
+        ``send_certs=False`` (responses without certificates: the signer must come from
+        ``EVIDENCE_TSA_CHAIN``)."""
         if not shutil.which("openssl"):
             raise ConfigError("the development TSA needs the openssl command",
                               hint="install the Debian package 'openssl'")
@@ -79,7 +102,9 @@ class DevTSA:
         self._ensure_pki(intermediate, tsa_not_after)
         self.config_path.write_text(_CONFIG.format(
             label=DEV_TSA_LABEL, dir=self.directory, signer_digest=signer_digest,
-            policy=DEV_POLICY_OID, digests=", ".join(digests), ess=ess_cert_id_alg), encoding="utf-8")
+            policy=DEV_POLICY_OID, digests=", ".join(digests), ess=ess_cert_id_alg, accuracy=accuracy,
+            tsa_name="yes" if tsa_name else "no"), encoding="utf-8")
+        self.send_certs = send_certs
 
     # --- files -------------------------------------------------------------
 
@@ -138,7 +163,7 @@ class DevTSA:
             done = subprocess.run(command, input=tsq, capture_output=True, timeout=30, check=False)
         if done.returncode != 0 or not done.stdout:
             raise TimestampError(f"openssl ts -reply failed: {done.stderr.decode(errors='replace').strip()}")
-        return done.stdout
+        return done.stdout if self.send_certs else without_certificates(done.stdout)
 
     # --- serving -----------------------------------------------------------
 

@@ -12,12 +12,14 @@ import hashlib
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
 from cryptography.x509.oid import ExtendedKeyUsageOID
-from pyasn1.codec.der import decoder, encoder
+from pyasn1.codec.ber import decoder
+from pyasn1.codec.der import encoder
 from pyasn1.error import PyAsn1Error
 from pyasn1_modules import rfc2634, rfc5035
 
 from evidence_capture.errors import VerificationError
 from evidence_capture.timestamping.algorithms import DIGESTS, verify_signature
+from evidence_capture.timestamping.names import same_name
 from evidence_capture.timestamping.models import CHECK_EKU, CHECK_ESS_CERT_ID, CHECK_SIGNATURE
 from evidence_capture.timestamping.tokens import OID_TST_INFO, ParsedToken
 
@@ -35,18 +37,21 @@ def _ski(cert: x509.Certificate) -> bytes | None:
         return None
 
 
-def find_signer(token: ParsedToken) -> x509.Certificate:
-    """The certificate the SignerInfo names, from the certificates the token carries."""
+def find_signer(token: ParsedToken, untrusted: tuple[x509.Certificate, ...] = ()) -> x509.Certificate:
+    """The certificate the SignerInfo names: from the token, else from ``untrusted``
+    (``--untrusted`` / ``EVIDENCE_TSA_CHAIN``, for TSAs that send no certificates)."""
     sid = token.signer
-    for cert in token.certificates:
+    for cert in (*token.certificates, *untrusted):
         if sid.sid_key_id is not None and _ski(cert) == sid.sid_key_id:
             return cert
-        if (sid.sid_serial == cert.serial_number
-                and sid.sid_issuer_der == cert.issuer.public_bytes()):
+        if (sid.sid_serial == cert.serial_number and sid.sid_issuer_der is not None
+                and same_name(sid.sid_issuer_der, cert.issuer.public_bytes())):
             return cert
     raise VerificationError(
-        CHECK_SIGNATURE, "the token does not carry the certificate its SignerInfo names",
-        hint="request tokens with certReq=true so the TSA includes its certificate")
+        CHECK_SIGNATURE, "neither the token nor the configured TSA chain holds the certificate "
+        "its SignerInfo names",
+        hint="give the TSA certificate with --untrusted (EVIDENCE_TSA_CHAIN at capture time), "
+        "or request tokens with certReq=true")
 
 
 def _single(token: ParsedToken, oid: str, name: str) -> bytes:
@@ -77,9 +82,9 @@ def _issuer_serial_matches(issuer_serial, cert: x509.Certificate) -> bool:  # ty
         return True
     if int(issuer_serial["serialNumber"]) != cert.serial_number:
         return False
-    names = [encoder.encode(n["directoryName"]) for n in issuer_serial["issuer"]
-             if n.getName() == "directoryName"]
-    return cert.issuer.public_bytes() in names
+    issuer = cert.issuer.public_bytes()
+    return any(same_name(encoder.encode(n["directoryName"]), issuer) for n in issuer_serial["issuer"]
+               if n.getName() == "directoryName")
 
 
 def _ess_v2(value: bytes) -> tuple[str, bytes, object]:
@@ -104,7 +109,8 @@ def check_ess_cert_id(token: ParsedToken, signer: x509.Certificate) -> None:
     found = [(oid, parse) for oid, parse in ((OID_SIGNING_CERT_V2, _ess_v2), (OID_SIGNING_CERT, _ess_v1))
              if oid in attrs]
     if not found:
-        raise VerificationError(CHECK_ESS_CERT_ID, "the token has no ESS signing-certificate attribute")
+        raise VerificationError(CHECK_ESS_CERT_ID, "the token has no ESS signing-certificate attribute "
+                                "(RFC 3161 2.4.2 requires one)")
     der = signer.public_bytes(Encoding.DER)
     for oid, parse in found:
         if len(attrs[oid]) != 1:

@@ -97,7 +97,7 @@ def check_token(folder: Path, number: int, digest: bytes, roots: Sequence[x509.C
     if record is None or record.nonce is None:
         return CheckResult.failed(name, "tsa.nonce: the request nonce is not recorded"), None
     try:
-        info = verify_token(tsr, digest=digest, nonce=record.nonce, roots=list(roots))
+        info = verify_token(tsr, digest=digest, nonce=record.nonce, roots=roots)  # TrustAnchors keep their chain
     except VerificationError as exc:
         return CheckResult.failed(name, f"{exc.check}: {exc.message}"), None
     except EvidenceError as exc:

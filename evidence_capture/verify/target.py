@@ -52,11 +52,11 @@ def trusted_keys(settings: Settings, pinned: Sequence[Path]) -> list[Ed25519Publ
 
 
 def tsa_roots_for(settings: Settings, tsa_ca: Path | None) -> Sequence[x509.Certificate]:
-    """The trusted TSA roots: ``--tsa-ca``, else EVIDENCE_TSA_CA, else none."""
-    from evidence_capture.timestamping.verify import load_tsa_roots
+    """The trusted TSA roots: ``--tsa-ca``, else EVIDENCE_TSA_CA, else none; they carry
+    EVIDENCE_TSA_CHAIN along for tokens without certificates (``TrustAnchors``)."""
+    from evidence_capture.timestamping.verify import configured_trust
 
-    ca = tsa_ca or settings.tsa_ca
-    return load_tsa_roots(ca) if ca else ()
+    return configured_trust(tsa_ca or settings.tsa_ca, settings.tsa_chain)
 
 
 def pinned_keys(settings: Settings, pinned: Sequence[Path]) -> dict[str, Ed25519PublicKey]:
