@@ -292,6 +292,10 @@ patrol_app = typer.Typer(
 app.add_typer(patrol_app, name="patrol")
 
 
+_LICENCE_HELP = ("Also write the 亮照 (licence display) report: one CSV row per shop, from each "
+                 "capture's licence.json, with a summary in Chinese and English (never overwritten).")
+
+
 @_command(patrol_app, "run")
 def patrol_run(
     list_file: Optional[Path] = typer.Argument(None, metavar="LIST", help="Text file (one URL a "
@@ -313,6 +317,7 @@ def patrol_run(
     timeout: float = _CAPTURE_TIMEOUT, allow_private: bool = _ALLOW_PRIVATE,
     tsa_timeout: float = _TSA_TIMEOUT,
     single_officer_reason: Optional[str] = _SINGLE_OFFICER, no_timestamp: Optional[str] = _NO_TIMESTAMP,
+    licence_report: Optional[Path] = typer.Option(None, "--licence-report", metavar="FILE.csv", help=_LICENCE_HELP),
     json_out: bool = _JSON,
 ) -> None:
     """Capture every URL of LIST, resumably: the job and its rows live in the store.
@@ -326,6 +331,7 @@ def patrol_run(
 
     if (list_file is None) == (resume is None) or (retry_failed and resume is None):
         raise typer.BadParameter(_t("cli.patrol.usage"))
+    _check_new_file(licence_report)
     settings = _settings()
     if queue and not settings.broker_url:
         raise ConfigError(_t("cli.patrol.no_broker"), hint=_t("cli.patrol.no_broker.hint"))
@@ -341,8 +347,25 @@ def patrol_run(
         job_id = _resume_patrol(station, resume, retry_failed)
     if queue:
         _queue_patrol(station, job_id, json_out)
+        if licence_report is not None:
+            _warn(_t("cli.patrol.licence_report_queued", job_id=job_id))
     else:
-        _run_patrol(station, job_id, workers, json_out)
+        _run_patrol(station, job_id, workers, json_out, licence_report)
+
+
+def _check_new_file(path: Path | None) -> None:
+    """Refuse an output file that exists before any work is done."""
+    from evidence_capture.errors import InputError, Msg
+
+    if path is not None and os.path.lexists(path):
+        raise InputError(Msg("licence.csv.exists", path=path))
+
+
+def _licence_report(settings: Settings, status: Any, out: Path) -> None:
+    from evidence_capture.licence.csv_report import write_licence_report
+
+    shops = write_licence_report(out, status.items, settings.capture_dir)
+    typer.echo(_t("cli.patrol.licence_report", path=out, n=shops), err=True)
 
 
 def _plan_patrol(station: Any, list_file: Path, patrol: Any, queue: bool, *, officer: list[str],
@@ -383,7 +406,8 @@ def _queue_patrol(station: Any, job_id: str, json_out: bool) -> None:
     _show_status(job_status(station.store, job_id), json_out)
 
 
-def _run_patrol(station: Any, job_id: str, workers: int | None, json_out: bool) -> None:
+def _run_patrol(station: Any, job_id: str, workers: int | None, json_out: bool,
+                licence_report: Path | None = None) -> None:
     from dataclasses import replace
 
     from evidence_capture.capture.engine import STEPS
@@ -402,6 +426,8 @@ def _run_patrol(station: Any, job_id: str, workers: int | None, json_out: bool) 
                 on_start=bars.started, on_finish=bars.finished)
     status = job_status(station.store, job_id)
     _show_status(status, json_out)
+    if licence_report is not None:
+        _licence_report(station.settings, status, licence_report)
     if status.counts.get("failed"):
         raise typer.Exit(EXIT_OPERATIONAL)
     if any(item["capture_state"] == "PARTIAL" for item in status.items):
@@ -419,11 +445,18 @@ def _show_status(status: Any, json_out: bool) -> None:
 
 @_command(patrol_app, "status")
 def patrol_status(job_id: str = typer.Argument(..., metavar="JOB", help="The patrol job id."),
+                  licence_report: Optional[Path] = typer.Option(None, "--licence-report", metavar="FILE.csv",
+                                                                help=_LICENCE_HELP),
                   json_out: bool = _JSON) -> None:
     """Show a patrol job: its state (queued, running, done) and its rows, with counts per state."""
     from evidence_capture.patrol.jobs import job_status
 
-    _show_status(job_status(_open_store(signed=False), job_id), json_out)
+    _check_new_file(licence_report)
+    store = _open_store(signed=False)
+    status = job_status(store, job_id)
+    _show_status(status, json_out)
+    if licence_report is not None:
+        _licence_report(store.settings, status, licence_report)
 
 
 @_command(app, "worker")

@@ -17,6 +17,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
                         "{removed} line(s) removed, {added} added, {amounts} amount(s) changed, "
                         "{regions} screenshot region(s) changed ({pct}% of the area), resources "
                         "{res_added} added, {res_removed} removed, {res_changed} changed"),
+    "cli.diff.verdict_counts": ("{verdict}（{detail}）", "{verdict} ({detail})"),
     "cli.diff.reason": ("原因：{reason}", "reason: {reason}"),
     "cli.diff.amount": ("金额：{old} → {new}", "amount: {old} → {new}"),
     "cli.diff.outlined": ("截图变化标注：{path}", "changes outlined: {path}"),
@@ -44,7 +45,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "diff.check.capture_changed": ("提取记录 {capture_id} 的清单为 {actual}，对比记录所列为 {named}",
                                    "capture {capture_id}'s manifest is {actual}, the report names {named}"),
     "diff.check.capture_ok": ("提取记录 {capture_id} 的清单仍为 {actual}", "capture {capture_id} still has manifest {actual}"),
-    "recapture.not_an_id": ("{value} 不是提取记录编号", "{value!r} is not a capture id"),
+    "recapture.not_an_id": ("{value} 不是提取记录编号", "{value} is not a capture id"),
     "recapture.not_an_id.hint": ("请查看 `evidence case show 案件编号`", "see `evidence case show CASE_ID`"),
     "recapture.no_options": ("{capture_id} 的 provenance.json 中没有可用的提取选项记录",
                              "{capture_id} has no usable options record in provenance.json"),
@@ -106,6 +107,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "licence.overall.invalid": ("信用代码有误", "invalid credit code"),
     "licence.overall.unreadable": ("仅以图片亮照", "licence shown only as a picture"),
     "licence.overall.missing": ("未亮照", "no licence displayed"),
+    "licence.csv.no_record": ("无亮照检查记录（提取未完成或早于亮照检查）",
+                              "no licence record (capture not done, or made before the licence step)"),
+    "licence.csv.problem": ("{field}{status}", "{field}: {status}"),
+    "licence.csv.because": ("：{problems}", " — {problems}"),
+    "licence.csv.exists": ("{path} 已存在；请换一个文件名", "{path} already exists; choose another file name"),
+    "licence.csv.unwritable": ("无法写入 {path}", "cannot write {path}"),
+    "cli.patrol.licence_report": ("亮照报告：{path}（{n} 家店铺）", "licence report: {path} ({n} shop(s))"),
+    "cli.patrol.licence_report_queued": ("排队运行的巡查完成后，请用 `evidence patrol status {job_id} --licence-report 文件` 生成亮照报告",
+                                         "for a queued patrol, write the licence report with "
+                                         "`evidence patrol status {job_id} --licence-report FILE` once it is done"),
     "licence.where.page": ("本页", "this page"),
     "licence.where.linked": ("下一级页面", "linked page"),
 }

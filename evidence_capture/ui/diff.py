@@ -17,7 +17,7 @@ def verdict_text(tx: Text, verdict: dict[str, Any]) -> str:
                   amounts=counts["amounts_changed"], regions=counts["visual_regions"], pct=pct,
                   res_added=counts["resources_added"], res_removed=counts["resources_removed"],
                   res_changed=counts["resources_changed"])
-    return f"{tx.t('diff.verdict.' + verdict['result'])} ({detail})"
+    return tx.t("cli.diff.verdict_counts", verdict=tx.t("diff.verdict." + verdict["result"]), detail=detail)
 
 
 def diff_lines(tx: Text, report: Any) -> list[str]:
