@@ -6,9 +6,9 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_PACKAGES := chromium chromium-headless-shell fonts-noto-cjk fonts-liberation \
-                openssl sqlite3 poppler-utils python3-venv
+                openssl sqlite3 poppler-utils python3-venv pngcheck nodejs npm
 
-.PHONY: all system-deps venv test demo bench clean
+.PHONY: all system-deps venv npm-tools test demo bench clean
 
 all: test
 
@@ -31,9 +31,17 @@ $(BIN)/.installed: pyproject.toml
 
 venv: $(BIN)/.installed
 
+# npm test tools, pinned in tools/har/package.json (+ package-lock.json):
+# har-validator checks every HAR the tests capture against the HAR 1.2 schema.
+tools/har/node_modules/.installed: tools/har/package.json tools/har/package-lock.json
+	cd tools/har && npm ci --no-audit --no-fund
+	touch $@
+
+npm-tools: tools/har/node_modules/.installed
+
 # pytest exits 5 when it collects no tests (e.g. a -k filter that matches
 # nothing); that is said loudly and not treated as a failure of the code.
-test: system-deps venv
+test: system-deps venv npm-tools
 	@$(BIN)/python -m pytest $(PYTEST_ARGS); rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "make test: pytest collected no tests (exit 5)"; rc=0; fi; \
 	exit $$rc

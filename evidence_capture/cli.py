@@ -25,7 +25,8 @@ from evidence_capture import __version__
 from evidence_capture.config import Settings, env_help, load_settings
 from evidence_capture.defaults import DEFAULTS
 from evidence_capture.errors import (
-    EXIT_INCOMPLETE, EXIT_OPERATIONAL, EXIT_VERIFY_FAILED, ConfigError, EvidenceError, Msg,
+    EXIT_INCOMPLETE, EXIT_OPERATIONAL, EXIT_USAGE, EXIT_VERIFY_FAILED, ConfigError, EvidenceError,
+    Msg,
 )
 from evidence_capture.i18n import normalize_lang
 from evidence_capture.ui.text import Err, Text
@@ -105,7 +106,8 @@ def _echo(lines: list[str]) -> None:
 def _fail_with(exc: EvidenceError) -> None:
     """The error on stderr in the reader's language; with --json also ``{"error": ...}`` on stdout."""
     if _JSON_MODE.get():
-        _emit_json({"error": exc.as_record(_tx().lang)})
+        result = "refused" if exc.exit_code == EXIT_USAGE else "error"
+        _emit_json({"result": result, "error": exc.as_record(_tx().lang)})
     typer.echo(_tx().labelled("cli.error", _tx().diagnostics(exc)), err=True)
     raise typer.Exit(exc.exit_code)
 
@@ -564,12 +566,14 @@ app.add_typer(timestamp_app, name="timestamp")
 class TsaKeyType(str, Enum):
     rsa = "rsa"
     ec = "ec"
+    sm2 = "sm2"
 
 
 @_command(tsa_app, "serve")
 def tsa_serve(
     port: int = typer.Option(0, "--port", min=0, max=65535, help="Port on 127.0.0.1 (0: any free port)."),
-    key_type: TsaKeyType = typer.Option(TsaKeyType.rsa, "--key-type", help="TSA key: rsa or ec."),
+    key_type: TsaKeyType = typer.Option(
+        TsaKeyType.rsa, "--key-type", help="TSA key: rsa, ec (P-256) or sm2 (SM2-with-SM3 tokens, GM/T 0010)."),
     directory: Optional[Path] = typer.Option(
         None, "--dir", help="Where its CA, key and OpenSSL config live (default: EVIDENCE_HOME/dev-tsa/<key-type>)."),
     json_out: bool = typer.Option(False, "--json", help="Print the URL and CA path as JSON."),
@@ -785,8 +789,8 @@ def verify(
     from evidence_capture.diff.verify import verify_change_report
     from evidence_capture.ui.progress import bytes_progress
     from evidence_capture.ui.sealing import verify_lines
-    from evidence_capture.verify.target import (folder_bytes, target_size, trusted_keys, tsa_roots_for,
-                                                verify_target)
+    from evidence_capture.packages.target import verify_target
+    from evidence_capture.verify.target import folder_bytes, target_size, trusted_keys, tsa_roots_for
 
     settings = _settings()
     roots = tsa_roots_for(settings, tsa_ca)

@@ -1,8 +1,8 @@
 """`make demo`: the whole pipeline on the bundled sample shop, with development TSAs.
 
 Station A (an officer's laptop) opens a case, captures two pages of the
-sample shop, seals them with timestamps from two development TSAs (RSA and
-ECDSA), verifies them and exports the case.  Station B (the bureau case
+sample shop, seals them with timestamps from three development TSAs (RSA,
+ECDSA and SM2-with-SM3), verifies them and exports the case.  Station B (the bureau case
 file) imports the package into a fresh store, verifies it offline and prints
 the custody log.  In between, the shop changes a price after the first
 capture: station A re-captures that page and prints the sealed change report
@@ -70,6 +70,7 @@ def main() -> None:
         tsas = [
             stack.enter_context(DevTSA(ROOT / "demo-output" / "dev-tsa-rsa", key_type="rsa")),
             stack.enter_context(DevTSA(ROOT / "demo-output" / "dev-tsa-ec", key_type="ec")),
+            stack.enter_context(DevTSA(ROOT / "demo-output" / "dev-tsa-sm2", key_type="sm2")),
         ]
         ca_bundle = run_dir / "dev-tsa-roots.pem"
         ca_bundle.write_bytes(b"".join(Path(t.ca_pem_path).read_bytes() for t in tsas))

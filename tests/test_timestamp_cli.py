@@ -131,10 +131,11 @@ def test_tsa_serve_help_says_development() -> None:
     assert DEV_TSA_LABEL in " ".join(_run("tsa", "--help").output.split())
 
 
-def test_tsa_serve_runs_until_interrupted(tmp_path: Path) -> None:
+@pytest.mark.parametrize("key_type", ["ec", "sm2"])
+def test_tsa_serve_runs_until_interrupted(key_type: str, tmp_path: Path) -> None:
     """The real command in a subprocess: serves, grants a verifiable token, stops on Ctrl-C."""
     process = subprocess.Popen(
-        [sys.executable, "-m", "evidence_capture", "tsa", "serve", "--key-type", "ec", "--json",
+        [sys.executable, "-m", "evidence_capture", "tsa", "serve", "--key-type", key_type, "--json",
          "--dir", str(tmp_path / "dev")],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
@@ -149,6 +150,7 @@ def test_tsa_serve_runs_until_interrupted(tmp_path: Path) -> None:
         token = verify_token(exchange.tsr, digest=digest, nonce=exchange.nonce,
                              roots=load_roots(Path(info["ca_pem"])))
         assert "DEVELOPMENT TSA" in token.tsa_name
+        assert (token.signature_algorithm == "sm2-with-sm3") == (key_type == "sm2")
     finally:
         process.send_signal(signal.SIGINT)
         _, stderr = process.communicate(timeout=20)

@@ -4,15 +4,17 @@ Chromium's compositor cannot render one capture much taller than ~16,384
 device pixels: beyond that a single full-page screenshot comes out blank or
 repeats.  Taller pages are taken as clipped tiles of ``tile_height`` CSS
 pixels (each rendered on its own, beyond the viewport) and stitched with
-Pillow into one PNG.
+Pillow into one PNG, band by band (``stitch``).
 """
 
 from __future__ import annotations
 
 import io
+import struct
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable, Iterator
 
 from PIL import Image
 
@@ -22,6 +24,13 @@ from PIL import Image
 # Pillow's decompression-bomb check instead of exhausting memory.
 MAX_PIXELS = 1_200_000_000
 Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+# Chosen deliberately, and recorded in provenance: zlib level 1, rows
+# unfiltered.  Screenshots are mostly flat colour, which deflate finds on its
+# own: on the 100,000 px test page this was both the fastest and the smallest
+# of level 1 / 3 with filter none / "Up" and of Pillow's adaptive filters at
+# level 3 (bench/RESULTS.md, "Stitching").
+PNG_COMPRESS_LEVEL = 1
+PNG_FILTER = "none"
 
 _SIZE_JS = """() => {
   const d = document.documentElement, b = document.body || d;
@@ -36,6 +45,8 @@ class ShotInfo:
     css_height: int
     tiles: int
     truncated: bool
+    png_compress_level: int | None = None  # None: Chromium's own single PNG
+    png_filter: str | None = None
 
 
 def page_size(page: Any) -> tuple[int, int]:
@@ -51,25 +62,60 @@ def take_screenshot(page: Any, target: Path, *, tile_height: int, max_height: in
     if height <= tile_height and not truncated:
         page.screenshot(path=str(target), full_page=True, timeout=timeout_ms)
         return ShotInfo(width, height, 1, False)
-    tiles = []
-    for top in range(0, height, tile_height):
-        clip = {"x": 0, "y": top, "width": width, "height": min(tile_height, height - top)}
-        data = page.screenshot(clip=clip, full_page=True, timeout=timeout_ms)
-        tiles.append(Image.open(io.BytesIO(data)))
-    stitch(tiles, target)
-    return ShotInfo(width, height, len(tiles), truncated)
+    tops = range(0, height, tile_height)
+
+    def tiles() -> Iterator[bytes]:  # one tile in memory at a time
+        for top in tops:
+            clip = {"x": 0, "y": top, "width": width, "height": min(tile_height, height - top)}
+            yield page.screenshot(clip=clip, full_page=True, timeout=timeout_ms)
+
+    stitch(tiles(), target, width=width, height=height)
+    return ShotInfo(width, height, len(tops), truncated, PNG_COMPRESS_LEVEL, PNG_FILTER)
 
 
-def stitch(tiles: list[Image.Image], target: Path) -> None:
-    """Stack tiles top to bottom into one PNG (losslessly)."""
-    width = max(t.width for t in tiles)
-    height = sum(t.height for t in tiles)
+def _chunk(kind: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(
+        ">I", zlib.crc32(data, zlib.crc32(kind)) & 0xFFFFFFFF)
+
+
+def stitch(tiles: Iterable[bytes], target: Path, *, width: int, height: int) -> None:
+    """Stack PNG tiles top to bottom into one PNG (losslessly), band by band.
+
+    Each tile is decoded and its rows fed to one zlib stream written out as
+    IDAT chunks, so only one tile is ever decoded in memory, never the page.
+    """
     if width * height > MAX_PIXELS:
         raise ValueError(f"stitched screenshot {width}x{height} exceeds {MAX_PIXELS} pixels")
-    canvas = Image.new("RGB", (width, height), "white")
-    top = 0
-    for tile in tiles:
-        canvas.paste(tile.convert("RGB"), (0, top))
-        top += tile.height
-        tile.close()
-    canvas.save(target, format="PNG", compress_level=3)
+    compressor = zlib.compressobj(PNG_COMPRESS_LEVEL, zlib.DEFLATED, 15, 9)
+    rows = 0
+    partial = target.with_name(target.name + ".part")
+    with open(partial, "wb") as out:
+        out.write(b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", struct.pack(">IIBBBBB", width, height,
+                                                                        8, 2, 0, 0, 0)))
+        for data in tiles:
+            band = _band(data, width, height - rows)
+            out.write(_chunk(b"IDAT", compressor.compress(_scanlines(band))))
+            rows += band.height
+            band.close()
+        if rows != height:
+            raise ValueError(f"tiles cover {rows} of {height} rows")
+        out.write(_chunk(b"IDAT", compressor.flush()) + _chunk(b"IEND", b""))
+    partial.replace(target)  # never a half-written screenshot under the real name
+
+
+def _band(data: bytes, width: int, rows_left: int) -> Image.Image:
+    """One tile as RGB, exactly ``width`` wide (white beyond a narrower tile)."""
+    with Image.open(io.BytesIO(data)) as tile:
+        rgb = tile.convert("RGB")
+    if rgb.width != width or rgb.height > rows_left:
+        canvas = Image.new("RGB", (width, min(rgb.height, rows_left)), "white")
+        canvas.paste(rgb, (0, 0))
+        rgb.close()
+        rgb = canvas
+    return rgb
+
+
+def _scanlines(band: Image.Image) -> bytes:
+    """The band's rows, each behind PNG filter-type byte 0 (none)."""
+    raw, stride = band.tobytes(), band.width * 3
+    return b"".join(b"\x00" + raw[i:i + stride] for i in range(0, len(raw), stride))

@@ -26,9 +26,11 @@ class Session:
     dns: DnsAnswer
     pin: str | None
     video_dir: Path | None
+    video_problem: str | None = None  # why there is no video, when the recorder failed late
     context: Any = None
     page: Any = None
     cdp: Any = None
+    documents: Any = None  # documents.DocumentWatch: main-document bodies as served
     response: Any = None
     loaded_at: float | None = None  # monotonic time of the load event, if it came
     redirect_chain: list[dict[str, object]] = field(default_factory=list)
@@ -58,6 +60,10 @@ class Session:
         context.on("response", lambda r: self.response_urls.append(r.url))
         page.on("dialog", self._on_dialog)
         page.on("download", self._on_download)
+
+    def open_requests(self) -> list[str]:
+        """URLs of the page's requests that have neither finished nor failed."""
+        return sorted(r.url for r in self.network.inflight)
 
     def _route(self, route: Any) -> None:
         reason = self.guard.refusal(route.request.url)

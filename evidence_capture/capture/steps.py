@@ -10,6 +10,8 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from evidence_capture.capture.documents import write_documents
+from evidence_capture.capture.fonts import VISIBLE_TEXT_JS, scripts_in
 from evidence_capture.capture.quiet import wait_quiet
 from evidence_capture.capture.screenshot import take_screenshot
 from evidence_capture.capture.session import Session
@@ -91,9 +93,18 @@ def settle(s: Session, budget: float) -> str:
                   f"and, until {o.settle_dwell_ms} ms after load at most, no DOM change for "
                   f"{o.settle_quiet_ms} ms and no timer due (capture/quiet.py)",
         "ended": q.reason, "waited_ms": q.waited_ms, "screens_scrolled": s.screens_scrolled}
-    if q.reason == "bound" and not scrolled:
-        raise StepTimedOut("the network never went quiet")
+    if q.reason == "bound" and not scrolled:  # a warning, not a failed step: the state
+        return _still_busy(s, budget)          # follows the artifacts, not background traffic
     return f"quiet after {q.waited_ms} ms, {s.screens_scrolled} screen(s) scrolled meanwhile"
+
+
+def _still_busy(s: Session, budget: float) -> str:
+    """Trackers, beacons, a stalled image: recorded with the requests still open."""
+    still_open = s.open_requests()
+    s.facts["open_requests"] = still_open
+    s.warnings.append(f"the network never went quiet within {budget:.1f} s; "
+                      f"{len(still_open)} request(s) still open: {', '.join(still_open[:10])}")
+    return f"network still busy after {budget:.1f} s ({len(still_open)} open request(s))"
 
 
 # One rendering update per screen: after the animation frame, a message-channel
@@ -171,20 +182,25 @@ def screenshot(s: Session, budget: float) -> str:
 def dom(s: Session, budget: float) -> str:
     html = s.page.content()
     (s.folder / "dom.html").write_text(html, encoding="utf-8")
+    s.facts["scripts"] = scripts_in(s.page.evaluate(VISIBLE_TEXT_JS))
     return f"{len(html)} characters"
 
 
 def response_body(s: Session, budget: float) -> str:
-    """The main document's bytes exactly as served (after the last redirect)."""
+    """Every main document's bytes exactly as served; ``response.html`` is the final one's."""
     request = s.response.request
     deadline = time.monotonic() + budget
     while request not in s.finished:
         if time.monotonic() >= deadline:
             raise StepTimedOut("the main document never finished downloading")
         s.page.wait_for_timeout(50)
-    body = s.response.body()
-    (s.folder / "response.html").write_bytes(body)
-    return f"{len(body)} bytes"
+    kept = s.documents.documents if s.documents is not None else []
+    if not any(d.body is not None for d in kept):
+        raise StepFailed("; ".join(d.error or "" for d in kept) or "no main document body was kept")
+    rows = write_documents(kept, s.folder)
+    s.facts["documents"] = rows
+    final = next(r for r in rows if r["final"])
+    return f"{final['size']} bytes; {len(rows)} main document response(s)"
 
 
 def mhtml(s: Session, budget: float) -> str:
@@ -194,7 +210,7 @@ def mhtml(s: Session, budget: float) -> str:
 
 
 def pdf(s: Session, budget: float) -> str:
-    data = s.page.pdf(print_background=True)
+    data = s.page.pdf(format="A4", print_background=True)
     (s.folder / "page.pdf").write_bytes(data)
     return f"{len(data)} bytes"
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from evidence_capture import safeio
 from evidence_capture.errors import EvidenceError, TimestampError
 from evidence_capture.timeutil import iso_utc, utcnow
 
@@ -94,9 +95,10 @@ def read_slots(folder: Path) -> dict[int, TimestampOutcome]:
         number = slot_number(path, "json")
         if number is None or path.is_symlink():
             continue
-        try:
-            slots[number] = TimestampOutcome.from_record(number, json.loads(path.read_text("utf-8")))
-        except (OSError, ValueError, TypeError):
+        try:  # regular files only, bounded: a FIFO or /dev/zero never blocks or fills memory
+            record = safeio.read_json(path, safeio.MAX_RECORD_BYTES)
+            slots[number] = TimestampOutcome.from_record(number, record)
+        except (OSError, EvidenceError, ValueError, TypeError):
             continue
     return slots
 

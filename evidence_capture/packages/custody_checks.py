@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import hashlib
-import json
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from evidence_capture.errors import PackageError, one_line
+from evidence_capture import safeio
+from evidence_capture.errors import InputError, PackageError, one_line
+from evidence_capture.packages import layout
 from evidence_capture.packages.origin import origin_checks
 from evidence_capture.storage.chain import (
     ChainReport, key_fingerprint, load_public_key, verify_records,
@@ -23,8 +24,10 @@ def load_package_keys(keys_dir: Path) -> dict[str, Ed25519PublicKey]:
     keys = {}
     for path in sorted(keys_dir.glob("*.pem")) if keys_dir.is_dir() else []:
         try:
-            key = load_public_key(path.read_bytes())
-        except (ValueError, TypeError) as exc:
+            key = load_public_key(safeio.read_regular(path, safeio.MAX_KEY_BYTES))
+        except InputError as exc:
+            raise PackageError(f"refused: {exc.message}") from None
+        except (OSError, ValueError, TypeError) as exc:
             raise PackageError(f"refused: {path.name} is not an Ed25519 public key") from exc
         keys[key_fingerprint(key)] = key
     return keys
@@ -108,10 +111,13 @@ def _export_check(receipt: Path | None, records: Sequence[Mapping[str, Any]],
         return CheckResult.not_checked(name, "no export receipt "
                      "(<package>.zip.export-event.json) next to the package")
     try:
-        event = json.loads(receipt.read_text("utf-8"))
+        event = safeio.read_json(receipt, safeio.MAX_RECORD_BYTES, "the export receipt")
         signer = event.get("signer")
-    except (OSError, ValueError, AttributeError) as exc:
+    except (OSError, InputError, AttributeError) as exc:
         return CheckResult.failed(name, f"the export receipt does not parse: {one_line(exc)}")
+    if layout.event_problem(event):
+        return CheckResult.failed(name, f"the export receipt is not a custody event: "
+                                  f"{layout.event_problem(event)}")
     last = records[-1] if records else None
     if last is None or signer != last.get("signer"):
         return CheckResult.failed(name, f"the export receipt is signed by {signer}, not by the "

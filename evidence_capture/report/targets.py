@@ -15,7 +15,8 @@ from typing import Any, Iterator
 
 from evidence_capture.config import Settings
 from evidence_capture.errors import NotFoundError, VerificationError
-from evidence_capture.verify.target import CAPTURE_ID, Trust
+from evidence_capture.models import CAPTURE_ID
+from evidence_capture.verify.target import Trust
 
 __all__ = ["ReportTarget", "Trust", "open_report_target"]
 

@@ -30,6 +30,8 @@ PAGES = {
     "hang": "/hang.html",
     "popup": "/popup.html",
     "service_worker": "/sw.html",
+    "busy": "/busy.html",  # a tracker keeps the network busy after load
+    "reload": "/reload.html",  # first visit: gate.html sets a cookie and reloads
     "storage": "/storage.html",
     "redirect": "/redirect/1",
     "not_found": "/missing.html",
@@ -63,6 +65,9 @@ class _Handler(SimpleHTTPRequestHandler):
             return self._redirect(*_REDIRECTS[path])
         if path == "/error/500":
             return self._page(HTTPStatus.INTERNAL_SERVER_ERROR, "<h1>500 服务器内部错误</h1>")
+        if path == "/reload.html":  # same URL, a different document until the cookie is set
+            return self._uncached("reload.html" if "visited=1" in (self.headers.get("Cookie")
+                                                                   or "") else "gate.html")
         if path == "/text":
             return self._text(parse_qs(urlsplit(self.path).query).get("t", [""])[0])
         if path.startswith("/never/"):
@@ -93,6 +98,15 @@ class _Handler(SimpleHTTPRequestHandler):
         self.send_response(status)
         self.send_header("Content-Type", "text/html; charset=utf-8")
         self.send_header("Set-Cookie", f"shop_session={session}; Path=/; HttpOnly")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def _uncached(self, name: str) -> None:
+        body = (STATIC / name).read_bytes()
+        self.send_response(HTTPStatus.OK)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Cache-Control", "no-store")
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)

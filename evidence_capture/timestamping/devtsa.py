@@ -22,6 +22,10 @@ from pyasn1_modules import rfc3161, rfc5652
 
 from evidence_capture.errors import ConfigError, TimestampError
 from evidence_capture.timestamping.devpki import Issued, make_ca, make_tsa_cert
+from evidence_capture.timestamping.devpki_sm2 import Sm2Issued, make_sm2_pki
+from evidence_capture.timestamping.sm2 import is_sm2_certificate
+from evidence_capture.timestamping.sm2tsa import sm2_reply
+from evidence_capture.timeutil import utcnow
 
 DEV_TSA_LABEL = "DEVELOPMENT TSA — not trusted for real cases"
 DEV_TSA_MARKER = "DEVELOPMENT TSA"
@@ -64,6 +68,13 @@ def without_certificates(tsr: bytes) -> bytes:
     signed["certificates"] = univ.noValue
     token["content"] = token["content"].clone(encoder.encode(signed))
     return encoder.encode(response)
+
+
+def _key_type_of(cert_path: Path) -> str:
+    cert = x509.load_pem_x509_certificate(cert_path.read_bytes())
+    if is_sm2_certificate(cert):
+        return "sm2"
+    return "ec" if isinstance(cert.public_key(), ec.EllipticCurvePublicKey) else "rsa"
 
 
 def is_dev_tsa_name(name: str) -> bool:
@@ -132,12 +143,22 @@ class DevTSA:
     def _ensure_pki(self, intermediate: bool, tsa_not_after: datetime | None) -> None:
         d = self.directory
         if (d / "tsa.pem").exists() and (d / "tsa.key").exists():
-            self.root = Issued.read(d / "root.key", d / "root.pem")
-            self.tsa = Issued.read(d / "tsa.key", d / "tsa.pem")
-            found = "ec" if isinstance(self.tsa.key, ec.EllipticCurvePrivateKey) else "rsa"
+            found = _key_type_of(d / "tsa.pem")
+            if found == "sm2" == self.key_type:
+                self.root, self.tsa = Sm2Issued.read(d / "root.key", d / "root.pem"), Sm2Issued.read(
+                    d / "tsa.key", d / "tsa.pem")
+                return
             if found != self.key_type:
                 raise ConfigError(f"{d} holds a {found} development TSA, not {self.key_type}",
                                   hint="use another --dir or the matching --key-type")
+            self.root = Issued.read(d / "root.key", d / "root.pem")
+            self.tsa = Issued.read(d / "tsa.key", d / "tsa.pem")
+            return
+        if self.key_type == "sm2":  # OpenSSL makes the certificates; sm2tsa.py signs the tokens
+            self.root, self.tsa = make_sm2_pki(d, f"{DEV_TSA_MARKER} root CA (sm2) — not trusted",
+                                               f"{DEV_TSA_LABEL} (sm2)")
+            (d / "chain.pem").write_bytes(b"")
+            (d / "serial").write_text("01\n")
             return
         self.root = make_ca(f"{DEV_TSA_MARKER} root CA ({self.key_type}) — not trusted", self.key_type)
         self.root.write(d / "root.key", d / "root.pem")
@@ -156,7 +177,9 @@ class DevTSA:
     # --- signing -----------------------------------------------------------
 
     def reply(self, tsq: bytes) -> bytes:
-        """Answer one DER TimeStampReq with OpenSSL (a TimeStampResp, granted or rejected)."""
+        """Answer one DER TimeStampReq with OpenSSL, or our SM2 signer (granted or rejected)."""
+        if self.key_type == "sm2":
+            return self._sm2_reply(tsq)
         command = ["openssl", "ts", "-reply", "-config", str(self.config_path),
                    "-queryfile", "/dev/stdin", "-out", "/dev/stdout"]
         with self._lock:  # openssl rewrites the serial file on every reply
@@ -164,6 +187,16 @@ class DevTSA:
         if done.returncode != 0 or not done.stdout:
             raise TimestampError(f"openssl ts -reply failed: {done.stderr.decode(errors='replace').strip()}")
         return done.stdout if self.send_certs else without_certificates(done.stdout)
+
+    def _sm2_reply(self, tsq: bytes) -> bytes:
+        with self._lock:
+            serial_file = self.directory / "serial"
+            serial = int(serial_file.read_text().strip() or "1", 16)
+            serial_file.write_text(f"{serial + 1:02X}\n")
+        tsa = self.tsa
+        assert isinstance(tsa, Sm2Issued)
+        reply = sm2_reply(tsq, tsa, serial=serial, policy=DEV_POLICY_OID, at=utcnow())
+        return reply if self.send_certs else without_certificates(reply)
 
     # --- serving -----------------------------------------------------------
 
