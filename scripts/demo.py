@@ -89,7 +89,7 @@ def run_pipeline(shop, env_a: dict[str, str], env_b: dict[str, str], run_dir: Pa
 
     banner("Station A: capture three pages of the sample shop")
     officer_args = [arg for officer in OFFICERS for arg in ("--officer", officer)]
-    captures = evidence(env_a, "capture", shop.url("shop"), shop.url("product"), shop.url("item"),
+    captures = evidence(env_a, "capture", shop.url("shop"), shop.url("product"), shop.url("catalogue_item"),
                         "--case", CASE_ID, *officer_args, "--allow-private", "--json",
                         want_json=True)
     for capture in captures:  # type: ignore[union-attr]

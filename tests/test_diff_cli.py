@@ -46,7 +46,7 @@ def json_of(*args: str) -> Any:
 def first_capture(changing_shop, station_key, tsa_config) -> dict[str, Any]:
     require_chromium(load_settings())
     assert run("case", "open", CASE, "--title", "整改复查", "--subject", "龙井茶旗舰店").exit_code == 0
-    [record] = json_of("capture", changing_shop.url("item"), "--case", CASE, "--allow-private", *OFFICERS)
+    [record] = json_of("capture", changing_shop.url("catalogue_item"), "--case", CASE, "--allow-private", *OFFICERS)
     return record
 
 

@@ -42,7 +42,7 @@ PAGES = {
     "licence_none": "/licence/none.html",
     "licence_linked": "/licence/linked.html",
     "licence_image": "/licence/image.html",
-    "item": "/catalogue/tea.html",
+    "catalogue_item": "/catalogue/tea.html",
 }
 
 _REDIRECTS = {"/redirect/1": (302, "/redirect/2"), "/redirect/2": (301, "/redirect/3"),
