@@ -812,6 +812,49 @@ def verify(
     raise typer.Exit(0 if report.ok() else EXIT_VERIFY_FAILED)
 
 
+@_command(app, "replay")
+def replay(
+    target: str = typer.Argument(..., help="Capture id, capture folder or exported package (.zip)."),
+    capture: Optional[str] = typer.Option(None, "--capture", help="Which capture of a package."),
+    unverified: bool = typer.Option(False, "--unverified",
+                                    help="Replay even if verify fails (the page shows a warning banner)."),
+    port: int = typer.Option(0, "--port", min=0, max=65535, help="Port on 127.0.0.1 (0: a free one)."),
+    json_out: bool = _JSON,
+    trust_key: list[Path] = _TRUST_KEY,
+    tsa_ca: Optional[Path] = _TSA_CA,
+) -> None:
+    """Replay a capture's archive.wacz offline with ReplayWeb.page on 127.0.0.1; Ctrl-C stops."""
+    import threading
+
+    from evidence_capture.archive.replay import Banner, ReplayServer, find_assets, viewer_page
+    from evidence_capture.archive.source import open_source
+    from evidence_capture.errors import Msg, VerificationError
+    from evidence_capture.verify.target import trusted_keys, tsa_roots_for
+
+    settings = _settings()
+    assets = find_assets()
+    with open_source(target, settings=settings, trusted=trusted_keys(settings, trust_key),
+                     tsa_roots=tsa_roots_for(settings, tsa_ca), capture=capture) as source:
+        detail = ", ".join(source.failed_checks())
+        if not source.verified and not unverified:
+            raise VerificationError("replay", Msg("replay.refused", capture_id=source.capture_id,
+                                                  detail=detail), hint=Msg("replay.refused.hint"))
+        page = viewer_page(source.url, source.timestamp, Banner(source.verified, source.capture_id, detail))
+        with ReplayServer(source.wacz, assets, page, port=port) as server:
+            if json_out:
+                _emit_json({"url": server.url, "capture_id": source.capture_id, "page": source.url,
+                            "verified": source.verified, "failed_checks": source.failed_checks()})
+            else:
+                lines = [_t("replay.serving", capture_id=source.capture_id), server.url]
+                _echo(lines + ([Err(_t("replay.unverified"))] if not source.verified else [])
+                      + [_t("replay.stop")])
+            sys.stdout.flush()
+            try:
+                threading.Event().wait()
+            except KeyboardInterrupt:
+                typer.echo(_t("replay.stopped"), err=True)
+
+
 # --- cases, custody, export, import ----------------------------------------------
 
 case_app = _group("Cases: open, list and show.")
@@ -903,9 +946,12 @@ def custody_verify(
     every_signature: bool = typer.Option(
         False, "--every-signature",
         help="Check every event's signature one by one, not only those the chain does not vouch for."),
+    checkpoint: Optional[Path] = typer.Option(
+        None, "--checkpoint", help="A checkpoint file held elsewhere (default: the latest in EVIDENCE_HOME)."),
     json_out: bool = _JSON,
 ) -> None:
     """Walk the whole chain: first broken link, gaps, edits and deletions.  Exit 1 if any."""
+    from evidence_capture.storage.checkpoint import verify_with_checkpoint
     from evidence_capture.ui.store import custody_verify_lines
     from evidence_capture.verify.target import pinned_keys
 
@@ -913,13 +959,30 @@ def custody_verify(
     pinned = pinned_keys(store.settings, trust_key)
     if not pinned:
         _warn(_t("cli.custody.unpinned"))
-    report = store.verify_custody(pinned, every_signature=every_signature)
+    report = verify_with_checkpoint(store, store.verify_custody(pinned, every_signature=every_signature),
+                                    checkpoint)
     ok = report.ok and not report.signatures_unverified
     if json_out:
         _emit_json(report.as_record())
     else:
         _echo(custody_verify_lines(_tx(), report, ok))
     raise typer.Exit(0 if ok else EXIT_VERIFY_FAILED)
+
+
+@_command(custody_app, "checkpoint")
+def custody_checkpoint(
+    timeout: float = typer.Option(30.0, "--timeout", min=1.0, help="Seconds to wait for each TSA."),
+    json_out: bool = _JSON,
+) -> None:
+    """Anchor the chain head outside the store: an RFC 3161 token over the last event."""
+    from evidence_capture.storage.checkpoint import checkpoint_store
+
+    taken = checkpoint_store(_open_store(signed=False), timeout=timeout)
+    if json_out:
+        _emit_json({"result": "pass", "checkpoint": taken.as_record()})
+    else:
+        _echo([_t("cli.checkpoint.taken", seq=taken.seq, event_hash=taken.event_hash,
+                  tsa=taken.tsa_url, path=taken.path), _t("cli.checkpoint.copy")])
 
 
 @_command(custody_app, "note")

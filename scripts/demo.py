@@ -79,6 +79,28 @@ def main() -> None:
         run_pipeline(shop, officer_a, bureau_b, run_dir)
 
 
+def check_web_archives(folders) -> None:  # type: ignore[no-untyped-def]
+    """Every capture's archive.wacz must pass py-wacz (`make wacz-venv`) and `warcio check`."""
+    import tempfile
+    import zipfile
+
+    banner("Station A: web archives (archive.wacz) checked by py-wacz and warcio")
+    for folder in folders:
+        wacz = folder / "archive.wacz"
+        with tempfile.TemporaryDirectory() as tmp:
+            warc = Path(tmp) / "data.warc.gz"
+            with zipfile.ZipFile(wacz) as archive:
+                warc.write_bytes(archive.read("archive/data.warc.gz"))
+            for command in ([str(ROOT / ".venv-wacz" / "bin" / "wacz"), "validate", "-f", str(wacz)],
+                            [str(Path(sys.executable).with_name("warcio")), "check", str(warc)]):
+                result = subprocess.run(command, capture_output=True, text=True)
+                if result.returncode != 0:
+                    sys.stderr.write(result.stdout + result.stderr)
+                    raise SystemExit(f"demo: {Path(command[0]).name} rejected {wacz}")
+        print(f"  {folder.name}/archive.wacz  {wacz.stat().st_size} bytes  valid (py-wacz, warcio)")
+    print("  replay one offline: evidence replay <capture id>")
+
+
 def run_pipeline(shop, env_a: dict[str, str], env_b: dict[str, str], run_dir: Path) -> None:
     banner("Station A: signing key and case")
     evidence(env_a, "keys", "init")
@@ -94,6 +116,8 @@ def run_pipeline(shop, env_a: dict[str, str], env_b: dict[str, str], run_dir: Pa
                         want_json=True)
     for capture in captures:  # type: ignore[union-attr]
         print(f"  {capture['capture_id']}  {capture['state']}  {capture['folder']}")
+
+    check_web_archives(Path(c["folder"]) for c in captures)  # type: ignore[union-attr]
 
     banner("Station A: verify")
     for capture in captures:  # type: ignore[union-attr]
@@ -114,6 +138,7 @@ def run_pipeline(shop, env_a: dict[str, str], env_b: dict[str, str], run_dir: Pa
     banner("Extraction record (电子数据提取笔录)")
     record = run_dir / f"{CASE_ID}-record.pdf"
     evidence(env_a, "report", CASE_ID, "-o", str(record))
+    run_patrol(shop, env_a, run_dir)
     print(f"\nDemo finished.  Everything is in {run_dir}\nExtraction record: {record}")
 
 
@@ -127,6 +152,25 @@ def change_report(shop, env: dict[str, str], capture_id: str, officer_args: list
     evidence(env, "diff", capture_id, again["capture_id"], *officer_args)
     diff_id = sorted(path.name for path in (Path(env["EVIDENCE_HOME"]) / "diffs").iterdir())[-1]
     evidence(env, "verify", diff_id)
+
+
+def run_patrol(shop, env: dict[str, str], run_dir: Path) -> None:
+    """A small local patrol: a spreadsheet-style CSV list of 3 URLs, 2 workers."""
+    banner("Station A: patrol of 3 URLs with 2 workers (evidence patrol)")
+    listing = run_dir / "patrol.csv"
+    rows = [f"{shop.url(page)},{CASE_ID},示例旗舰店,巡查第{n}项"
+            for n, page in enumerate(("shop", "product", "index"), start=1)]
+    listing.write_text("\ufeffurl,case,subject,note\r\n" + "\r\n".join(rows) + "\r\n",
+                       encoding="utf-8")
+    officer_args = [arg for officer in OFFICERS for arg in ("--officer", officer)]
+    licences = run_dir / "licence-report.csv"
+    job = evidence(env, "patrol", str(listing), "--workers", "2", "--allow-private",
+                   *officer_args, "--licence-report", str(licences), "--json", want_json=True)
+    for item in job["items"]:  # type: ignore[index]
+        print(f"  #{item['position']}  {item['state']}  {item['capture_id']}  {item['url']}")
+    evidence(env, "patrol", "status", job["job_id"])  # type: ignore[index]
+    print(f"  亮照 licence report (one row per shop): {licences}")
+    evidence(env, "custody", "verify")
 
 
 if __name__ == "__main__":

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, Callable
 from urllib.parse import urlsplit
 
+from evidence_capture.archive import capture as archive
 from evidence_capture.capture import browser as chromium
 from evidence_capture.capture import finalize, steps
 from evidence_capture.capture.addresses import AddressGuard, pin_rule
@@ -64,7 +65,8 @@ STEPS = (
     Step("mhtml", steps.mhtml, lambda o: o.budgets.mhtml),
     Step("pdf", steps.pdf, lambda o: o.budgets.pdf),
     Step("certificates", steps.certificates, lambda o: o.budgets.certificates),
-    Step("licence", licence, lambda o: o.budgets.licence),  # last page step: it may follow a link
+    Step("traffic", archive.collect_bodies, lambda o: o.budgets.finalize, always=True),
+    Step("licence", licence, lambda o: o.budgets.licence),  # after traffic: it may follow a link
     Step("close", finalize.close_context, lambda o: o.budgets.finalize,
          always=True, needs_page=False),
     Step("network_log", finalize.network_log, lambda o: o.budgets.finalize,
@@ -103,6 +105,13 @@ def run_capture(url: str, options: CaptureOptions, *, settings: Settings, folder
                               ended=ended, steps=outcomes, case=case, officers=officers)
     _write_json(folder / "environment.json", environment)
     _write_json(folder / "provenance.json", record)
+    archived = finalize.archive(session, folder, record, on_step)
+    if archived is not None and archived.outcome != OK:  # no WACZ: provenance says why
+        outcomes += (archived,)
+        state = decide_state(session, outcomes)
+        record = build_provenance(session, capture_id=capture_id, state=state, started=started,
+                                  ended=ended, steps=outcomes, case=case, officers=officers)
+        _write_json(folder / "provenance.json", record)
     return CaptureResult(
         capture_id=capture_id, state=state, folder=folder, requested_url=url,
         final_url=record["final_url"], http_status=record["http_status"],
@@ -198,6 +207,7 @@ def _open(s: Session, browser: Any, options: dict[str, Any]) -> dict[str, Any]:
         s.cdp = context.new_cdp_session(page)
         s.cdp.send("Network.enable")  # Network.getCertificate answers only when enabled
         s.documents = DocumentWatch(s.cdp)
+        archive.start(s)
         s.user_agent = page.evaluate("navigator.userAgent")
     except PlaywrightError as exc:
         raise BrowserError("cannot open a browser context") from exc

@@ -32,6 +32,7 @@ MEDIA_TYPES = {
     "page.pdf": "application/pdf",
     "provenance.json": "application/json",
     "environment.json": "application/json",
+    "archive.wacz": "application/wacz",
 }
 _SUFFIX_TYPES = {".pem": "application/x-pem-file", ".png": "image/png", ".json": "application/json",
                  ".html": "text/html", ".txt": "text/plain", ".webm": "video/webm", ".pdf": "application/pdf"}

@@ -61,6 +61,31 @@ class CheckResult:
 
 
 @dataclass(frozen=True)
+class ServerGroup:
+    """Requests grouped by the address actually connected to; ``address`` None: no connection."""
+
+    address: str | None  # "ip:port"
+    count: int
+    urls: tuple[str, ...]  # the first few, in request order
+
+    SAMPLE = 3
+
+
+def server_groups(rows: Iterable[Mapping[str, Any]]) -> tuple[ServerGroup, ...]:
+    """One group per connected ``ip:port`` (most requests first), then the unconnected ones."""
+    groups: dict[str | None, list[str]] = {}
+    for row in rows:
+        ip = row.get("ip")
+        address = None if not ip else (f"[{ip}]:{row.get('port')}" if ":" in str(ip)
+                                       else f"{ip}:{row.get('port')}")
+        groups.setdefault(address, []).append(_text(row.get("url")))
+    connected = sorted((k for k in groups if k is not None), key=lambda k: (-len(groups[k]), k))
+    order = connected + ([None] if None in groups else [])
+    return tuple(ServerGroup(k, len(groups[k]), tuple(groups[k][:ServerGroup.SAMPLE]))
+                 for k in order)
+
+
+@dataclass(frozen=True)
 class CaptureSection:
     folder: Path
     capture_id: str
@@ -75,7 +100,7 @@ class CaptureSection:
     redirects: tuple[tuple[str, str], ...]  # (url, status)
     http_status: str
     dns_answers: tuple[str, ...]
-    servers: tuple[tuple[str, str], ...]  # (ip:port, url)
+    servers: tuple[ServerGroup, ...]
     tls: tuple[TlsCert, ...]
     tool: str
     playwright: str
@@ -189,8 +214,7 @@ def read_capture(folder: Path, verify_summary: Iterable[Mapping[str, Any]] | Non
                         for r in prov.get("redirect_chain") or []),
         http_status=_text(prov.get("http_status")),
         dns_answers=tuple(map(str, (prov.get("dns") or {}).get("answers") or [])),
-        servers=tuple((f"{s.get('ip')}:{s.get('port')}", _text(s.get("url")))
-                      for s in prov.get("servers") or []),
+        servers=server_groups(prov.get("servers") or []),
         tls=sources.read_tls(folder),
         tool=f"{tool.get('name', 'evidence-capture')} {tool.get('version', '')}".strip(),
         playwright=_text(prov.get("playwright_version")), chromium=_text(prov.get("chromium_version")),

@@ -22,6 +22,7 @@ PAGES = {
     "product": "/product.html",
     "shop": "/shop.html",
     "lazy": "/lazy.html",
+    "promo": "/promo.html",  # late price from /api/price.json and a lazy image: the replay test
     "delayed": "/delayed.html",
     "tall": "/tall.html",
     "item": "/item.html",
