@@ -88,6 +88,7 @@ bench: system-deps venv
 	$(BIN)/python bench/bench_verify.py
 	$(BIN)/python bench/bench_store.py
 	$(BIN)/python bench/bench_patrol.py
+	$(BIN)/python bench/bench_archive.py
 
 clean:
 	rm -rf $(VENV) $(WACZ_VENV) .cache .pytest_cache demo-output
