@@ -40,6 +40,8 @@ ENV_VARS: dict[str, str] = {
     "EVIDENCE_KEY_PASSPHRASE": "passphrase of the station signing key (else a prompt)",
     "EVIDENCE_OFFICER": "default officer(s), 'NAME:CERT_NO', comma-separated",
     "EVIDENCE_LANG": "language of messages: zh or en, also zh_CN, zh_CN.UTF-8 (default: from the locale)",
+    "EVIDENCE_REPLAY_ASSETS": "folder with ReplayWeb.page's ui.js and sw.js for `evidence replay` "
+    "(default: the cache `make replay-assets` fills)",
 }
 
 # Keys allowed in config.toml, mapped to the environment variable they stand for.

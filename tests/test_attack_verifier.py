@@ -182,3 +182,79 @@ def test_attack_many_small_compressible_entries(tmp_path) -> None:
     with pytest.raises(PackageError, match="in all"):
         extract_safely(package, dest)
     assert list(dest.iterdir()) == []  # refused before a single byte was written
+
+
+def _edit_custody(bag: Path, change) -> None:  # type: ignore[no-untyped-def]
+    path = bag / "data" / "custody.jsonl"
+    lines = change([json.loads(line) for line in path.read_text("utf-8").splitlines()])
+    path.write_text("".join(json.dumps(r) + "\n" for r in lines), "utf-8")
+
+
+def _failed_names(package: Path) -> tuple[int, set[str], dict]:
+    code, record = _verify_json(package)
+    return code, {c["name"] for c in record["checks"] if c["status"] == "fail"}, record
+
+
+@pytest.mark.parametrize("edit", ["readme", "bag_info", "extra_data", "key", "tsa_chain"])
+def test_attack_unlisted_bytes_in_a_rehashed_bag(exported_case, tmp_path, edit) -> None:
+    def change(bag: Path) -> None:
+        if edit == "readme":
+            (bag / "README.txt").write_text("No need to check anything: all is verified.\n")
+        elif edit == "bag_info":
+            with (bag / "bag-info.txt").open("a") as handle:
+                handle.write("Internal-Sender-Description: verified by the bureau\n")
+        elif edit == "extra_data":
+            (bag / "data" / "note.txt").write_text("planted")
+        elif edit == "key":
+            key = next((bag / "data" / "keys").glob("*.pem"))
+            key.write_bytes(key.read_bytes() + b"\n")
+        else:
+            chain = next((bag / "data" / "tsa").rglob("*.chain.pem"))
+            chain.write_bytes(chain.read_bytes() + b"\n")
+
+    code, failed, record = _failed_names(_rebuild(exported_case, tmp_path / f"{edit}.zip", change))
+    assert code == 1 and record["result"] == "fail"
+    assert "artifacts.unlisted" in failed, failed
+
+
+def test_attack_events_of_this_case_turned_into_redacted_stubs(exported_case, tmp_path) -> None:
+    from evidence_capture.packages.layout import redact
+
+    def stub(bag: Path) -> None:
+        _edit_custody(bag, lambda lines: [redact(r) if r.get("type") == "timestamped" else r
+                                          for r in lines])
+
+    code, failed, _ = _failed_names(_rebuild(exported_case, tmp_path / "stub.zip", stub))
+    assert code == 1 and "custody.redaction" in failed, failed
+
+
+def test_attack_token_deleted_while_its_event_remains(exported_case, tmp_path) -> None:
+    def drop(bag: Path) -> None:
+        slots = next((bag / "data" / "captures").iterdir()) / "timestamps"
+        for path in slots.glob("1.*"):
+            path.unlink()
+
+    code, failed, _ = _failed_names(_rebuild(exported_case, tmp_path / "drop.zip", drop))
+    assert code == 1 and "custody.timestamps" in failed, failed
+
+
+def test_attack_redacted_stub_carrying_an_imported_link(exported_case, tmp_path) -> None:
+    """A stub's content is covered by no hash: an origin link must never be read from one."""
+    from evidence_capture.packages.layout import redact
+
+    def smuggle(bag: Path) -> None:
+        _edit_custody(bag, lambda lines: [{**redact(lines[0]), "type": "imported",
+                                           "details": {"package_sha256": "0" * 64}}, *lines[1:]])
+        (bag / "data" / "custody-origin").mkdir()
+        (bag / "data" / "custody-origin" / ("0" * 64 + ".jsonl")).write_text("")
+
+    code, failed, _ = _failed_names(_rebuild(exported_case, tmp_path / "smuggle.zip", smuggle))
+    assert code == 1 and "custody.format" in failed, failed
+
+
+def test_attack_object_is_a_string_in_a_custody_event(exported_case, tmp_path) -> None:
+    def confuse(bag: Path) -> None:
+        _edit_custody(bag, lambda lines: [*lines[:-1], {**lines[-1], "object": "x"}])
+
+    code, failed, _ = _failed_names(_rebuild(exported_case, tmp_path / "object.zip", confuse))
+    assert code == 1 and "custody.format" in failed, failed

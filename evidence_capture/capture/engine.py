@@ -18,16 +18,19 @@ from pathlib import Path
 from typing import Any, Callable
 from urllib.parse import urlsplit
 
+from evidence_capture.archive import capture as archive
 from evidence_capture.capture import browser as chromium
 from evidence_capture.capture import finalize, steps
 from evidence_capture.capture.addresses import AddressGuard, pin_rule
 from evidence_capture.capture.documents import DocumentWatch
 from evidence_capture.capture.environment import check_environment
 from evidence_capture.capture.fonts import font_check
+from evidence_capture.capture.licence_step import licence
 from evidence_capture.capture.provenance import build_provenance
 from evidence_capture.capture.result import (FAILED, OK, SKIPPED, TIMEOUT, CaptureResult,
                                              StepOutcome, list_artifacts)
 from evidence_capture.capture.session import Session
+from evidence_capture.capture.text_step import page_text
 from evidence_capture.capture.urls import validate_url
 from evidence_capture.config import Settings
 from evidence_capture.defaults import CaptureOptions
@@ -57,10 +60,13 @@ STEPS = (
     Step("scroll", steps.scroll, lambda o: o.budgets.scroll),
     Step("screenshot", steps.screenshot, lambda o: o.budgets.screenshot),
     Step("dom", steps.dom, lambda o: o.budgets.dom),
+    Step("text", page_text, lambda o: o.budgets.dom),
     Step("response", steps.response_body, lambda o: o.budgets.response),
     Step("mhtml", steps.mhtml, lambda o: o.budgets.mhtml),
     Step("pdf", steps.pdf, lambda o: o.budgets.pdf),
     Step("certificates", steps.certificates, lambda o: o.budgets.certificates),
+    Step("traffic", archive.collect_bodies, lambda o: o.budgets.finalize, always=True),
+    Step("licence", licence, lambda o: o.budgets.licence),  # after traffic: it may follow a link
     Step("close", finalize.close_context, lambda o: o.budgets.finalize,
          always=True, needs_page=False),
     Step("network_log", finalize.network_log, lambda o: o.budgets.finalize,
@@ -99,6 +105,13 @@ def run_capture(url: str, options: CaptureOptions, *, settings: Settings, folder
                               ended=ended, steps=outcomes, case=case, officers=officers)
     _write_json(folder / "environment.json", environment)
     _write_json(folder / "provenance.json", record)
+    archived = finalize.archive(session, folder, record, on_step)
+    if archived is not None and archived.outcome != OK:  # no WACZ: provenance says why
+        outcomes += (archived,)
+        state = decide_state(session, outcomes)
+        record = build_provenance(session, capture_id=capture_id, state=state, started=started,
+                                  ended=ended, steps=outcomes, case=case, officers=officers)
+        _write_json(folder / "provenance.json", record)
     return CaptureResult(
         capture_id=capture_id, state=state, folder=folder, requested_url=url,
         final_url=record["final_url"], http_status=record["http_status"],
@@ -194,6 +207,7 @@ def _open(s: Session, browser: Any, options: dict[str, Any]) -> dict[str, Any]:
         s.cdp = context.new_cdp_session(page)
         s.cdp.send("Network.enable")  # Network.getCertificate answers only when enabled
         s.documents = DocumentWatch(s.cdp)
+        archive.start(s)
         s.user_agent = page.evaluate("navigator.userAgent")
     except PlaywrightError as exc:
         raise BrowserError("cannot open a browser context") from exc

@@ -30,6 +30,7 @@ class Session:
     context: Any = None
     page: Any = None
     cdp: Any = None
+    traffic: Any = None  # archive.traffic.TrafficRecorder, for the WACZ
     documents: Any = None  # documents.DocumentWatch: main-document bodies as served
     response: Any = None
     loaded_at: float | None = None  # monotonic time of the load event, if it came

@@ -22,6 +22,7 @@ from evidence_capture import safeio
 from evidence_capture.errors import InputError, PackageError, one_line
 from evidence_capture.packages.bag_checks import bag_checks
 from evidence_capture.packages import layout
+from evidence_capture.packages.coverage import package_coverage_check
 from evidence_capture.packages.custody_checks import custody_checks, load_package_keys
 from evidence_capture.packages.report import PackageReport, prefixed
 from evidence_capture.packages.reports import report_checks
@@ -127,6 +128,7 @@ def verify_extracted(root: Path, *, package_name: str, package_sha256: str,
         return PackageReport(VerifyReport(package_name, "package", tuple(checks), strict),
                              package_sha256, (), {})
     checks += capture_checks(data, index, trusted_keys, tsa_roots, strict, tolerance)
+    checks.append(package_coverage_check(root, index))
     records, package_keys, unusable = _custody_parts(data)
     trusted = {key_fingerprint(k): k for k in trusted_keys}
     checks += unusable

@@ -17,7 +17,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, ed25519, padding, rsa
 from pyasn1.codec.der import decoder
 from pyasn1_modules import rfc4055
 
-from evidence_capture.errors import VerificationError
+from evidence_capture.errors import Msg, VerificationError
 from evidence_capture.timestamping import sm2
 from evidence_capture.timestamping.models import CHECK_ALGORITHM, CHECK_SIGNATURE
 
@@ -57,27 +57,27 @@ def register_signature_algorithm(oid: str, algorithm: SignatureAlgorithm) -> Non
     _SIGNATURES[oid] = algorithm
 
 
-def digest_name(oid: str, what: str) -> str:
+def digest_name(oid: str, what: "str | Msg") -> str:
     """The name of an allowed digest; SHA-1, MD5 and unknown digests raise ``tsa.algorithm``."""
     if oid in REFUSED_DIGESTS:
-        raise VerificationError(CHECK_ALGORITHM, f"{what} uses {REFUSED_DIGESTS[oid]} ({oid}), which is refused")
+        raise VerificationError(CHECK_ALGORITHM, Msg("tsa.reason.digest_refused", what=what, name=REFUSED_DIGESTS[oid], oid=oid))
     if oid not in DIGESTS:
-        raise VerificationError(CHECK_ALGORITHM, f"{what} uses an unsupported digest {oid}")
+        raise VerificationError(CHECK_ALGORITHM, Msg("tsa.reason.digest_unknown", what=what, oid=oid))
     return DIGESTS[oid]
 
 
 def signature_algorithm(oid: str, digest: str) -> SignatureAlgorithm:
     if oid in REFUSED_DIGESTS:
-        raise VerificationError(CHECK_ALGORITHM, f"the token signature uses {REFUSED_DIGESTS[oid]}, which is refused")
+        raise VerificationError(CHECK_ALGORITHM, Msg("tsa.reason.signature_refused", name=REFUSED_DIGESTS[oid]))
     found = _SIGNATURES.get(oid)
     if found is None:
-        raise VerificationError(CHECK_ALGORITHM, f"unsupported signature algorithm {oid}",
-                                hint="no verifier is registered for it")
+        raise VerificationError(CHECK_ALGORITHM, Msg("tsa.reason.signature_unknown", oid=oid),
+                                hint=Msg("tsa.reason.signature_unknown.hint"))
     if found.digest is not None and found.digest != digest:
         raise VerificationError(CHECK_ALGORITHM,
-                                f"{found.name} signature with a {digest} SignerInfo digest")
+                                Msg("tsa.reason.signature_digest", name=found.name, digest=digest))
     if found.hashes_data and digest not in _HASHES:
-        raise VerificationError(CHECK_ALGORITHM, f"{found.name} with {digest} is not supported")
+        raise VerificationError(CHECK_ALGORITHM, Msg("tsa.reason.signature_digest_unsupported", name=found.name, digest=digest))
     return found
 
 
@@ -88,7 +88,7 @@ def verify_signature(cert: x509.Certificate, oid: str, digest: str, signature: b
     try:
         algorithm.verify(cert, signature, data, digest, params)
     except (InvalidSignature, UnsupportedAlgorithm, TypeError, ValueError) as exc:
-        raise VerificationError(CHECK_SIGNATURE, f"the CMS signature ({algorithm.name}) does not verify") from exc
+        raise VerificationError(CHECK_SIGNATURE, Msg("tsa.reason.cms_signature", name=algorithm.name)) from exc
     return f"{algorithm.name}-{digest}" if algorithm.digest is None else algorithm.name
 
 

@@ -12,7 +12,7 @@ from cryptography import x509
 from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes
 
-from evidence_capture.errors import VerificationError
+from evidence_capture.errors import Msg, VerificationError
 from evidence_capture.timestamping import sm2
 from evidence_capture.timestamping.models import CHECK_CHAIN
 from evidence_capture.timestamping.names import same_name
@@ -50,8 +50,8 @@ def _valid_at(cert: x509.Certificate, moment: datetime) -> None:
     start, end = cert.not_valid_before_utc, cert.not_valid_after_utc
     if not start <= moment <= end:
         raise VerificationError(
-            CHECK_CHAIN, f"certificate {_name(cert)} was not valid at genTime {iso_utc(moment)} "
-            f"(valid {iso_utc(start)} to {iso_utc(end)})")
+            CHECK_CHAIN, Msg("tsa.reason.not_valid_at", cert=_name(cert), at=iso_utc(moment), start=iso_utc(start),
+                            end=iso_utc(end)))
 
 
 def _check_hash(cert: x509.Certificate) -> None:
@@ -60,7 +60,7 @@ def _check_hash(cert: x509.Certificate) -> None:
     except UnsupportedAlgorithm:  # SM3 (checked by the SM2 plug-in) or unknown (fails _issued_by)
         return
     if isinstance(algorithm, _WEAK):
-        raise VerificationError(CHECK_CHAIN, f"certificate {_name(cert)} is signed with {algorithm.name}, which is refused")
+        raise VerificationError(CHECK_CHAIN, Msg("tsa.reason.weak_cert", cert=_name(cert), name=algorithm.name))
 
 
 def build_chain(signer: x509.Certificate, carried: tuple[x509.Certificate, ...],
@@ -85,9 +85,7 @@ def build_chain(signer: x509.Certificate, carried: tuple[x509.Certificate, ...],
         issuer = next((c for c in carried if c not in chain and _is_ca(c) and _issued_by(current, c)), None)
         if issuer is None:
             raise VerificationError(
-                CHECK_CHAIN, f"certificate {_name(current)} does not chain to a trusted TSA root "
-                f"(issuer {current.issuer.rfc4514_string()} is neither configured as trusted "
-                "nor carried in the token or --untrusted)")
+                CHECK_CHAIN, Msg("tsa.reason.no_anchor", cert=_name(current), issuer=current.issuer.rfc4514_string()))
         chain.append(issuer)
         current = issuer
-    raise VerificationError(CHECK_CHAIN, f"the certificate chain is longer than {MAX_DEPTH}")
+    raise VerificationError(CHECK_CHAIN, Msg("tsa.reason.chain_too_long", depth=MAX_DEPTH))

@@ -14,7 +14,7 @@ from typing import Any, Callable, Optional, Sequence
 
 from cryptography import x509
 
-from evidence_capture.errors import EvidenceError, InputError, NotFoundError, VerificationError
+from evidence_capture.errors import EvidenceError, InputError, Msg, NotFoundError, VerificationError
 
 Translate = Callable[..., str]
 
@@ -93,7 +93,7 @@ def _as_response(path: Path, data: bytes) -> tuple[bytes, VerificationError | No
     try:
         return as_timestamp_response(data), None
     except ValueError as exc:  # neither a response nor a token
-        return data, VerificationError("tsa.format", f"{path} is not an RFC 3161 token: {exc}")
+        return data, VerificationError("tsa.format", Msg("tsa.reason.not_token", path=str(path), detail=str(exc)))
 
 
 def _token_hash(data: bytes) -> tuple[str, VerificationError | None]:

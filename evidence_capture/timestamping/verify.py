@@ -21,7 +21,7 @@ from typing import Iterator, Sequence
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
 
-from evidence_capture.errors import ConfigError, InputError, NotFoundError, VerificationError, one_line
+from evidence_capture.errors import ConfigError, InputError, Msg, NotFoundError, VerificationError, one_line
 from evidence_capture.models import format_digest
 from evidence_capture.timestamping import models as m
 from evidence_capture.timestamping.algorithms import digest_name, signature_algorithm
@@ -32,7 +32,7 @@ from evidence_capture.timestamping.tokens import (MultipleSigners, ParseError, P
 
 
 @contextmanager
-def _as_check(check: str, what: str) -> Iterator[None]:
+def _as_check(check: str, what: Msg) -> Iterator[None]:
     """Turn any parser or library failure into a named check failure."""
     try:
         yield
@@ -41,7 +41,7 @@ def _as_check(check: str, what: str) -> Iterator[None]:
     except (KeyboardInterrupt, SystemExit, MemoryError):
         raise
     except Exception as exc:  # noqa: BLE001 - hostile input must never escape as a traceback
-        raise VerificationError(check, f"{what}: {type(exc).__name__}: {one_line(exc)}") from exc
+        raise VerificationError(check, Msg("tsa.reason.unreadable", what=what, kind=type(exc).__name__, detail=one_line(exc))) from exc
 
 
 def open_token(tsr: bytes) -> ParsedToken:
@@ -49,48 +49,48 @@ def open_token(tsr: bytes) -> ParsedToken:
     try:
         status = parse_response(tsr)
     except ParseError as exc:
-        raise VerificationError(m.CHECK_FORMAT, f"not a TimeStampResp: {exc}") from exc
+        raise VerificationError(m.CHECK_FORMAT, Msg("tsa.reason.not_response", detail=str(exc))) from exc
     if not status.granted:
-        raise VerificationError(m.CHECK_STATUS, f"the TSA did not grant the timestamp: {status.describe()}")
+        raise VerificationError(m.CHECK_STATUS, Msg("tsa.reason.not_granted", status=status.describe()))
     if status.token is None:
-        raise VerificationError(m.CHECK_FORMAT, f"{status.describe()} but the reply carries no token")
+        raise VerificationError(m.CHECK_FORMAT, Msg("tsa.reason.no_token", status=status.describe()))
     try:
         return parse_token(status.token)
     except MultipleSigners as exc:
-        raise VerificationError(m.CHECK_SIGNATURE, str(exc), hint="a TSA token has one signer") from exc
+        raise VerificationError(m.CHECK_SIGNATURE, Msg("tsa.reason.signers", detail=str(exc)), hint=Msg("tsa.reason.signers.hint")) from exc
     except ParseError as exc:
-        raise VerificationError(m.CHECK_FORMAT, f"malformed timestamp token: {exc}") from exc
+        raise VerificationError(m.CHECK_FORMAT, Msg("tsa.reason.malformed", detail=str(exc))) from exc
 
 
 def imprint_algorithm(tsr: bytes) -> str:
     """The (allowed) digest the token's message imprint uses: what ``--file`` is hashed with."""
-    with _as_check(m.CHECK_FORMAT, "unreadable TSTInfo"):
-        return digest_name(open_token(tsr).tst.imprint_oid, "the message imprint")
+    with _as_check(m.CHECK_FORMAT, Msg("tsa.reason.what.tstinfo")):
+        return digest_name(open_token(tsr).tst.imprint_oid, Msg("tsa.reason.what.imprint"))
 
 
 def _check_algorithms(token: ParsedToken) -> tuple[str, str]:
     """Every algorithm the token uses is allowed: returns (SignerInfo digest, imprint digest)."""
-    signer_digest = digest_name(token.signer.digest_oid, "the SignerInfo digest")
-    imprint_digest = digest_name(token.tst.imprint_oid, "the message imprint")
+    signer_digest = digest_name(token.signer.digest_oid, Msg("tsa.reason.what.signer_digest"))
+    imprint_digest = digest_name(token.tst.imprint_oid, Msg("tsa.reason.what.imprint"))
     signature_algorithm(token.signer.signature_oid, signer_digest)
     return signer_digest, imprint_digest
 
 
 def _check_imprint(token: ParsedToken, digest: bytes, expected: str | None, found: str) -> None:
     if expected is not None and found != expected:
-        raise VerificationError(m.CHECK_IMPRINT, f"the token imprint uses {found}, expected {expected}")
+        raise VerificationError(m.CHECK_IMPRINT, Msg("tsa.reason.imprint_alg", found=found, expected=expected))
     message = token.tst.imprint
     if message != digest:
         raise VerificationError(
-            m.CHECK_IMPRINT, f"the token is over {format_digest(found, message.hex())}, "
-            f"not {format_digest(found, digest.hex())}")
+            m.CHECK_IMPRINT, Msg("tsa.reason.imprint", found=format_digest(found, message.hex()),
+                                 expected=format_digest(found, digest.hex())))
 
 
 def _check_nonce(token: ParsedToken, nonce: int | None) -> int | None:
     found = token.tst.nonce
     if nonce is not None and found != nonce:
-        raise VerificationError(m.CHECK_NONCE, f"the token nonce {found} is not the request nonce {nonce}",
-                                hint="a token replayed from another request")
+        raise VerificationError(m.CHECK_NONCE, Msg("tsa.reason.nonce", found=found, expected=nonce),
+                                hint=Msg("tsa.reason.nonce.hint"))
     return found
 
 
@@ -152,7 +152,7 @@ def verify_token(tsr: bytes, *, digest: bytes, nonce: int | None, roots: Sequenc
     if not roots:
         raise ConfigError("no trusted TSA root certificates were given", hint="set EVIDENCE_TSA_CA or --ca")
     token = open_token(tsr)
-    with _as_check(m.CHECK_FORMAT, "unreadable token"):
+    with _as_check(m.CHECK_FORMAT, Msg("tsa.reason.what.token")):
         signer_digest, imprint_digest = _check_algorithms(token)
         _check_imprint(token, digest, hash_name, imprint_digest)
         found_nonce = _check_nonce(token, nonce)
