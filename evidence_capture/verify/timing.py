@@ -19,7 +19,7 @@ from evidence_capture.verify.checks import CheckResult, CheckStatus
 
 DEFAULT_TOLERANCE_S = 300.0
 HAR_NAME = "network.har"
-MAX_HAR_BYTES = 1 << 30
+MAX_HAR_BYTES = 64 << 20
 
 
 def _seconds(delta: timedelta) -> str:
