@@ -27,7 +27,12 @@ ENV_VARS: dict[str, str] = {
     "EVIDENCE_CONFIG": "TOML config file (default: EVIDENCE_HOME/config.toml)",
     "EVIDENCE_CHROMIUM": f"browser executable (default: {DEFAULT_CHROMIUM}, "
     f"then {FALLBACK_CHROMIUM} on PATH)",
-    "EVIDENCE_DB": "SQLAlchemy database URL (default: SQLite in EVIDENCE_HOME)",
+    "EVIDENCE_DB": "SQLAlchemy database URL: sqlite:///… or postgresql+psycopg://… "
+    "(default: SQLite in EVIDENCE_HOME)",
+    "EVIDENCE_BROKER_URL": "Celery broker for `patrol --queue` and `evidence worker` "
+    "(e.g. redis://host:6379/0)",
+    "EVIDENCE_ARTIFACTS": "shared artifact root that every worker mounts "
+    "(default: EVIDENCE_HOME/captures)",
     "EVIDENCE_TSA_URL": "comma-separated RFC 3161 TSA URLs",
     "EVIDENCE_TSA_CA": "PEM bundle of trusted TSA root certificates",
     "EVIDENCE_KEY_PASSPHRASE": "passphrase of the station signing key (else a prompt)",
@@ -43,6 +48,8 @@ _TOML_KEYS = {
     "tsa_ca": "EVIDENCE_TSA_CA",
     "officer": "EVIDENCE_OFFICER",
     "lang": "EVIDENCE_LANG",
+    "broker_url": "EVIDENCE_BROKER_URL",
+    "artifacts": "EVIDENCE_ARTIFACTS",
 }
 
 
@@ -63,10 +70,12 @@ class Settings:
     tsa_ca: Path | None = None
     officers: tuple[str, ...] = ()
     lang: str = "zh"
+    broker_url: str | None = None
+    artifacts: Path | None = None
 
     @property
     def captures_dir(self) -> Path:
-        return self.home / "captures"
+        return self.artifacts or self.home / "captures"
 
     @property
     def keys_dir(self) -> Path:
@@ -167,4 +176,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         tsa_ca=_tsa_ca(merged.get("EVIDENCE_TSA_CA")),
         officers=_split(merged.get("EVIDENCE_OFFICER")),
         lang=lang,
+        broker_url=merged.get("EVIDENCE_BROKER_URL") or None,
+        artifacts=(Path(merged["EVIDENCE_ARTIFACTS"]).expanduser().resolve()
+                   if merged.get("EVIDENCE_ARTIFACTS") else None),
     )

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, Callable, Sequence
 
 from evidence_capture.capture import new_capture_id, run_capture
+from evidence_capture.capture.browser import SharedBrowser
 from evidence_capture.capture.result import CaptureResult
 from evidence_capture.config import Settings
 from evidence_capture.defaults import CaptureOptions
@@ -83,19 +84,24 @@ class Station:
 
 def capture_and_seal(station: Station, url: str, options: CaptureOptions, *,
                      case: CaseInfo | None, officers: Sequence[Officer],
-                     on_step: OnStep | None = None) -> CaptureOutcome:
+                     on_step: OnStep | None = None, capture_id: str | None = None,
+                     browsers: SharedBrowser | None = None) -> CaptureOutcome:
     """Capture one URL into its own folder, seal it and record it as complete.
 
     A page that fails to load still yields a sealed, stored capture in state
     FAILED or PARTIAL: the attempt itself is evidence.  An error in sealing
     or storing marks the capture failed in the store and is raised.
+    ``browsers`` shares one Chromium process across captures (a patrol);
+    without it each capture launches its own.  ``capture_id`` is chosen by
+    the caller when it must know it first (a patrol's job row).
     """
-    capture_id = new_capture_id()
+    capture_id = capture_id or new_capture_id()
     folder: Path = station.store.begin_capture(
         capture_id, url=url, case_id=case.case_id if case else None, officers=officers)
     try:
         result = run_capture(url, options, settings=station.settings, folder=folder, case=case,
-                             officers=tuple(officers), capture_id=capture_id, on_step=on_step)
+                             officers=tuple(officers), capture_id=capture_id, on_step=on_step,
+                             browsers=browsers)
         tsa = replace(station.tsa, urls=()) if options.no_timestamp_reason else station.tsa
         sealed = seal_capture(folder, key=station.key, tsa=tsa)
         stored = ingest_sealed_folder(station.store, capture_id)

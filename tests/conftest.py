@@ -21,6 +21,7 @@ pytest_plugins: list[str] = [
     "tests.fixtures_capture_folder",
     "tests.fixtures_seal",
     "tests.fixtures_store",
+    "tests.fixtures_services",
 ]
 
 _REAL_CONNECT = socket.socket.connect

@@ -1,19 +1,20 @@
-"""Custody chain: signed, hash-chained, append-only; tampering with the sqlite3 shell is detected."""
+"""Custody chain: signed, hash-chained, append-only; tampering with the database shell
+(sqlite3 or psql: every test runs on SQLite and on PostgreSQL) is detected."""
 
 from __future__ import annotations
 
 import json
-import shutil
-import subprocess
 
 import pytest
+from sqlalchemy import text
 from typer.testing import CliRunner
 
 from evidence_capture.cli import app
 from evidence_capture.models import CaseInfo
 from evidence_capture.storage.chain import GENESIS_HASH, event_hash_of, verify_records
-from tests.conftest import require_or_skip
+from tests.fixtures_services import drop_append_only, raw_sql
 
+pytestmark = pytest.mark.usefixtures("db_backend")
 runner = CliRunner()
 
 
@@ -30,11 +31,9 @@ def chain(store):
     return store
 
 
-def _sqlite(store, sql: str) -> None:
-    require_or_skip(shutil.which("sqlite3") is not None, "the sqlite3 shell is not installed")
-    database = store.engine.url.database
-    done = subprocess.run(["sqlite3", database, sql], capture_output=True, text=True, check=False)
-    assert done.returncode == 0, done.stderr
+def _tamper(store, sql: str) -> None:
+    """Lift the append-only rule and run ``sql`` in the database's own shell."""
+    raw_sql(store, drop_append_only(store) + sql)
 
 
 def _verify_json():  # type: ignore[no-untyped-def]
@@ -65,9 +64,8 @@ def test_note_and_log_through_the_cli(chain):
     assert unknown.exit_code == 2 and "no case or capture 'NOPE'" in unknown.output
 
 
-def test_attack_edit_custody_row_with_sqlite_shell(chain):
-    _sqlite(chain, "DROP TRIGGER custody_events_no_update; "
-                   "UPDATE custody_events SET details = '{\"text\":\"forged\"}' WHERE seq = 3;")
+def test_attack_edit_custody_row_with_database_shell(chain):
+    _tamper(chain, "UPDATE custody_events SET details = '{\"text\":\"forged\"}' WHERE seq = 3;")
     code, report = _verify_json()
     assert code == 1
     assert report["first_broken"]["seq"] == 3 and report["first_broken"]["kind"] == "edited"
@@ -80,16 +78,15 @@ def test_attack_edit_and_rehash_custody_row(chain):
     record = chain.custody_log()[1]
     record["actor"]["name"] = "someone else"
     forged = event_hash_of(record)
-    _sqlite(chain, "DROP TRIGGER custody_events_no_update; "
-                   f"UPDATE custody_events SET actor_name = 'someone else', "
+    _tamper(chain, f"UPDATE custody_events SET actor_name = 'someone else', "
                    f"event_hash = '{forged}' WHERE seq = 2;")
     code, report = _verify_json()
     kinds = {(p["seq"], p["kind"]) for p in report["problems"]}
     assert code == 1 and (2, "bad_signature") in kinds and (3, "broken_link") in kinds
 
 
-def test_attack_delete_custody_row_with_sqlite_shell(chain):
-    _sqlite(chain, "DROP TRIGGER custody_events_no_delete; DELETE FROM custody_events WHERE seq = 2;")
+def test_attack_delete_custody_row_with_database_shell(chain):
+    _tamper(chain, "DELETE FROM custody_events WHERE seq = 2;")
     code, report = _verify_json()
     kinds = [(p["seq"], p["kind"]) for p in report["problems"]]
     assert code == 1 and report["first_broken"]["seq"] == 2
@@ -97,7 +94,7 @@ def test_attack_delete_custody_row_with_sqlite_shell(chain):
 
 
 def test_attack_delete_last_custody_row(chain):
-    _sqlite(chain, "DROP TRIGGER custody_events_no_delete; DELETE FROM custody_events WHERE seq = 5;")
+    _tamper(chain, "DELETE FROM custody_events WHERE seq = 5;")
     code, report = _verify_json()
     assert code == 1 and report["first_broken"] == {
         "seq": 5, "kind": "missing_tail",
@@ -125,33 +122,32 @@ def test_custody_log_of_a_case_includes_its_captures(store, stored_capture):
 def test_attack_rewrite_whole_chain_with_own_key(chain, other_key):
     """An attacker with the database re-signs every event with their own key and swaps the
     key table and head file; the pinned station key (keys/station.pub.pem) still catches it."""
-    import sqlite3
-
     from evidence_capture.storage.chain import GENESIS_HASH, hash_bytes
 
     records, prev = chain.custody_log(), GENESIS_HASH
-    con = sqlite3.connect(chain.engine.url.database)
-    con.executescript("DROP TRIGGER custody_events_no_update; DELETE FROM station_keys;")
-    for record in records:
-        record.update(prev_hash=prev, signer=other_key.fingerprint)
-        if record["seq"] == 2:
-            record["details"] = {"text": "rewritten history"}
-        record["event_hash"] = prev = event_hash_of(record)
-        con.execute("UPDATE custody_events SET details=?, prev_hash=?, event_hash=?, signer=?, "
-                    "signature=? WHERE seq=?", (json.dumps(record["details"]), record["prev_hash"],
-                    prev, other_key.fingerprint, other_key.sign(hash_bytes(prev)).hex(),
-                    record["seq"]))
-    con.execute("INSERT INTO station_keys VALUES (?, ?, 'this station', 1, '2026-01-01')",
-                (other_key.fingerprint, other_key.public_pem.decode()))
-    con.commit()
-    con.close()
+    with chain.engine.begin() as con:  # raw SQL, outside the store's code
+        for statement in drop_append_only(chain).split("; ")[:-1] + ["DELETE FROM station_keys"]:
+            con.execute(text(statement))
+        for record in records:
+            record.update(prev_hash=prev, signer=other_key.fingerprint)
+            if record["seq"] == 2:
+                record["details"] = {"text": "rewritten history"}
+            record["event_hash"] = prev = event_hash_of(record)
+            con.execute(text("UPDATE custody_events SET details=:d, prev_hash=:p, event_hash=:h, "
+                             "signer=:s, signature=:sig WHERE seq=:seq"), {
+                "d": json.dumps(record["details"]), "p": record["prev_hash"], "h": prev,
+                "s": other_key.fingerprint, "sig": other_key.sign(hash_bytes(prev)).hex(),
+                "seq": record["seq"]})
+        con.execute(text("INSERT INTO station_keys VALUES (:f, :pem, 'this station', :t, :at)"), {
+            "f": other_key.fingerprint, "pem": other_key.public_pem.decode(), "t": True,
+            "at": "2026-01-01T00:00:00+00:00"})
     chain.custody.write_head({"seq": records[-1]["seq"], "event_hash": prev})
     result = _cli("custody", "verify")
     assert result.exit_code == 1 and "5 event(s) signed by keys that are not pinned" in result.output
 
 
 def test_attack_delete_first_custody_event(chain):
-    _sqlite(chain, "DROP TRIGGER custody_events_no_delete; DELETE FROM custody_events WHERE seq = 1;")
+    _tamper(chain, "DELETE FROM custody_events WHERE seq = 1;")
     code, report = _verify_json()
     assert code == 1 and not report["anchored"]
     assert report["first_broken"]["seq"] == 1 and report["first_broken"]["kind"] == "genesis"
@@ -160,14 +156,14 @@ def test_attack_delete_first_custody_event(chain):
 
 
 def test_attack_delete_tail_and_head_file(chain):
-    _sqlite(chain, "DROP TRIGGER custody_events_no_delete; DELETE FROM custody_events WHERE seq = 5;")
+    _tamper(chain, "DELETE FROM custody_events WHERE seq = 5;")
     chain.custody.head_path.unlink()
     code, report = _verify_json()
     assert code == 1 and [p["kind"] for p in report["problems"]] == ["missing_head"]
 
 
 def test_attack_delete_every_event_and_head_file(chain):
-    _sqlite(chain, "DROP TRIGGER custody_events_no_delete; DELETE FROM custody_events;")
+    _tamper(chain, "DELETE FROM custody_events;")
     chain.custody.head_path.unlink()
     code, report = _verify_json()
     assert code == 1 and report["events"] == 0

@@ -1,10 +1,12 @@
-"""Store: cases, capture lifecycle, crash recovery, atomic writes, append-only triggers."""
+"""Store: cases, capture lifecycle, crash recovery, atomic writes, append-only triggers.
+
+Every test runs on SQLite and on a real PostgreSQL server (``db_backend``).
+"""
 
 from __future__ import annotations
 
 import json
 import os
-import sqlite3
 import stat
 
 import pytest
@@ -17,12 +19,21 @@ from evidence_capture.storage.artifacts import atomic_write_bytes
 from evidence_capture.storage.db import append_only_ddl
 from tests.fixtures_store import new_capture_id
 
+pytestmark = pytest.mark.usefixtures("db_backend")
 
-def test_default_database_is_sqlite_in_home_with_wal_and_foreign_keys(store, evidence_home):
-    assert (evidence_home / "evidence.db").is_file()
+
+def test_database_is_sqlite_in_home_with_wal_and_foreign_keys_or_evidence_db(
+        store, evidence_home, db_backend):
     with store.engine.connect() as conn:
-        assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
-        assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
+        if db_backend == "sqlite":
+            assert (evidence_home / "evidence.db").is_file()
+            assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+            assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
+        else:
+            assert str(store.engine.url) == os.environ["EVIDENCE_DB"]
+            assert not (evidence_home / "evidence.db").exists()
+            triggers = conn.execute(text("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal")).scalars()
+            assert set(triggers) == {"custody_events_append_only", "imported_custody_append_only"}
 
 
 def test_open_list_and_show_case(store, stored_capture):
@@ -105,13 +116,14 @@ def test_atomic_write_never_overwrites(tmp_path):
     "UPDATE custody_events SET details = '{}'",
     "DELETE FROM custody_events",
 ])
-def test_custody_rows_refuse_update_and_delete_in_the_database(store, stored_capture,
-                                                               evidence_home, statement):
+def test_custody_rows_refuse_update_and_delete_in_the_database(store, stored_capture, statement):
+    from sqlalchemy.exc import DatabaseError
+
     stored_capture()
-    con = sqlite3.connect(evidence_home / "evidence.db")
-    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
-        con.execute(statement)
-    con.close()
+    with pytest.raises(DatabaseError, match="append-only"):
+        with store.engine.begin() as con:  # raw SQL, outside the store's code
+            con.execute(text(statement))
+    assert len(store.custody_log()) == 3
 
 
 def test_postgresql_append_only_ddl_is_ready():

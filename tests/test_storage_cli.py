@@ -10,6 +10,7 @@ from typer.testing import CliRunner
 from evidence_capture.cli import app
 from tests.fixtures_store import new_capture_id
 
+pytestmark = pytest.mark.usefixtures("db_backend")  # SQLite and PostgreSQL
 runner = CliRunner()
 
 
@@ -91,12 +92,9 @@ def test_case_rows_from_any_source_refuse_an_unsafe_id():
 
 def test_attack_export_of_a_legacy_traversal_case_id(store, stored_capture, tmp_path):
     """A case row written before ids were checked never becomes a path outside the bag."""
-    import sqlite3
+    from tests.fixtures_services import raw_sql
 
-    con = sqlite3.connect(store.engine.url.database)
-    con.execute("INSERT INTO cases VALUES ('../../x', 't', '', '', '2026-01-01 00:00:00.000000')")
-    con.commit()
-    con.close()
+    raw_sql(store, "INSERT INTO cases VALUES ('../../x', 't', '', '', '2026-01-01 00:00:00+00:00')")
     stored_capture("../../x")
     result = _cli("export", "../../x", "-o", str(tmp_path / "x.zip"))
     assert result.exit_code == 2 and "invalid case id" in result.output

@@ -1,7 +1,15 @@
 """Starting Chromium through Playwright: flags, ffmpeg for video, context options.
 
-Each capture launches its own browser process (Playwright gives it a new
-temporary user-data-dir) and one new, empty context: no profile is reused.
+Every capture gets one new, empty browser context: no cookies, storage or
+cache from another capture.  How the browser *process* is shared is a
+choice (``BROWSER_SHARING``): ``process-per-capture`` launches a new
+Chromium (with a new temporary user-data-dir) for each capture, which is
+what ``evidence capture`` does; ``shared-process`` keeps one Playwright
+driver and one Chromium per worker thread (``SharedBrowser``) and opens
+each capture's context in it, which a patrol does by default (measured in
+bench/RESULTS.md).  Chromium's ``--host-resolver-rules`` pin is per
+process, so a shared process is only reused for captures with the same pin.
+Provenance records which way each capture was made (``browser_sharing``).
 """
 
 from __future__ import annotations
@@ -26,6 +34,9 @@ CHROMIUM_FLAGS = (
     "--no-proxy-server",
 )
 BROWSER_PROXY = "none (launched with --no-proxy-server)"
+PER_CAPTURE, SHARED = "process-per-capture", "shared-process"
+BROWSER_SHARING = (SHARED, PER_CAPTURE)
+MAX_SHARED_PROCESSES = 4  # distinct pins kept open per worker; the oldest is closed first
 
 
 def playwright_version() -> str:
@@ -118,3 +129,67 @@ def context_options(pw: Any, options: CaptureOptions, *, har: Path,
         ctx["record_video_dir"] = str(video_dir)
         ctx["record_video_size"] = dict(ctx["viewport"])
     return ctx
+
+
+class SharedBrowser:
+    """One Playwright driver and reusable Chromium processes, for one thread.
+
+    Playwright's sync API is bound to the thread that started it, so a
+    patrol gives each worker thread its own ``SharedBrowser``.  ``browser``
+    returns the process for a resolver pin (launching it on first use) and
+    the ``browser_sharing`` record for the capture's provenance.
+    """
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._pw: Any = None
+        self._browsers: dict[str | None, dict[str, Any]] = {}
+
+    def playwright(self) -> Any:
+        if self._pw is None:
+            from playwright.sync_api import Error as PlaywrightError
+            from playwright.sync_api import sync_playwright
+
+            try:
+                self._pw = sync_playwright().start()
+            except (PlaywrightError, OSError) as exc:
+                raise BrowserError("cannot start the Playwright driver") from exc
+        return self._pw
+
+    def browser(self, pin: str | None) -> tuple[Any, dict[str, Any]]:
+        entry = self._browsers.get(pin)
+        if entry is not None and not entry["browser"].is_connected():
+            self._browsers.pop(pin)
+            entry = None
+        if entry is None:
+            self._evict()
+            from evidence_capture.timeutil import iso_utc, utcnow
+
+            entry = {"browser": launch(self.playwright(), self.settings, pin),
+                     "launched_at": iso_utc(utcnow()), "captures": 0}
+            self._browsers[pin] = entry
+        entry["captures"] += 1
+        return entry["browser"], {"mode": SHARED, "process_launched_at": entry["launched_at"],
+                                  "capture_in_process": entry["captures"]}
+
+    def _evict(self) -> None:
+        while len(self._browsers) >= MAX_SHARED_PROCESSES:
+            oldest = next(iter(self._browsers))
+            self._close_one(self._browsers.pop(oldest))
+
+    @staticmethod
+    def _close_one(entry: dict[str, Any]) -> None:
+        from playwright.sync_api import Error as PlaywrightError
+
+        try:
+            entry["browser"].close()
+        except PlaywrightError:
+            pass  # already gone
+
+    def close(self) -> None:
+        for entry in self._browsers.values():
+            self._close_one(entry)
+        self._browsers.clear()
+        if self._pw is not None:
+            self._pw.stop()
+            self._pw = None

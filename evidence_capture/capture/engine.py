@@ -64,7 +64,8 @@ STEPS = (
 
 def run_capture(url: str, options: CaptureOptions, *, settings: Settings, folder: Path,
                 case: CaseInfo | None, officers: tuple[Officer, ...], capture_id: str,
-                on_step: OnStep | None = None) -> CaptureResult:
+                on_step: OnStep | None = None,
+                browsers: chromium.SharedBrowser | None = None) -> CaptureResult:
     url = validate_url(url)
     started = utcnow()
     guard = AddressGuard(options.allow_private)
@@ -76,7 +77,10 @@ def run_capture(url: str, options: CaptureOptions, *, settings: Settings, folder
                           video_dir=None if video_problem or not options.record_video
                           else Path(video_tmp))
         session.warnings.extend(_warnings(options, officers, video_problem))
-        outcomes, environment = _in_browser(session, settings, on_step)
+        if browsers is None:
+            outcomes, environment = _in_browser(session, settings, on_step)
+        else:
+            outcomes, environment = _in_shared_browser(session, browsers, on_step)
     ended = utcnow()
     state = decide_state(session, outcomes)
     record = build_provenance(session, capture_id=capture_id, state=state, started=started,
@@ -114,21 +118,56 @@ def _in_browser(s: Session, settings: Settings,
     except (PlaywrightError, OSError) as exc:
         raise BrowserError("cannot start the Playwright driver") from exc
     try:
-        options = chromium.context_options(pw, s.options, har=s.folder / "network.har",
-                                           video_dir=s.video_dir)
-        engine = options.pop("default_browser_type", "chromium")
-        if engine != "chromium":
-            s.warnings.append(f"device {s.options.device!r} is described for {engine}; it was "
-                              "emulated in Chromium (user agent, viewport, touch, scale)")
+        options = _context_options(s, pw)
         browser = chromium.launch(pw, settings, s.pin)
+        s.facts["browser_sharing"] = {"mode": chromium.PER_CAPTURE}
         try:
-            s.folder.mkdir(parents=True, exist_ok=True)
-            environment = _open(s, browser, options)
-            return run_steps(s, on_step), environment
+            return _steps_in(s, browser, options, on_step)
         finally:
             browser.close()
     finally:
         pw.stop()
+
+
+def _in_shared_browser(s: Session, browsers: chromium.SharedBrowser,
+                       on_step: OnStep | None) -> tuple[tuple[StepOutcome, ...], dict[str, Any]]:
+    """The same steps in a reused Chromium process; only the context is new."""
+    options = _context_options(s, browsers.playwright())
+    browser, sharing = browsers.browser(s.pin)
+    s.facts["browser_sharing"] = sharing
+    try:
+        return _steps_in(s, browser, options, on_step)
+    finally:
+        _discard_context(s)
+
+
+def _discard_context(s: Session) -> None:
+    """A context the close step could not close must not outlive its capture."""
+    from playwright.sync_api import Error as PlaywrightError
+
+    if s.context is not None:
+        try:
+            s.context.close()
+        except PlaywrightError:
+            pass  # the browser is gone; SharedBrowser launches a new one next time
+        s.context = None
+
+
+def _context_options(s: Session, pw: Any) -> dict[str, Any]:
+    options = chromium.context_options(pw, s.options, har=s.folder / "network.har",
+                                       video_dir=s.video_dir)
+    engine = options.pop("default_browser_type", "chromium")
+    if engine != "chromium":
+        s.warnings.append(f"device {s.options.device!r} is described for {engine}; it was "
+                          "emulated in Chromium (user agent, viewport, touch, scale)")
+    return options
+
+
+def _steps_in(s: Session, browser: Any, options: dict[str, Any],
+              on_step: OnStep | None) -> tuple[tuple[StepOutcome, ...], dict[str, Any]]:
+    s.folder.mkdir(parents=True, exist_ok=True)
+    environment = _open(s, browser, options)
+    return run_steps(s, on_step), environment
 
 
 def _open(s: Session, browser: Any, options: dict[str, Any]) -> dict[str, Any]:
@@ -148,7 +187,11 @@ def _open(s: Session, browser: Any, options: dict[str, Any]) -> dict[str, Any]:
     s.browser_version = browser.version
     s.facts["viewport"] = page.viewport_size
     fresh = not state["cookies"] and not state["origins"]
-    detail = ("new browser process with a temporary user-data-dir and a new, empty context; "
+    process = ("new browser process with a temporary user-data-dir"
+               if s.facts["browser_sharing"]["mode"] == chromium.PER_CAPTURE else
+               "shared browser process (capture "
+               f"{s.facts['browser_sharing']['capture_in_process']} in it)")
+    detail = (f"{process} and a new, empty context; "
               f"cookies={len(state['cookies'])}, origins with storage={len(state['origins'])}")
     return check_environment(dict(os.environ), browser_proxy=chromium.BROWSER_PROXY,
                              fresh_profile=fresh, profile_detail=detail)

@@ -35,6 +35,7 @@ def build_provenance(s: Session, *, capture_id: str, state: CaptureState,
         "tool": {"name": "evidence-capture", "version": __version__},
         "playwright_version": playwright_version(),
         "chromium_version": s.browser_version,
+        "browser_sharing": s.facts.get("browser_sharing"),
         "user_agent": s.user_agent,
         "viewport": s.facts.get("viewport"),  # as the page saw it (a device may set it)
         "device": s.options.device,

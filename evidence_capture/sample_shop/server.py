@@ -27,6 +27,7 @@ PAGES = {
     "hang": "/hang.html",
     "popup": "/popup.html",
     "service_worker": "/sw.html",
+    "storage": "/storage.html",
     "redirect": "/redirect/1",
     "not_found": "/missing.html",
     "server_error": "/error/500",

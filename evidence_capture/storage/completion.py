@@ -1,72 +1,25 @@
-"""Completing a capture: file checks, custody events, and ingest of a sealed folder."""
+"""Ingest of a sealed capture folder into the store (above ``store.py``).
+
+The rules the store applies on completion (file checks, custody events) live
+in ``capture_events.py`` below it, so storage reads top-down:
+``capture_events`` → ``store`` → ``completion``.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, Iterator, Sequence
+from typing import Any, Iterable, Iterator
 
 from evidence_capture.errors import StorageError
 from evidence_capture.manifests.stamping import TimestampOutcome, read_slots, slot_path
-from evidence_capture.models import format_digest
-from evidence_capture.storage.artifacts import file_digests
-from evidence_capture.storage.custody import NewEvent
-from evidence_capture.storage.models import CaptureRow, TimestampRow
+from evidence_capture.storage.store import Store
 from evidence_capture.storage.views import ArtifactRecord, CaptureSummary
-from evidence_capture.timeutil import iso_utc, parse_iso
-
-if TYPE_CHECKING:
-    from evidence_capture.storage.store import Store
+from evidence_capture.timeutil import parse_iso
 
 
-def check_files(folder: Path, summary: CaptureSummary, records: Sequence[ArtifactRecord]) -> None:
-    """Every recorded artifact is on disk with the recorded size and hashes."""
-    if summary.manifest_sha256 is None:
-        raise StorageError(f"capture {summary.capture_id} has no seal recorded")
-    manifest = folder / "manifest.json"
-    if not manifest.is_file() or _sha256(manifest) != summary.manifest_sha256:
-        raise StorageError(f"manifest.json of {summary.capture_id} is missing or differs")
-    if not (folder / "manifest.sig").is_file():
-        raise StorageError(f"capture {summary.capture_id} is not signed (no manifest.sig)")
-    for rec in records:
-        path = folder / rec.path
-        if not path.is_file():
-            raise StorageError(f"artifact {rec.path} of {summary.capture_id} is missing")
-        actual = file_digests(path)
-        if (actual.size, actual.sha256, actual.sm3) != (rec.size, rec.sha256, rec.sm3):
-            raise StorageError(f"artifact {rec.path} of {summary.capture_id} "
-                               "does not match its recorded hashes")
-
-
-def _sha256(path: Path) -> str:
-    return file_digests(path).sha256
-
-
-def completion_events(row: CaptureRow) -> Iterator[NewEvent]:
-    digest = format_digest("sha256", row.manifest_sha256 or "")
-    yield NewEvent("captured", "capture", row.capture_id, digest, row.case_id, {
-        "url": row.url, "state": row.capture_state, "artifacts": len(row.artifacts),
-        "officers": [{"name": o.name, "cert_no": o.cert_no} for o in row.officers],
-    })
-    yield NewEvent("sealed", "capture", row.capture_id, digest, row.case_id, {
-        "manifest": "manifest.json", "signer": row.signer_fingerprint,
-    })
-    for ts in row.timestamps:
-        if ts.state == "granted":
-            yield timestamp_event(row, ts)
-
-
-def timestamp_event(row: CaptureRow, ts: TimestampRow) -> NewEvent:
-    return NewEvent("timestamped", "capture", row.capture_id,
-                    format_digest("sha256", row.manifest_sha256 or ""), row.case_id, {
-                        "position": ts.position, "tsa_url": ts.tsa_url,
-                        "gen_time": None if ts.gen_time is None else iso_utc(ts.gen_time),
-                        "serial": ts.serial, "policy_oid": ts.policy_oid,
-                        "tsr_sha256": ts.tsr_sha256})
-
-
-def ingest_sealed_folder(store: "Store", capture_id: str) -> CaptureSummary:
+def ingest_sealed_folder(store: Store, capture_id: str) -> CaptureSummary:
     """Record a sealed capture folder (manifest, timestamps) and complete it."""
     folder = store.settings.capture_dir(capture_id)
     try:
@@ -83,7 +36,7 @@ def ingest_sealed_folder(store: "Store", capture_id: str) -> CaptureSummary:
     return store.complete_capture(capture_id)
 
 
-def record_slots(store: "Store", capture_id: str, positions: Iterable[int] | None = None) -> None:
+def record_slots(store: Store, capture_id: str, positions: Iterable[int] | None = None) -> None:
     """Copy the TSA slots of a sealed folder into the store (all, or just ``positions``).
 
     The token facts come from ``timestamps/<n>.json``, which the sealer wrote

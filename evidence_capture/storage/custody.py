@@ -1,13 +1,17 @@
 """The custody log in the database: append, query and verify the chain.
 
 Appends happen inside the caller's transaction, so a state change and its
-custody event commit together.  After each commit the store writes a small
+custody event commit together.  The first append of a transaction takes the
+chain lock (``db.lock_chain``) before it reads the tail, so concurrent
+writers (threads, processes, hosts on one PostgreSQL) still make one chain:
+no gap, no fork, no duplicate ``seq``.  After each commit the store writes a small
 *chain head* file next to the database (``custody-head.json``: last seq and
 hash); deleting events from the end of the table is then detected too.
 """
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import socket
@@ -27,6 +31,7 @@ from evidence_capture.storage.chain import (
     hash_bytes, verify_records,
 )
 from evidence_capture.storage.chain_fast import fast_verify
+from evidence_capture.storage.db import lock_chain
 from evidence_capture.storage.models import CaptureRow, CustodyEventRow
 from evidence_capture.timeutil import iso_utc, utcnow
 
@@ -93,6 +98,8 @@ class CustodyLog:
         if self.signer is None:
             raise SigningError("the station key is needed to write custody events",
                                hint="set EVIDENCE_KEY_PASSPHRASE to unlock the station key")
+        if "custody_head" not in session.info:
+            lock_chain(session)  # first append of this transaction: wait for other writers
         seq, prev_hash = self._tail(session)
         body = {
             "seq": seq + 1, "type": new.type,
@@ -122,7 +129,14 @@ class CustodyLog:
         return (0, GENESIS_HASH) if last is None else (last.seq, last.event_hash)
 
     def write_head(self, head: Mapping[str, Any]) -> None:
-        atomic_write_bytes(self.head_path, json.dumps(dict(head)).encode(), replace=True)
+        """Move the head file forward (never back: concurrent writers finish in any order)."""
+        self.head_path.parent.mkdir(parents=True, exist_ok=True)
+        with open(self.head_path.with_name(self.head_path.name + ".lock"), "a+b") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            current = self.read_head()
+            if current is not None and int(current.get("seq", 0)) >= int(head["seq"]):
+                return
+            atomic_write_bytes(self.head_path, json.dumps(dict(head)).encode(), replace=True)
 
     def read_head(self) -> dict[str, Any] | None:
         try:

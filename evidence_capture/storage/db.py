@@ -2,7 +2,11 @@
 
 The URL comes from ``Settings.db_url`` (``EVIDENCE_DB``); the default is a
 SQLite file in ``EVIDENCE_HOME``.  SQLite gets WAL mode, foreign keys and a
-full fsync on commit through connect-event pragmas.  The append-only rule
+full fsync on commit through connect-event pragmas.  Writers are serialized
+by the database, never in Python memory alone: a write transaction on SQLite
+is ``BEGIN IMMEDIATE`` (see ``writer``), and the custody append takes a
+transaction-scoped advisory lock on PostgreSQL (``lock_chain``), so that
+concurrent processes and hosts still build one chain.  The append-only rule
 for custody tables is enforced by the database itself: triggers on SQLite,
 a trigger function on PostgreSQL.
 """
@@ -14,6 +18,7 @@ from pathlib import Path
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
 
 from evidence_capture.errors import StorageError
 from evidence_capture.storage.models import APPEND_ONLY_TABLES, Base
@@ -21,7 +26,12 @@ from evidence_capture.storage.models import APPEND_ONLY_TABLES, Base
 APPEND_ONLY_MESSAGE = "custody records are append-only"
 
 
+WRITE_OPTION = "evidence_write"
+CHAIN_LOCK_KEY = 0x45564944  # "EVID": the one advisory lock that orders custody appends
+
+
 def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+    dbapi_connection.isolation_level = None  # transactions are begun by _sqlite_begin
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
@@ -44,7 +54,34 @@ def make_engine(db_url: str) -> Engine:
         raise StorageError(f"cannot open database {url!r}") from exc
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
     return engine
+
+
+def _sqlite_begin(conn) -> None:  # type: ignore[no-untyped-def]
+    """A writer takes SQLite's write lock at BEGIN, before it reads the chain tail."""
+    mode = "IMMEDIATE" if conn.get_execution_options().get(WRITE_OPTION) else "DEFERRED"
+    conn.exec_driver_sql(f"BEGIN {mode}")
+
+
+def writer(engine: Engine) -> Engine:
+    """The same engine, for write transactions (``BEGIN IMMEDIATE`` on SQLite)."""
+    return engine.execution_options(**{WRITE_OPTION: True})
+
+
+def lock_chain(session: Session) -> None:
+    """Hold the custody chain's lock until this transaction ends.
+
+    PostgreSQL: ``pg_advisory_xact_lock``; every appender, on any host, waits
+    here before it reads the tail.  SQLite: the transaction already holds the
+    database's write lock (``BEGIN IMMEDIATE``), which serializes all writers.
+    """
+    conn = session.connection()
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": CHAIN_LOCK_KEY})
+    elif not conn.get_execution_options().get(WRITE_OPTION):
+        raise StorageError("a custody event must be appended in a write transaction",
+                           hint="use Store.transaction()")
 
 
 def _sqlite_triggers(table: str) -> list[str]:

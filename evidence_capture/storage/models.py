@@ -198,4 +198,39 @@ class ImportedCustodyRow(Base):
     event_json: Mapped[str] = mapped_column(Text)
 
 
+class PatrolJobRow(Base):
+    """A patrol: a list of URLs captured locally or by Celery workers (``patrol/``)."""
+
+    __tablename__ = "patrol_jobs"
+    job_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    source: Mapped[str] = mapped_column(Text, default="")  # the list file's name
+    mode: Mapped[str] = mapped_column(String(16), default="local")  # local | queue
+    options: Mapped[str] = mapped_column(Text, default="{}")  # JSON: workers, per_host, ...
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class PatrolItemRow(Base):
+    """One URL of a patrol: queued -> running -> done | failed, with the attempts made."""
+
+    __tablename__ = "patrol_items"
+    __table_args__ = (UniqueConstraint("job_id", "position"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    job_id: Mapped[str] = mapped_column(ForeignKey("patrol_jobs.job_id"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    url: Mapped[str] = mapped_column(Text)
+    case_id: Mapped[str | None] = mapped_column(String(128))
+    subject: Mapped[str] = mapped_column(Text, default="")
+    note: Mapped[str] = mapped_column(Text, default="")
+    state: Mapped[str] = mapped_column(String(16), index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    capture_id: Mapped[str | None] = mapped_column(String(64))  # of the current attempt
+    capture_state: Mapped[str | None] = mapped_column(String(16))
+    error: Mapped[str | None] = mapped_column(Text)
+    owner_host: Mapped[str | None] = mapped_column(Text)
+    owner_pid: Mapped[int | None] = mapped_column(Integer)
+    owner_started: Mapped[str | None] = mapped_column(String(80))
+    station: Mapped[str | None] = mapped_column(String(80))  # signer fingerprint of the worker
+    updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
 APPEND_ONLY_TABLES = ("custody_events", "imported_custody")

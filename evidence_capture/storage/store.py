@@ -26,11 +26,12 @@ from evidence_capture.config import Settings
 from evidence_capture.errors import InputError, NotFoundError, StorageError
 from evidence_capture.models import CaseInfo, Officer, format_digest
 from evidence_capture.storage import artifacts as files
+from evidence_capture.storage.capture_events import check_files, completion_events, timestamp_event
 from evidence_capture.storage.chain import (
     ChainReport, Problem, StationSigner, key_fingerprint, load_public_key,
 )
 from evidence_capture.storage.custody import Actor, CustodyLog, NewEvent, head_path_for
-from evidence_capture.storage.db import create_schema, make_engine
+from evidence_capture.storage.db import create_schema, make_engine, writer
 from evidence_capture.storage.models import (
     ArtifactRow, CaptureOwnerRow, CaptureRow, CaseRow, OfficerRow, StationKeyRow, TimestampRow,
 )
@@ -65,7 +66,7 @@ class Store:
     @contextmanager
     def transaction(self) -> Iterator[Session]:
         """One transaction; the custody head file follows a successful commit."""
-        session = Session(self.engine, expire_on_commit=False)
+        session = Session(writer(self.engine), expire_on_commit=False)
         try:
             with session.begin():
                 yield session
@@ -190,12 +191,10 @@ class Store:
             session.refresh(row)
             row.timestamp_state = _timestamp_state(row.timestamps)
             if row.status == COMPLETE and state == "granted":
-                self.append_event(session, _timestamped_event(row, slot))
+                self.append_event(session, timestamp_event(row, slot))
 
     def complete_capture(self, capture_id: str) -> CaptureSummary:
         """Mark complete, only once every file is durable and matches its recorded hashes."""
-        from evidence_capture.storage.completion import check_files, completion_events
-
         summary = self.get_capture(capture_id)
         if summary.status != IN_PROGRESS:
             raise InputError(f"capture {capture_id} is {summary.status}, not in progress")
@@ -346,8 +345,3 @@ def _timestamp_state(rows: Sequence[TimestampRow]) -> str:
         return "none"
     return "granted" if granted == len(rows) else ("partial" if granted else "failed")
 
-
-def _timestamped_event(capture: CaptureRow, ts: TimestampRow) -> NewEvent:
-    from evidence_capture.storage.completion import timestamp_event
-
-    return timestamp_event(capture, ts)
