@@ -1,159 +1,214 @@
-"""Benchmark: the full capture against a bare Playwright script, in the same run.
+"""S1-S4: whole capture processes, alternating, against the bare floor and Scoop.
 
-Baseline: launch Chromium, new context recording a HAR with embedded content,
-``goto`` the sample product page, full-page screenshot, close.  Full capture:
-``run_capture`` on the same page, once with the default options and once with
-the deliberate settle waits set to zero (so the engine's own cost shows).
-Reports medians, their ratios and the browser's peak memory (PSS summed over
-every Chromium process, sampled every 50 ms).
+    python bench/bench_capture.py [--rounds 5] [--pages item,gallery,tall]
+                                  [--scoop DIR] [--json]
 
-    python bench/bench_capture.py [--runs 5]
+Pages (the sample shop, served from loopback; its handler accepts the
+absolute-form request targets of Scoop's proxy):
+  item     product page: price injected by a timer 800 ms after load, a lazy image
+  gallery  30,000 px, 30 images that load only when scrolled into view
+  tall     100,000 px (100 numbered colour blocks)
+Contenders, one process each, in turn, after a warm-up round:
+  bare     bench/bare_capture.py: goto + full-page screenshot + HAR (the floor)
+  full     `evidence capture --json`: the full sealed capture (every artifact,
+           SHA-256 + SM3, Ed25519 manifest, RFC 3161 timestamp from a local
+           development TSA, custody events), fixed and adaptive waits counted in
+  scoop    Scoop 0.6.59 built by bench/scoop_build.sh, defaults plus the options of
+           /work/shared/docs/peer-benchmark.md; skipped, saying so, when absent
+Each run's content is checked (late price, lazy images, page height); memory is
+the peak PSS of the whole process tree, sampled every 50 ms.
 """
 
 from __future__ import annotations
 
 import argparse
-import statistics
+import json
+import os
+import re
+import socket
+import subprocess
 import sys
 import tempfile
-import threading
 import time
+import zipfile
+import gzip
 from pathlib import Path
+from typing import Any, Callable
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # this checkout, not an installed copy
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 
-from evidence_capture.capture import browser as chromium
-from evidence_capture.capture import new_capture_id, run_capture
-from evidence_capture.config import load_settings
-from evidence_capture.defaults import DEFAULTS
-from evidence_capture.sample_shop import ShopServer
+from bench.common import PeakPss, load_average, median, report  # noqa: E402
+from evidence_capture.config import load_settings  # noqa: E402
+from evidence_capture.manifests.keys import StationKey  # noqa: E402
+from evidence_capture.models import CaseInfo  # noqa: E402
+from evidence_capture.sample_shop import ShopServer  # noqa: E402
+from evidence_capture.storage import StationSigner, Store  # noqa: E402
+from evidence_capture.timestamping.devtsa import DevTSA  # noqa: E402
 
-
-def _descendants(pid: int) -> list[int]:
-    found, stack = [], [pid]
-    while stack:
-        current = stack.pop()
-        try:
-            tasks = Path(f"/proc/{current}/task").iterdir()
-            children = [int(c) for t in tasks for c in (t / "children").read_text().split()]
-        except OSError:
-            continue
-        found.extend(children)
-        stack.extend(children)
-    return found
+PASSPHRASE = "bench passphrase"
+LAZY = {"item": 1, "gallery": 30, "tall": 0}
+STEPS: dict[str, list[dict[str, float]]] = {}  # page -> step durations of each full run
+TARGETS = {"S1": 1.8, "S2": 0.4, "S3": 1.0, "S4_mib": 1024, "S4_vs_scoop": 0.5}
 
 
-def _browser_pss_kib(root: int) -> int:
-    total = 0
-    for pid in _descendants(root):
-        try:
-            if b"chrom" not in Path(f"/proc/{pid}/cmdline").read_bytes():
-                continue
-            for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
-                if line.startswith("Pss:"):
-                    total += int(line.split()[1])
-        except OSError:
-            continue
-    return total
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
 
 
-class PeakMemory:
-    """Samples the PSS of this process's Chromium descendants in a thread."""
-
-    def __init__(self) -> None:
-        self.peak_kib = 0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-
-    def _run(self) -> None:
-        import os
-
-        while not self._stop.wait(0.05):
-            self.peak_kib = max(self.peak_kib, _browser_pss_kib(os.getpid()))
-
-    def __enter__(self) -> "PeakMemory":
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        self._thread.join()
+def _timed(argv: list[str], env: dict[str, str], cwd: Path | None = None) -> tuple[float, int, Any]:
+    started = time.perf_counter()
+    proc = subprocess.Popen(argv, env=env, cwd=cwd, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    with PeakPss(proc.pid) as memory:
+        out, err = proc.communicate(timeout=600)
+    took = time.perf_counter() - started
+    return took, memory.peak, (proc.returncode, out, err)
 
 
-def bare(url: str, settings, workdir: Path) -> float:  # type: ignore[no-untyped-def]
-    from playwright.sync_api import sync_playwright
+class Station:
+    """An EVIDENCE_HOME with a station key, a case and a development TSA."""
 
-    start = time.perf_counter()
-    with sync_playwright() as pw:
-        browser = chromium.launch(pw, settings, None)
-        context = browser.new_context(record_har_path=str(workdir / "bare.har"),
-                                      record_har_content="embed",
-                                      viewport={"width": 1366, "height": 768})
-        page = context.new_page()
-        page.goto(url)
-        page.screenshot(path=str(workdir / "bare.png"), full_page=True)
-        context.close()
-        browser.close()
-    return time.perf_counter() - start
+    def __init__(self, root: Path, tsa: DevTSA) -> None:
+        self.env = {**os.environ, "EVIDENCE_HOME": str(root), "EVIDENCE_LANG": "en",
+                    "EVIDENCE_KEY_PASSPHRASE": PASSPHRASE, "EVIDENCE_TSA_URL": tsa.url,
+                    "EVIDENCE_TSA_CA": str(tsa.ca_pem_path)}
+        settings = load_settings(self.env)
+        key = StationKey.create(settings.keys_dir, PASSPHRASE)
+        Store(settings, signer=StationSigner.from_station_key(key)).open_case(
+            CaseInfo("BENCH", title="capture benchmark"))
+        self.home = root
+
+    def run(self, url: str, page: str) -> tuple[float, int, str]:
+        argv = [sys.executable, "-m", "evidence_capture.cli", "capture", url, "--case", "BENCH",
+                "--officer", "张三:11010001", "--officer", "李四:11010002", "--allow-private",
+                "--json"]
+        took, peak, (code, out, err) = _timed(argv, self.env)
+        if code != 0:
+            return took, peak, f"exit {code}: {err.strip()[-300:]}"
+        record = json.loads(out)
+        first = record[0] if isinstance(record, list) else record.get("captures", [record])[0]
+        if first.get("state") != "COMPLETE":
+            return took, peak, f"state {first.get('state')}"
+        folder = Path(first["folder"])
+        return took, peak, _check_ours(folder, page)
 
 
-def full(url: str, settings, options) -> tuple[float, dict[str, float]]:  # type: ignore[no-untyped-def]
-    capture_id = new_capture_id()
-    start = time.perf_counter()
-    result = run_capture(url, options, settings=settings, folder=settings.capture_dir(capture_id),
-                         case=None, officers=(), capture_id=capture_id)
-    took = time.perf_counter() - start
-    assert result.state.value == "COMPLETE", result.as_record()
-    return took, {s.name: s.duration_s for s in result.steps}
+def _check_ours(folder: Path, page: str) -> str:
+    dom = (folder / "dom.html").read_text(encoding="utf-8")
+    prov = json.loads((folder / "provenance.json").read_text(encoding="utf-8"))
+    STEPS.setdefault(page, []).append({s["name"]: s["duration_s"] for s in prov["steps"]})
+    if page == "item" and 'id="late-price"' not in dom:
+        return "late price missing"
+    lazy = len(set(re.findall(r'src="/img/product-\d\.svg\?(?:part=\d+|detail=1)"', dom)))
+    if lazy < LAZY[page]:
+        return f"{lazy} of {LAZY[page]} lazy images"
+    if page == "tall" and prov["screenshot"]["css_height"] != 100_000:
+        return f"screenshot {prov['screenshot']['css_height']} px"
+    return "ok"
+
+
+def run_bare(url: str, work: Path) -> tuple[float, int, str]:
+    took, peak, (code, _, err) = _timed([sys.executable, str(ROOT / "bench" / "bare_capture.py"),
+                                         url, str(work / "bare")], dict(os.environ))
+    return took, peak, "ok" if code == 0 else f"exit {code}: {err.strip()[-300:]}"
+
+
+def run_scoop(scoop: Path, url: str, page: str, work: Path) -> tuple[float, int, str]:
+    wacz = work / "scoop.wacz"
+    wacz.unlink(missing_ok=True)
+    env = {**os.environ, "PLAYWRIGHT_BROWSERS_PATH": str(scoop / "browsers")}
+    argv = ["node", str(scoop / "bin" / "cli.js"), url, "-o", str(wacz), "--blocklist", "",
+            "--capture-video-as-attachment", "false",
+            "--capture-certificates-as-attachment", "false",
+            "--proxy-port", str(_free_port()), "--log-level", "warn"]
+    took, peak, (code, _, err) = _timed(argv, env, cwd=work)
+    if code != 0 or not wacz.exists():
+        return took, peak, f"exit {code}: {err.strip()[-300:]}"
+    return took, peak, _check_scoop(wacz, url, page)
+
+
+def _check_scoop(wacz: Path, url: str, page: str) -> str:
+    """Scoop says COMPLETE even when its proxy got 404s: check the WARC holds the page."""
+    with zipfile.ZipFile(wacz) as zf:
+        warc = b"".join(gzip.decompress(zf.read(n)) for n in zf.namelist() if n.endswith(".warc.gz"))
+    if url.encode() not in warc or b"200 OK" not in warc:
+        return "the WACZ does not hold the page"
+    lazy = len(set(re.findall(rb"/img/product-\d\.svg\?(?:part=\d+|detail=1)", warc)))
+    return "ok" if lazy >= LAZY[page] else f"{lazy} of {LAZY[page]} lazy images"
+
+
+def _scoop_dir(given: str | None) -> Path | None:
+    path = Path(given or os.environ.get("SCOOP_HOME") or "/tmp/evidence-bench-scoop")
+    return path if (path / "bin" / "cli.js").exists() and (path / "browsers").exists() else None
+
+
+def bench_page(page: str, url: str, contenders: dict[str, Callable[[], tuple[float, int, str]]],
+               rounds: int) -> dict[str, Any]:
+    runs: dict[str, list[tuple[float, int, str]]] = {name: [] for name in contenders}
+    for name, run in contenders.items():
+        run()  # warm-up: page cache, bytecode, fonts
+    for _ in range(rounds):
+        for name, run in contenders.items():
+            runs[name].append(run())
+            print(f"  {page} {name}: {runs[name][-1][0]:.2f} s, "
+                  f"{runs[name][-1][1] / 1024:.0f} MiB, {runs[name][-1][2]}", file=sys.stderr)
+    steps = STEPS.get(page, [])
+    profile = {n: round(median(x[n] for x in steps), 2) for n in steps[0]} if steps else {}
+    return {"full_steps_median_s": profile} | {name: {"median_s": round(median(r[0] for r in rs), 2),
+                   "runs_s": [round(r[0], 2) for r in rs],
+                   "peak_pss_mib": round(max(r[1] for r in rs) / 1024),
+                   "content": sorted({r[2] for r in rs})} for name, rs in runs.items()}
+
+
+def ratios(results: dict[str, Any], has_scoop: bool) -> dict[str, Any]:
+    def r(page: str, a: str, b: str) -> float | None:
+        if b not in results.get(page, {}) or a not in results.get(page, {}):
+            return None
+        return round(results[page][a]["median_s"] / results[page][b]["median_s"], 2)
+
+    out: dict[str, Any] = {"S1 full/bare item": r("item", "full", "bare"), "S1 target": TARGETS["S1"]}
+    if has_scoop:
+        out.update({"S2 full/scoop item": r("item", "full", "scoop"), "S2 target": TARGETS["S2"],
+                    "S3 full/scoop gallery": r("gallery", "full", "scoop"),
+                    "S3 full/scoop tall": r("tall", "full", "scoop"), "S3 target": TARGETS["S3"]})
+    if "tall" in results:
+        full = results["tall"]["full"]["peak_pss_mib"]
+        out["S4 full peak MiB tall"] = full
+        if has_scoop:
+            out["S4 full/scoop peak tall"] = round(full / results["tall"]["scoop"]["peak_pss_mib"], 2)
+        out["S4 targets"] = f"<= {TARGETS['S4_mib']} MiB and <= {TARGETS['S4_vs_scoop']}x Scoop"
+    return out
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--pages", default="item,gallery,tall")
+    parser.add_argument("--scoop", default=None, help="Scoop built by bench/scoop_build.sh")
+    parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp, ShopServer() as shop:
-        settings = load_settings({"EVIDENCE_HOME": tmp})
-        url = shop.url("product")
-        default = DEFAULTS.with_changes(allow_private=True)
-        no_waits = default.with_changes(settle_dwell_ms=0, scroll_pause_ms=0)
-        times: dict[str, list[float]] = {"bare": [], "full": [], "full_no_waits": []}
-        peaks: dict[str, int] = {}
-        steps: list[dict[str, float]] = []
-        bare(url, settings, Path(tmp))  # warm-up: page cache, fonts, driver
-        for _ in range(args.runs):  # interleaved, so drift hits all three alike
-            for name, run in (("bare", lambda: (bare(url, settings, Path(tmp)), {})),
-                              ("full", lambda: full(url, settings, default)),
-                              ("full_no_waits", lambda: full(url, settings, no_waits))):
-                with PeakMemory() as memory:
-                    took, step_times = run()
-                times[name].append(took)
-                peaks[name] = max(peaks.get(name, 0), memory.peak_kib)
-                if name == "full":
-                    steps.append(step_times)
-        report(times, peaks, steps)
-
-
-def deliberate_waits(step_times: dict[str, float]) -> float:
-    """The deliberate settle waits of one full run: the settle step (network
-    quiet + dwell) and the two scroll pauses (see bench/RESULTS.md)."""
-    return step_times["settle"] + 2 * DEFAULTS.scroll_pause_ms / 1000
-
-
-def report(times: dict[str, list[float]], peaks: dict[str, int],
-           steps: list[dict[str, float]]) -> None:
-    times["full_minus_waits"] = [t - deliberate_waits(s) for t, s in zip(times["full"], steps)]
-    peaks["full_minus_waits"] = peaks["full"]
-    median = {name: statistics.median(values) for name, values in times.items()}
-    for name, values in times.items():
-        print(f"{name:14} median {median[name]:.2f} s  runs {[round(v, 2) for v in values]}  "
-              f"peak browser PSS {peaks[name] / 1024:.0f} MiB")
-    print(f"ratio full / bare            {median['full'] / median['bare']:.2f}")
-    print(f"ratio full_no_waits / bare   {median['full_no_waits'] / median['bare']:.2f}")
-    print(f"ratio full, deliberate waits counted out / bare   "
-          f"{median['full_minus_waits'] / median['bare']:.2f}")
-    names = steps[0].keys()
-    print("median step durations (full):",
-          {n: round(statistics.median(s[n] for s in steps), 3) for n in names})
+    scoop = _scoop_dir(args.scoop)
+    if scoop is None:
+        print("bench_capture: Scoop is absent (build it with bench/scoop_build.sh SOURCE_GIT_DIR, "
+              "or pass --scoop / SCOOP_HOME): S2 and S3 are skipped", file=sys.stderr)
+    before, results = load_average(), {}
+    with tempfile.TemporaryDirectory(prefix="evidence-bench-capture-") as temp, \
+            ShopServer() as shop, DevTSA(Path(temp) / "tsa").serve() as tsa:
+        work = Path(temp)
+        station = Station(work / "home", tsa)
+        for page in args.pages.split(","):
+            url = shop.url(page)
+            contenders = {"bare": lambda: run_bare(url, work),
+                          "full": lambda: station.run(url, page)}
+            if scoop is not None:
+                contenders["scoop"] = lambda: run_scoop(scoop, url, page, work)
+            results[page] = bench_page(page, url, contenders, args.rounds)
+    report({"rounds": args.rounds, "pages": results, "targets": ratios(results, scoop is not None),
+            "scoop": str(scoop) if scoop else "absent",
+            "load_average": {"before": before, "after": load_average()}}, args.json)
 
 
 if __name__ == "__main__":

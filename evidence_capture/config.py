@@ -34,10 +34,14 @@ ENV_VARS: dict[str, str] = {
     "EVIDENCE_ARTIFACTS": "shared artifact root that every worker mounts "
     "(default: EVIDENCE_HOME/captures)",
     "EVIDENCE_TSA_URL": "comma-separated RFC 3161 TSA URLs",
-    "EVIDENCE_TSA_CA": "PEM bundle of trusted TSA root certificates",
+    "EVIDENCE_TSA_CA": "PEM bundle of trusted TSA certificates (each one a trust anchor)",
+    "EVIDENCE_TSA_CHAIN": "PEM bundle of TSA and intermediate certificates for TSAs whose "
+    "responses carry none (never trusted on their own)",
     "EVIDENCE_KEY_PASSPHRASE": "passphrase of the station signing key (else a prompt)",
     "EVIDENCE_OFFICER": "default officer(s), 'NAME:CERT_NO', comma-separated",
     "EVIDENCE_LANG": "language of messages: zh or en, also zh_CN, zh_CN.UTF-8 (default: from the locale)",
+    "EVIDENCE_REPLAY_ASSETS": "folder with ReplayWeb.page's ui.js and sw.js for `evidence replay` "
+    "(default: the cache `make replay-assets` fills)",
 }
 
 # Keys allowed in config.toml, mapped to the environment variable they stand for.
@@ -46,6 +50,7 @@ _TOML_KEYS = {
     "db": "EVIDENCE_DB",
     "tsa_url": "EVIDENCE_TSA_URL",
     "tsa_ca": "EVIDENCE_TSA_CA",
+    "tsa_chain": "EVIDENCE_TSA_CHAIN",
     "officer": "EVIDENCE_OFFICER",
     "lang": "EVIDENCE_LANG",
     "broker_url": "EVIDENCE_BROKER_URL",
@@ -68,6 +73,7 @@ class Settings:
     db_url: str
     tsa_urls: tuple[str, ...] = ()
     tsa_ca: Path | None = None
+    tsa_chain: Path | None = None
     officers: tuple[str, ...] = ()
     lang: str = "zh"
     broker_url: str | None = None
@@ -147,8 +153,8 @@ def _tsa_urls(value: str | None) -> tuple[str, ...]:
     return urls
 
 
-def _tsa_ca(value: str | None) -> Path | None:
-    """The TSA CA bundle, checked with the same loader the verifier uses (else ConfigError)."""
+def _tsa_ca(value: str | None, variable: str = "EVIDENCE_TSA_CA") -> Path | None:
+    """A TSA certificate bundle, checked with the same loader the verifier uses (else ConfigError)."""
     if not value:
         return None
     from evidence_capture.timestamping.verify import load_tsa_roots
@@ -157,7 +163,8 @@ def _tsa_ca(value: str | None) -> Path | None:
     try:
         load_tsa_roots(path)
     except InputError as exc:
-        raise ConfigError(Msg("config.tsa_ca", reason=exc.msg or exc.message), hint=exc.hint_msg or exc.hint) from exc
+        raise ConfigError(Msg("config.tsa_bundle", variable=variable, reason=exc.msg or exc.message),
+                          hint=exc.hint_msg or exc.hint) from exc
     return path
 
 
@@ -174,6 +181,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         db_url=merged.get("EVIDENCE_DB") or f"sqlite:///{home / 'evidence.db'}",
         tsa_urls=_tsa_urls(merged.get("EVIDENCE_TSA_URL")),
         tsa_ca=_tsa_ca(merged.get("EVIDENCE_TSA_CA")),
+        tsa_chain=_tsa_ca(merged.get("EVIDENCE_TSA_CHAIN"), "EVIDENCE_TSA_CHAIN"),
         officers=_split(merged.get("EVIDENCE_OFFICER")),
         lang=lang,
         broker_url=merged.get("EVIDENCE_BROKER_URL") or None,

@@ -21,6 +21,7 @@ class StepBudgets:
     mhtml: float = 20.0
     pdf: float = 30.0
     certificates: float = 10.0
+    licence: float = 30.0  # 亮照 inspection, including one followed licence link
     finalize: float = 30.0  # always runs, even after the total budget is spent
     response: float = 10.0  # waiting for the main document's bytes to finish
 
@@ -42,13 +43,16 @@ class CaptureOptions:
     scroll_max_steps: int = 200
     scroll_max_height: int = 150_000
     scroll_pause_ms: int = 150
-    settle_network_idle_ms: int = 500
+    settle_network_idle_ms: int = 500  # no request in flight this long: network quiet
+    settle_quiet_ms: int = 300  # no DOM change this long (and no timer due): page quiet
     screenshot_tile_height: int = 8_000
     max_screenshot_height: int = 200_000
     budgets: StepBudgets = field(default_factory=StepBudgets)
-    # Deliberate settle wait: the page gets at least this long after its load
-    # event before scrolling, so content injected by timers shortly after load
-    # (promotions, prices, "sold" counters) is in the capture.
+    # Upper bound of the settle wait after the load event: until then the
+    # capture waits for every timer due and for the DOM to stay unchanged
+    # (capture/quiet.py), so content injected by timers shortly after load
+    # (promotions, prices, "sold" counters) is in the capture.  The page is
+    # scrolled during this wait.
     settle_dwell_ms: int = 1500
     # Accept certificates that do not chain to a trusted root (test CA only);
     # the chain is still recorded, and provenance records the option.

@@ -73,9 +73,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "  serial:    {serial}\n  imprint:   {imprint}\n  nonce:     {nonce}\n"
         "  signer:    {signer} ({algorithm})"),
     "cli.token.no_nonce": ("时间戳中无随机数", "none in token"),
+    "cli.token.no_ca": ("未给出可信的时间戳证书", "no trusted TSA certificates were given"),
+    "cli.token.no_ca.hint": ("使用 --ca 或设置 EVIDENCE_TSA_CA", "use --ca or set EVIDENCE_TSA_CA"),
     "cli.token.one_of": ("--file 与 --digest 须且只须给出一个", "give exactly one of --file and --digest"),
-    "cli.token.bad_digest": ("--digest 必须是 64 位十六进制的 SHA-256，而不是 {value}",
-                             "--digest must be 64 hex digits of SHA-256, not {value}"),
+    "cli.token.bad_digest": ("--digest 须为 算法:十六进制（sha256、sha384、sha512、sm3；只写十六进制即 SHA-256），"
+                             "而不是 {value}",
+                             "--digest must be ALG:HEX (sha256, sha384, sha512, sm3; bare hex means SHA-256), "
+                             "not {value}"),
     "cli.file.missing": ("{what} {path} 不存在", "{what} {path} does not exist"),
     "cli.file.unreadable": ("无法读取{what} {path}：{reason}", "cannot read {what} {path}: {reason}"),
     "cli.file.file": ("文件", "file"),

@@ -29,4 +29,5 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "config.tsa_url_scheme.hint": ("例如 EVIDENCE_TSA_URL=https://tsa.example/tsr",
                                    "e.g. EVIDENCE_TSA_URL=https://tsa.example/tsr"),
     "config.tsa_ca": ("EVIDENCE_TSA_CA：{reason}", "EVIDENCE_TSA_CA: {reason}"),
+    "config.tsa_bundle": ("{variable}：{reason}", "{variable}: {reason}"),
 }

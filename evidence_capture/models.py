@@ -50,6 +50,7 @@ class Officer:
 # path component (export names its package folder after it).
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 CASE_ID_MAX = 64
+CAPTURE_ID = re.compile(r"[0-9]{8}T[0-9]{6}Z-[0-9a-f]{8}")  # always .fullmatch
 CASE_ID = re.compile(
     rf"[A-Za-z0-9{_CJK}〔【(（][A-Za-z0-9{_CJK}\-_.〔〕【】()（）]{{0,{CASE_ID_MAX - 1}}}")
 

@@ -34,15 +34,18 @@ def test_resolvers_are_read_from_resolv_conf() -> None:
     assert resolvers(text) == ["10.0.0.53", "2001:db8::53"]
 
 
-def test_every_har_entry_gets_a_server_address() -> None:
+def test_har_entries_without_a_connection_say_so_and_stay_valid() -> None:
     har = {"log": {"entries": [
         {"request": {"url": "http://a/"}, "serverIPAddress": "192.0.2.1",
          "response": {"headers": [{"name": "Date", "value": "Sun, 29 Nov 2026 02:00:00 GMT"}]}},
-        {"request": {"url": "http://a/blocked"}, "response": {"headers": []}},
+        {"request": {"url": "http://a/blocked"}, "response": {"headers": []}, "serverIPAddress": "",
+         "time": -1, "timings": {"dns": -1, "send": 0, "wait": 1.5, "receive": -1}},
     ]}}
     assert complete_server_addresses(har) == 1
     blocked = har["log"]["entries"][1]
-    assert blocked["serverIPAddress"] == "" and blocked["_evidenceNote"] == NO_CONNECTION
+    assert "serverIPAddress" not in blocked and blocked["_evidenceNote"] == NO_CONNECTION
+    assert blocked["timings"]["receive"] == 0 and blocked["timings"]["dns"] == -1
+    assert "receive" in blocked["timings"]["comment"] and blocked["time"] == 0
     assert http_dates(har) == [{"url": "http://a/", "date": "Sun, 29 Nov 2026 02:00:00 GMT"}]
 
 

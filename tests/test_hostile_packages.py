@@ -1,4 +1,4 @@
-"""Hostile packages: each is refused with exit 2, writes nothing outside the temp
+"""Hostile packages: each is refused with exit 2 (or, for tampering, fails with exit 1), writes nothing outside the temp
 area and leaves the store exactly as it was."""
 
 from __future__ import annotations
@@ -26,11 +26,11 @@ TOP = "evidence-CASE-7"
 def guarded(store, evidence_home, tmp_path):
     """Run ``evidence import`` on a hostile zip; assert exit 2 and an untouched store."""
 
-    def run(package: Path, expect: str) -> str:
+    def run(package: Path, expect: str, code: int = 2) -> str:
         before = (store.custody_log(), [c.case_id for c in store.list_cases()],
                   sorted(p.name for p in store.settings.captures_dir.glob("*")))
         result = runner.invoke(app, ["import", str(package), "--json"], catch_exceptions=False)
-        assert result.exit_code == 2, result.output
+        assert result.exit_code == code, result.output
         assert expect in result.output
         after = (store.custody_log(), [c.case_id for c in store.list_cases()],
                  sorted(p.name for p in store.settings.captures_dir.glob("*")))
@@ -145,7 +145,7 @@ def test_attack_corrupt_zip(guarded, exported_case, tmp_path):
     data[middle:middle + 64] = bytes(64)
     package = tmp_path / "corrupt.zip"
     package.write_bytes(bytes(data))
-    guarded(package, "refused")
+    guarded(package, "damaged", code=1)  # a damaged entry is tampering: a verdict, not a refusal
 
 
 def test_attack_bag_with_failing_checksum(guarded, exported_case, tmp_path):
@@ -154,7 +154,9 @@ def test_attack_bag_with_failing_checksum(guarded, exported_case, tmp_path):
         shot.chmod(0o644)
         shot.write_bytes(shot.read_bytes() + b"edited")
 
-    guarded(_rebuild(exported_case, tmp_path / "edited.zip", swap_screenshot), "checksums fail")
+    output = guarded(_rebuild(exported_case, tmp_path / "edited.zip", swap_screenshot),
+                     "differs from the bag manifest", code=1)
+    assert "screenshot.png" in output
 
 
 def test_attack_unparseable_manifest(guarded, exported_case, tmp_path):
@@ -166,7 +168,8 @@ def test_attack_unparseable_manifest(guarded, exported_case, tmp_path):
             path.chmod(0o755 if path.is_dir() else 0o644)
         bagit.Bag(str(bag)).save(manifests=True)  # the attacker re-hashes the bag
 
-    guarded(_rebuild(exported_case, tmp_path / "badjson.zip", break_manifest), "does not parse")
+    guarded(_rebuild(exported_case, tmp_path / "badjson.zip", break_manifest),
+            "manifest.parse: fail", code=1)
 
 
 def test_attack_not_a_bag(guarded, tmp_path):
@@ -200,5 +203,6 @@ def test_attack_naive_time_in_a_packaged_manifest(guarded, exported_case, tmp_pa
         manifest.write_bytes(canonical_bytes(record))
         bagit.Bag(str(bag)).save(manifests=True)
 
-    output = guarded(_rebuild(exported_case, tmp_path / "naive.zip", naive_time), "malformed")
+    output = guarded(_rebuild(exported_case, tmp_path / "naive.zip", naive_time),
+                     "manifest.parse: fail", code=1)
     assert "ended_at" in output

@@ -97,12 +97,13 @@ def test_attack_shipped_extra_key_is_never_stored_as_trusted(
 
     extra = _rehashed(exported_case, tmp_path / "extra-key.zip", add_key)
     _second_station(tmp_path, monkeypatch)
-    assert _cli("import", str(extra), "--trust-key", str(public_key_pem)).exit_code == 0
+    result = _cli("import", str(extra), "--trust-key", str(public_key_pem))
+    assert result.exit_code == 1  # a key the signed index does not list: nothing is imported
+    assert "artifacts.unlisted" in result.output and "keys/" in result.output
     with Store(load_settings()).transaction() as session:
         rows = {r.fingerprint: r.trusted for r in session.scalars(select(StationKeyRow))
                 if r.source.startswith("imported")}
-    assert held["fp"] not in rows
-    assert rows == {key_fingerprint(station_key.public_key): True}
+    assert held["fp"] not in rows and rows == {}
 
 
 def test_attack_unpinned_station_key_accepted_at_import_is_stored_untrusted(

@@ -117,11 +117,32 @@ def test_a_100000_px_page_is_cut_without_gaps(tmp_path: Path) -> None:
     Image.new("RGB", (320, 100_000), "white").save(path, compress_level=1)
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
     pieces = slice_screenshot(path, tmp_path / "pieces", aspect=SHOT_ASPECT, expected_sha256=digest)
-    assert len(pieces) == piece_count(320, 100_000, SHOT_ASPECT) > 200
+    assert len(pieces) == piece_count(320, 100_000, SHOT_ASPECT) > 70
     assert [p.top for p in pieces] == [sum(q.height for q in pieces[:i]) for i in range(len(pieces))]
     assert sum(p.height for p in pieces) == 100_000
     assert Image.open(pieces[-1].path).size == (320, pieces[-1].height)
     assert piece_count(1366, 100_000, SHOT_ASPECT) == -(-100_000 // int(1366 * SHOT_ASPECT))
+
+
+def test_a_wide_page_is_split_into_readable_column_tiles(tmp_path: Path) -> None:
+    path = tmp_path / "wide.png"
+    Image.new("RGB", (7125, 3000), "white").save(path, compress_level=1)
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    pieces = slice_screenshot(path, tmp_path / "pieces", aspect=SHOT_ASPECT, expected_sha256=digest)
+    assert {p.columns for p in pieces} == {5} and {p.width for p in pieces} == {1425}
+    assert [p.left for p in pieces if p.top == 0] == [0, 1425, 2850, 4275, 5700]
+    for column in range(1, 6):  # each column tile covers the full height, without gaps
+        assert sum(p.height for p in pieces if p.column == column) == 3000
+    assert len(pieces) == piece_count(7125, 3000, SHOT_ASPECT)
+    assert all(p.width_percent == 100.0 for p in pieces)
+
+
+def test_a_narrow_page_is_not_enlarged(tmp_path: Path) -> None:
+    path = tmp_path / "phone.png"
+    Image.new("RGB", (390, 5000), "white").save(path, compress_level=1)
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    pieces = slice_screenshot(path, tmp_path / "pieces", aspect=SHOT_ASPECT, expected_sha256=digest)
+    assert pieces[0].width_percent == pytest.approx(39.0)  # printed at the 1,000 px scale
 
 
 def test_times_show_beijing_with_utc_alongside() -> None:

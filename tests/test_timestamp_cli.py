@@ -93,7 +93,8 @@ def test_bare_token_from_openssl_is_accepted(token_files, tmp_path: Path) -> Non
     ("extra", "message"),
     [
         ([], "exactly one of --file and --digest"),
-        (["--digest", "abc"], "64 hex digits"),
+        (["--digest", "abc"], "ALG:HEX"),
+        (["--digest", "sha384:" + "ab" * 32], "ALG:HEX"),
         (["--file", "/nonexistent/file"], "does not exist"),
     ],
 )
@@ -130,10 +131,11 @@ def test_tsa_serve_help_says_development() -> None:
     assert DEV_TSA_LABEL in " ".join(_run("tsa", "--help").output.split())
 
 
-def test_tsa_serve_runs_until_interrupted(tmp_path: Path) -> None:
+@pytest.mark.parametrize("key_type", ["ec", "sm2"])
+def test_tsa_serve_runs_until_interrupted(key_type: str, tmp_path: Path) -> None:
     """The real command in a subprocess: serves, grants a verifiable token, stops on Ctrl-C."""
     process = subprocess.Popen(
-        [sys.executable, "-m", "evidence_capture", "tsa", "serve", "--key-type", "ec", "--json",
+        [sys.executable, "-m", "evidence_capture", "tsa", "serve", "--key-type", key_type, "--json",
          "--dir", str(tmp_path / "dev")],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
@@ -148,6 +150,7 @@ def test_tsa_serve_runs_until_interrupted(tmp_path: Path) -> None:
         token = verify_token(exchange.tsr, digest=digest, nonce=exchange.nonce,
                              roots=load_roots(Path(info["ca_pem"])))
         assert "DEVELOPMENT TSA" in token.tsa_name
+        assert (token.signature_algorithm == "sm2-with-sm3") == (key_type == "sm2")
     finally:
         process.send_signal(signal.SIGINT)
         _, stderr = process.communicate(timeout=20)
@@ -162,3 +165,60 @@ def test_malformed_tsa_url_stops_before_any_capture(command, evidence_home, monk
     result = CliRunner().invoke(app, command, catch_exceptions=False)
     assert result.exit_code == 2 and "EVIDENCE_TSA_URL" in result.output
     assert not (evidence_home / "captures").exists()
+
+
+CORPUS = Path(__file__).parent / "fixtures" / "tokens"
+
+
+def _json(*args: str) -> tuple[int, dict]:  # type: ignore[type-arg]
+    result = CliRunner().invoke(app, [*args, "--json"], catch_exceptions=False)
+    return result.exit_code, json.loads(result.stdout)
+
+
+def test_json_on_every_outcome(token_files, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """--json prints one JSON document whether the token passes, fails a check or the input is bad."""
+    tsr, ca = str(token_files["tsr"]), str(token_files["ca"])
+    code, record = _json("timestamp", "verify", tsr, "--file", str(token_files["file"]), "--ca", ca)
+    assert (code, record["result"]) == (0, "pass")
+    code, record = _json("timestamp", "verify", tsr, "--digest", "00" * 32, "--ca", ca)
+    assert (code, record["result"], record["failed_check"]) == (1, "fail", "tsa.imprint")
+    garbage = tmp_path / "garbage.tsr"
+    garbage.write_bytes(b"\x30\x03\x02\x01\x00junk")
+    code, record = _json("timestamp", "verify", str(garbage), "--digest", "00" * 32, "--ca", ca)
+    assert (code, record["failed_check"]) == (1, "tsa.format")
+    code, record = _json("timestamp", "verify", tsr, "--digest", "xyz", "--ca", ca)
+    assert code == 2 and "ALG:HEX" in record["error"]["message"]
+    code, record = _json("timestamp", "verify", tsr, "--digest", "00" * 32)
+    assert code == 2 and "EVIDENCE_TSA_CA" in json.dumps(record["error"])
+    code, record = _json("timestamp", "verify", str(tmp_path / "missing.tsr"), "--digest", "00" * 32, "--ca", ca)
+    assert code == 2 and "error" in record
+
+
+def test_file_is_hashed_with_the_token_imprint_algorithm() -> None:
+    """sigstore's SHA-512 token over `hello`: --file hashes with SHA-512, --digest names it."""
+    token, data = CORPUS / "sigstore-tsa" / "sigstage-sha512.tsr", CORPUS / "sigstore-tsa" / "hello"
+    ca = str(CORPUS / "sigstore-tsa" / "sigstage-sha512.ca.pem")
+    code, record = _json("timestamp", "verify", str(token), "--file", str(data), "--ca", ca)
+    assert (code, record["info"]["hash_algorithm"]) == (0, "sha512")
+    digest = "sha512:" + hashlib.sha512(b"hello").hexdigest()
+    assert _json("timestamp", "verify", str(token), "--digest", digest, "--ca", ca)[0] == 0
+    code, record = _json("timestamp", "verify", str(token), "--digest", hashlib.sha256(b"hello").hexdigest(),
+                         "--ca", ca)
+    assert (code, record["failed_check"]) == (1, "tsa.imprint")
+
+
+def test_token_without_certificates_needs_untrusted(monkeypatch: pytest.MonkeyPatch) -> None:
+    token, data = CORPUS / "sigstore-tsa" / "sigstage-no-embedded-cert.tsr", CORPUS / "sigstore-tsa" / "hello"
+    base = ["timestamp", "verify", str(token), "--file", str(data),
+            "--ca", str(CORPUS / "sigstore-tsa" / "sigstage-no-embedded-cert.ca.pem")]
+    code, record = _json(*base)
+    assert (code, record["failed_check"]) == (1, "tsa.signature")
+    chain = CORPUS / "sigstore-tsa" / "sigstage-no-embedded-cert.untrusted.pem"
+    assert _json(*base, "--untrusted", str(chain))[0] == 0
+    monkeypatch.setenv("EVIDENCE_TSA_CHAIN", str(chain))
+    assert _json(*base)[0] == 0
+
+
+def test_help_states_the_eku_policy() -> None:
+    result = CliRunner().invoke(app, ["timestamp", "verify", "--help"], env={"COLUMNS": "200"})
+    assert "critical" in result.output and "EVIDENCE_TSA_CHAIN" in result.output

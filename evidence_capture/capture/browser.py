@@ -63,6 +63,8 @@ def prepare_video(settings: Settings) -> str | None:
         import imageio_ffmpeg
 
         binary = Path(imageio_ffmpeg.get_ffmpeg_exe())
+        if not binary.is_file() or not os.access(binary, os.X_OK):
+            return f"video disabled: the ffmpeg recorder {binary} is missing or not executable"
         root = settings.home / "runtime" / "playwright"
         link = root / f"ffmpeg-{_ffmpeg_revision()}" / "ffmpeg-linux"
         link.parent.mkdir(parents=True, exist_ok=True)

@@ -18,14 +18,19 @@ from pathlib import Path
 from typing import Any, Callable
 from urllib.parse import urlsplit
 
+from evidence_capture.archive import capture as archive
 from evidence_capture.capture import browser as chromium
 from evidence_capture.capture import finalize, steps
 from evidence_capture.capture.addresses import AddressGuard, pin_rule
+from evidence_capture.capture.documents import DocumentWatch
 from evidence_capture.capture.environment import check_environment
+from evidence_capture.capture.fonts import font_check
+from evidence_capture.capture.licence_step import licence
 from evidence_capture.capture.provenance import build_provenance
 from evidence_capture.capture.result import (FAILED, OK, SKIPPED, TIMEOUT, CaptureResult,
                                              StepOutcome, list_artifacts)
 from evidence_capture.capture.session import Session
+from evidence_capture.capture.text_step import page_text
 from evidence_capture.capture.urls import validate_url
 from evidence_capture.config import Settings
 from evidence_capture.defaults import CaptureOptions
@@ -34,6 +39,10 @@ from evidence_capture.models import CaptureState, CaseInfo, Officer
 from evidence_capture.timeutil import utcnow
 
 OnStep = Callable[[StepOutcome], None]
+# Without any of these a capture is never COMPLETE (provenance.json and
+# environment.json are written by the engine itself, after the state is known).
+REQUIRED_ARTIFACTS = ("screenshot.png", "response.html", "dom.html", "network.har",
+                      "session.webm")
 
 
 @dataclass(frozen=True)
@@ -51,10 +60,13 @@ STEPS = (
     Step("scroll", steps.scroll, lambda o: o.budgets.scroll),
     Step("screenshot", steps.screenshot, lambda o: o.budgets.screenshot),
     Step("dom", steps.dom, lambda o: o.budgets.dom),
+    Step("text", page_text, lambda o: o.budgets.dom),
     Step("response", steps.response_body, lambda o: o.budgets.response),
     Step("mhtml", steps.mhtml, lambda o: o.budgets.mhtml),
     Step("pdf", steps.pdf, lambda o: o.budgets.pdf),
     Step("certificates", steps.certificates, lambda o: o.budgets.certificates),
+    Step("traffic", archive.collect_bodies, lambda o: o.budgets.finalize, always=True),
+    Step("licence", licence, lambda o: o.budgets.licence),  # after traffic: it may follow a link
     Step("close", finalize.close_context, lambda o: o.budgets.finalize,
          always=True, needs_page=False),
     Step("network_log", finalize.network_log, lambda o: o.budgets.finalize,
@@ -82,11 +94,24 @@ def run_capture(url: str, options: CaptureOptions, *, settings: Settings, folder
         else:
             outcomes, environment = _in_shared_browser(session, browsers, on_step)
     ended = utcnow()
+    fonts = font_check(session.facts.get("scripts") or {})
+    environment.update(fonts={k: v for k, v in fonts.items() if k != "finding"})
+    environment["findings"].append(fonts["finding"])
+    session.facts["missing_artifacts"] = missing_artifacts(
+        folder, options, video_problem or session.video_problem)
+    session.facts["missing_fonts"] = fonts["missing"]
     state = decide_state(session, outcomes)
     record = build_provenance(session, capture_id=capture_id, state=state, started=started,
                               ended=ended, steps=outcomes, case=case, officers=officers)
     _write_json(folder / "environment.json", environment)
     _write_json(folder / "provenance.json", record)
+    archived = finalize.archive(session, folder, record, on_step)
+    if archived is not None and archived.outcome != OK:  # no WACZ: provenance says why
+        outcomes += (archived,)
+        state = decide_state(session, outcomes)
+        record = build_provenance(session, capture_id=capture_id, state=state, started=started,
+                                  ended=ended, steps=outcomes, case=case, officers=officers)
+        _write_json(folder / "provenance.json", record)
     return CaptureResult(
         capture_id=capture_id, state=state, folder=folder, requested_url=url,
         final_url=record["final_url"], http_status=record["http_status"],
@@ -175,12 +200,14 @@ def _open(s: Session, browser: Any, options: dict[str, Any]) -> dict[str, Any]:
     from playwright.sync_api import Error as PlaywrightError
 
     try:
-        context = browser.new_context(**options, ignore_https_errors=s.options.ignore_https_errors)
+        context = _new_context(s, browser, options)
         state = context.storage_state()
         page = context.new_page()
         s.attach(context, page)
         s.cdp = context.new_cdp_session(page)
         s.cdp.send("Network.enable")  # Network.getCertificate answers only when enabled
+        s.documents = DocumentWatch(s.cdp)
+        archive.start(s)
         s.user_agent = page.evaluate("navigator.userAgent")
     except PlaywrightError as exc:
         raise BrowserError("cannot open a browser context") from exc
@@ -195,6 +222,22 @@ def _open(s: Session, browser: Any, options: dict[str, Any]) -> dict[str, Any]:
               f"cookies={len(state['cookies'])}, origins with storage={len(state['origins'])}")
     return check_environment(dict(os.environ), browser_proxy=chromium.BROWSER_PROXY,
                              fresh_profile=fresh, profile_detail=detail)
+
+
+def _new_context(s: Session, browser: Any, options: dict[str, Any]) -> Any:
+    """A new context; if the video recorder will not start, one without video."""
+    from playwright.sync_api import Error as PlaywrightError
+
+    try:
+        return browser.new_context(**options, ignore_https_errors=s.options.ignore_https_errors)
+    except PlaywrightError as exc:
+        if "record_video_dir" not in options:
+            raise
+        s.video_dir = None
+        s.video_problem = f"video disabled: the recorder did not start ({steps.first_line(exc)})"
+        s.warnings.append(s.video_problem)
+    options = {k: v for k, v in options.items() if not k.startswith("record_video")}
+    return browser.new_context(**options, ignore_https_errors=s.options.ignore_https_errors)
 
 
 def run_steps(s: Session, on_step: OnStep | None) -> tuple[StepOutcome, ...]:
@@ -235,10 +278,31 @@ def _run_one(step: Step, s: Session, deadline: float) -> StepOutcome:
     return StepOutcome(step.name, started, utcnow(), outcome, detail)
 
 
+def missing_artifacts(folder: Path, options: CaptureOptions,
+                      video_problem: str | None) -> list[dict[str, str]]:
+    """The required artifacts that are absent or empty, each with the reason known."""
+    reasons = {"session.webm": video_problem or (None if options.record_video
+                                                  else "video recording was turned off")}
+    missing = []
+    for name in REQUIRED_ARTIFACTS:
+        path = folder / name
+        if not path.is_file() or path.stat().st_size == 0:
+            missing.append({"artifact": name, "reason": reasons.get(name) or
+                            "not produced; see the step log"})
+    return missing
+
+
 def decide_state(s: Session, outcomes: tuple[StepOutcome, ...]) -> CaptureState:
+    """COMPLETE only when every step succeeded, every required artifact exists
+    and every script on the page has a font."""
     if not s.page_loaded:
         return CaptureState.FAILED
-    if any(o.outcome in (FAILED, TIMEOUT) for o in outcomes):
+    for item in s.facts.get("missing_artifacts") or []:
+        s.warnings.append(f"required artifact missing: {item['artifact']} ({item['reason']})")
+    for script in s.facts.get("missing_fonts") or []:
+        s.warnings.append(f"no installed font for the page's {script} text: drawn as empty boxes")
+    if (any(o.outcome in (FAILED, TIMEOUT) for o in outcomes) or s.facts.get("missing_artifacts")
+            or s.facts.get("missing_fonts")):
         return CaptureState.PARTIAL
     return CaptureState.COMPLETE
 

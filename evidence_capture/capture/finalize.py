@@ -7,10 +7,15 @@ these steps turn whatever the session got into artifacts.
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
+from typing import Any, Callable
 
+from evidence_capture.archive import capture as web_archive
 from evidence_capture.capture import har as harlib
+from evidence_capture.capture.result import FAILED, OK, StepOutcome
 from evidence_capture.capture.session import Session
-from evidence_capture.capture.steps import StepFailed
+from evidence_capture.capture.steps import StepFailed, first_line
+from evidence_capture.timeutil import utcnow
 
 
 def close_context(s: Session, budget: float) -> str:
@@ -43,3 +48,19 @@ def network_log(s: Session, budget: float) -> str:
                          "although private addresses were blocked")
     entries = len(har["log"]["entries"])
     return f"{entries} entries, {missing} without a server connection"
+
+
+def archive(s: Session, folder: Path, record: dict[str, Any],
+            on_step: Callable[[StepOutcome], None] | None) -> StepOutcome | None:
+    """Write ``archive.wacz`` after provenance.json; None when no page was loaded."""
+    if not s.page_loaded:
+        return None
+    started = utcnow()
+    try:
+        detail, outcome = web_archive.write_archive(folder, s.traffic, record), OK
+    except (OSError, ValueError, RuntimeError, KeyError) as exc:
+        detail, outcome = f"archive.wacz not written: {first_line(exc)}", FAILED
+    step = StepOutcome("archive", started, utcnow(), outcome, detail)
+    if on_step is not None:
+        on_step(step)
+    return step

@@ -1,4 +1,4 @@
-"""Post-processing of the HAR Playwright wrote: server addresses, dates, redirects."""
+"""Post-processing of the HAR Playwright wrote: HAR 1.2 validity, server addresses, dates."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 NO_CONNECTION = "no connection was made (blocked, failed, cached or aborted request)"
+_REQUIRED_TIMINGS = ("send", "wait", "receive")
+_OPTIONAL_TIMINGS = ("blocked", "dns", "connect", "ssl")
 
 
 def load_har(path: Path) -> dict[str, Any]:
@@ -15,27 +17,51 @@ def load_har(path: Path) -> dict[str, Any]:
 
 
 def complete_server_addresses(har: dict[str, Any]) -> int:
-    """Give every entry a ``serverIPAddress``; returns how many had none.
+    """Make every entry valid HAR 1.2 and say which never reached a server.
 
-    Entries that never reached a server get an empty string and an
-    ``_evidenceNote`` saying so, instead of silently lacking the field.
+    An entry without a server connection has no ``serverIPAddress`` (the
+    schema allows only an IPv4 or IPv6 address there) and carries an
+    ``_evidenceNote`` saying so instead.  Returns how many such entries.
     """
     missing = 0
     for entry in har["log"]["entries"]:
-        if not entry.get("serverIPAddress"):
-            entry["serverIPAddress"] = ""
+        address = str(entry.get("serverIPAddress") or "").strip("[]")
+        if address:
+            entry["serverIPAddress"] = address
+        else:
+            entry.pop("serverIPAddress", None)
             entry["_evidenceNote"] = NO_CONNECTION
             missing += 1
+        _fix_timings(entry)
     return missing
+
+
+def _fix_timings(entry: dict[str, Any]) -> None:
+    """HAR 1.2: send, wait and receive are never -1; the optional phases are -1 or more."""
+    timings = entry.setdefault("timings", {})
+    unmeasured = [k for k in _REQUIRED_TIMINGS if not _non_negative(timings.get(k))]
+    for key in unmeasured:
+        timings[key] = 0
+    for key in _OPTIONAL_TIMINGS:
+        if key in timings and not (isinstance(timings[key], (int, float)) and timings[key] >= -1):
+            timings[key] = -1
+    if unmeasured:
+        timings["comment"] = f"not measured (the request did not complete): {', '.join(unmeasured)}"
+    if not _non_negative(entry.get("time")):
+        entry["time"] = 0
+
+
+def _non_negative(value: object) -> bool:
+    return isinstance(value, (int, float)) and value >= 0
 
 
 def servers(har: dict[str, Any]) -> list[dict[str, object]]:
     """One row per request: URL, IP and port actually connected to."""
     rows = []
     for entry in har["log"]["entries"]:
-        url = entry["request"]["url"]
-        rows.append({"url": url, "ip": entry.get("serverIPAddress") or None,
-                     "port": entry.get("_serverPort") or urlsplit(url).port})
+        url, ip = entry["request"]["url"], entry.get("serverIPAddress") or None
+        port = (entry.get("_serverPort") or urlsplit(url).port) if ip else None
+        rows.append({"url": url, "ip": ip, "port": port})
     return rows
 
 

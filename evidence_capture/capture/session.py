@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from evidence_capture.capture.addresses import AddressGuard, DnsAnswer
+from evidence_capture.capture.quiet import MONITOR_JS, Network
 from evidence_capture.defaults import CaptureOptions
 from evidence_capture.timeutil import iso_utc, utcnow
 
@@ -25,9 +26,12 @@ class Session:
     dns: DnsAnswer
     pin: str | None
     video_dir: Path | None
+    video_problem: str | None = None  # why there is no video, when the recorder failed late
     context: Any = None
     page: Any = None
     cdp: Any = None
+    traffic: Any = None  # archive.traffic.TrafficRecorder, for the WACZ
+    documents: Any = None  # documents.DocumentWatch: main-document bodies as served
     response: Any = None
     loaded_at: float | None = None  # monotonic time of the load event, if it came
     redirect_chain: list[dict[str, object]] = field(default_factory=list)
@@ -40,6 +44,8 @@ class Session:
     user_agent: str | None = None
     browser_version: str | None = None
     facts: dict[str, object] = field(default_factory=dict)  # step results for provenance
+    network: Network = field(default_factory=Network)  # requests in flight, for settling
+    screens_scrolled: int = 0
 
     @property
     def page_loaded(self) -> bool:
@@ -47,12 +53,18 @@ class Session:
 
     def attach(self, context: Any, page: Any) -> None:
         self.context, self.page = context, page
+        context.add_init_script(MONITOR_JS)  # quiet monitor: capture/quiet.py
+        self.network.attach(page)
         context.route("**/*", self._route)
         context.on("page", self._on_new_page)
         context.on("requestfinished", lambda r: self.finished.add(r))
         context.on("response", lambda r: self.response_urls.append(r.url))
         page.on("dialog", self._on_dialog)
         page.on("download", self._on_download)
+
+    def open_requests(self) -> list[str]:
+        """URLs of the page's requests that have neither finished nor failed."""
+        return sorted(r.url for r in self.network.inflight)
 
     def _route(self, route: Any) -> None:
         reason = self.guard.refusal(route.request.url)

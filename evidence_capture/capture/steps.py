@@ -10,6 +10,9 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from evidence_capture.capture.documents import write_documents
+from evidence_capture.capture.fonts import VISIBLE_TEXT_JS, scripts_in
+from evidence_capture.capture.quiet import wait_quiet
 from evidence_capture.capture.screenshot import take_screenshot
 from evidence_capture.capture.session import Session
 from evidence_capture.capture.tls import https_origins, save_chains
@@ -69,17 +72,47 @@ def redirect_chain(response: Any) -> list[dict[str, object]]:
 
 
 def settle(s: Session, budget: float) -> str:
-    """Wait for the network to go quiet, then dwell until ``settle_dwell_ms`` after load."""
-    s.page.wait_for_load_state("networkidle", timeout=budget * 1000)
-    since_load = time.monotonic() - (s.loaded_at or time.monotonic())
-    dwell = s.options.settle_dwell_ms / 1000 - since_load
-    if dwell > 0:
-        s.page.wait_for_timeout(min(dwell, budget) * 1000)
-    return "network idle"
+    """Scroll through the page while waiting until it is quiet (capture/quiet.py).
+
+    Timers and DOM changes are waited for until ``settle_dwell_ms`` after the
+    load event at most; the network until the step's budget: a time-out, as
+    Playwright's ``networkidle`` would be, unless it is busy with lazy content
+    that this step's own scrolling started (the scroll step waits for that).
+    """
+    o = s.options
+    start = time.monotonic()
+    hard_end = start + budget
+    dwell_end = min((s.loaded_at or start) + o.settle_dwell_ms / 1000, hard_end)
+    if dwell_end > time.monotonic():  # lazy content starts loading during the dwell;
+        _scroll_down(s, dwell_end, until_deadline=True)  # the scroll step goes on from there
+    scrolled = s.screens_scrolled
+    q = wait_quiet(s.page, s.network, network_ms=o.settle_network_idle_ms,
+                   dom_ms=o.settle_quiet_ms, dwell_end=dwell_end, hard_end=hard_end)
+    s.facts["settle"] = {
+        "method": f"scrolled during the wait; then no request for {o.settle_network_idle_ms} ms "
+                  f"and, until {o.settle_dwell_ms} ms after load at most, no DOM change for "
+                  f"{o.settle_quiet_ms} ms and no timer due (capture/quiet.py)",
+        "ended": q.reason, "waited_ms": q.waited_ms, "screens_scrolled": s.screens_scrolled}
+    if q.reason == "bound" and not scrolled:  # a warning, not a failed step: the state
+        return _still_busy(s, budget)          # follows the artifacts, not background traffic
+    return f"quiet after {q.waited_ms} ms, {s.screens_scrolled} screen(s) scrolled meanwhile"
 
 
+def _still_busy(s: Session, budget: float) -> str:
+    """Trackers, beacons, a stalled image: recorded with the requests still open."""
+    still_open = s.open_requests()
+    s.facts["open_requests"] = still_open
+    s.warnings.append(f"the network never went quiet within {budget:.1f} s; "
+                      f"{len(still_open)} request(s) still open: {', '.join(still_open[:10])}")
+    return f"network still busy after {budget:.1f} s ({len(still_open)} open request(s))"
+
+
+# One rendering update per screen: after the animation frame, a message-channel
+# task runs once that update (and its IntersectionObserver step) is done, so every
+# screen is seen by lazy loaders, then the next screen is scrolled to.
 _SCROLL_JS = """async ([maxSteps, maxHeight, deadlineMs]) => {
-  const frame = () => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
+  const frame = () => new Promise(r => requestAnimationFrame(() => {
+    const c = new MessageChannel(); c.port1.onmessage = () => r(); c.port2.postMessage(0); }));
   const end = Date.now() + deadlineMs;
   let steps = 0;
   while (steps < maxSteps && Date.now() < end) {
@@ -94,44 +127,53 @@ _SCROLL_JS = """async ([maxSteps, maxHeight, deadlineMs]) => {
 }"""
 
 
+def _scroll_down(s: Session, deadline: float, *, until_deadline: bool = False) -> int:
+    """Scroll from where the page is to its bottom; returns the page height.  Reaching
+    ``deadline`` first is a time-out, unless ``until_deadline`` says that is the plan."""
+    o = s.options
+    left_ms = (deadline - time.monotonic()) * 1000
+    steps, height, out = s.page.evaluate(_SCROLL_JS, [o.scroll_max_steps - s.screens_scrolled,
+                                                      o.scroll_max_height, left_ms])
+    s.screens_scrolled += steps
+    if out and not until_deadline:
+        raise StepTimedOut(f"scrolled {s.screens_scrolled} screens, page still growing "
+                           f"at {height} px")
+    return int(height)
+
+
 def scroll(s: Session, budget: float) -> str:
-    """Scroll down a viewport at a time so lazy images and infinite lists load, bounded."""
+    """Scroll on a viewport at a time while the page grows, so lazy images and
+    infinite lists load, bounded; then back to the top."""
     o = s.options
     deadline = time.monotonic() + budget
-    total, rounds = 0, 0
+    rounds = 0
     while rounds < 5:
-        left_ms = (deadline - time.monotonic()) * 1000
-        steps, height, out = s.page.evaluate(_SCROLL_JS, [o.scroll_max_steps - total,
-                                                          o.scroll_max_height, left_ms])
-        total, rounds = total + steps, rounds + 1
-        if out:
-            raise StepTimedOut(f"scrolled {total} screens, page still growing at {height} px")
+        height = _scroll_down(s, deadline)
+        rounds += 1
         _quiet(s, o.scroll_pause_ms, deadline)
         grown = s.page.evaluate("document.documentElement.scrollHeight")
-        if grown <= height or total >= o.scroll_max_steps or grown >= o.scroll_max_height:
+        if (grown <= height or s.screens_scrolled >= o.scroll_max_steps
+                or grown >= o.scroll_max_height):
             break
     s.page.evaluate("window.scrollTo(0, 0)")
     _quiet(s, o.scroll_pause_ms, deadline)
-    s.facts["scroll"] = {"screens": total, "rounds": rounds}
-    return f"scrolled {total} screens in {rounds} round(s)"
+    s.facts["scroll"] = {"screens": s.screens_scrolled, "rounds": rounds}
+    return f"scrolled {s.screens_scrolled} screens in {rounds} round(s)"
 
 
 def _quiet(s: Session, pause_ms: int, deadline: float) -> None:
-    """Give lazy content a moment: network idle, bounded by the pause and the deadline."""
-    limit = max(min(pause_ms * 4, (deadline - time.monotonic()) * 1000), 1)
-    from playwright.sync_api import TimeoutError as PlaywrightTimeout
-
-    try:
-        s.page.wait_for_load_state("networkidle", timeout=limit)
-    except PlaywrightTimeout:
-        pass  # still loading; the screenshot records what is there
-    s.page.wait_for_timeout(min(pause_ms, limit))
+    """Give lazy content a moment: quiet for ``pause_ms``, bounded by 4x that and the
+    deadline; if it is still loading, the screenshot records what is there."""
+    end = min(time.monotonic() + pause_ms * 4 / 1000, deadline)
+    wait_quiet(s.page, s.network, network_ms=pause_ms, dom_ms=pause_ms, dwell_end=end,
+               hard_end=end)
 
 
 def screenshot(s: Session, budget: float) -> str:
     o = s.options
     info = take_screenshot(s.page, s.folder / "screenshot.png", tile_height=o.screenshot_tile_height,
-                           max_height=o.max_screenshot_height, timeout_ms=budget * 1000)
+                           max_height=o.max_screenshot_height, timeout_ms=budget * 1000,
+                           cdp=s.cdp)
     s.facts["screenshot"] = info.__dict__
     if info.truncated:
         s.warnings.append(f"screenshot truncated at {info.css_height} px (max_screenshot_height)")
@@ -141,20 +183,25 @@ def screenshot(s: Session, budget: float) -> str:
 def dom(s: Session, budget: float) -> str:
     html = s.page.content()
     (s.folder / "dom.html").write_text(html, encoding="utf-8")
+    s.facts["scripts"] = scripts_in(s.page.evaluate(VISIBLE_TEXT_JS))
     return f"{len(html)} characters"
 
 
 def response_body(s: Session, budget: float) -> str:
-    """The main document's bytes exactly as served (after the last redirect)."""
+    """Every main document's bytes exactly as served; ``response.html`` is the final one's."""
     request = s.response.request
     deadline = time.monotonic() + budget
     while request not in s.finished:
         if time.monotonic() >= deadline:
             raise StepTimedOut("the main document never finished downloading")
         s.page.wait_for_timeout(50)
-    body = s.response.body()
-    (s.folder / "response.html").write_bytes(body)
-    return f"{len(body)} bytes"
+    kept = s.documents.documents if s.documents is not None else []
+    if not any(d.body is not None for d in kept):
+        raise StepFailed("; ".join(d.error or "" for d in kept) or "no main document body was kept")
+    rows = write_documents(kept, s.folder)
+    s.facts["documents"] = rows
+    final = next(r for r in rows if r["final"])
+    return f"{final['size']} bytes; {len(rows)} main document response(s)"
 
 
 def mhtml(s: Session, budget: float) -> str:
@@ -164,7 +211,7 @@ def mhtml(s: Session, budget: float) -> str:
 
 
 def pdf(s: Session, budget: float) -> str:
-    data = s.page.pdf(print_background=True)
+    data = s.page.pdf(format="A4", print_background=True)
     (s.folder / "page.pdf").write_bytes(data)
     return f"{len(data)} bytes"
 

@@ -51,11 +51,13 @@ class TsaConfig:
     urls: tuple[str, ...] = ()
     roots: tuple[x509.Certificate, ...] = ()
     timeout: float = DEFAULT_TSA_TIMEOUT
+    chain: tuple[x509.Certificate, ...] = ()  # EVIDENCE_TSA_CHAIN: for TSAs that send no certificates
 
     @classmethod
     def from_settings(cls, settings: Settings, *, timeout: float = DEFAULT_TSA_TIMEOUT) -> "TsaConfig":
         roots = tuple(load_tsa_roots(settings.tsa_ca)) if settings.tsa_ca else ()
-        return cls(urls=settings.tsa_urls, roots=roots, timeout=timeout)
+        chain = tuple(load_tsa_roots(settings.tsa_chain)) if settings.tsa_chain else ()
+        return cls(urls=settings.tsa_urls, roots=roots, timeout=timeout, chain=chain)
 
     @property
     def dev_warning(self) -> str | None:
@@ -99,7 +101,8 @@ def seal_state(folder: Path) -> str:
 def _stamp(folder: Path, plan: list[tuple[int, str]], manifest: bytes, tsa: TsaConfig) -> None:
     dev = tsa.dev_warning is not None
     for number, url in plan:
-        stamp_slot(folder, number, url, manifest, roots=tsa.roots, timeout=tsa.timeout, dev_tsa=dev)
+        stamp_slot(folder, number, url, manifest, roots=tsa.roots, timeout=tsa.timeout, dev_tsa=dev,
+                   untrusted=tsa.chain)
 
 
 def _result(folder: Path, manifest: bytes, fingerprint: str, capture_id: str, dev: str | None) -> SealResult:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from evidence_capture import safeio
 from evidence_capture.errors import EvidenceError, TimestampError
 from evidence_capture.timeutil import iso_utc, utcnow
 
@@ -94,9 +95,10 @@ def read_slots(folder: Path) -> dict[int, TimestampOutcome]:
         number = slot_number(path, "json")
         if number is None or path.is_symlink():
             continue
-        try:
-            slots[number] = TimestampOutcome.from_record(number, json.loads(path.read_text("utf-8")))
-        except (OSError, ValueError, TypeError):
+        try:  # regular files only, bounded: a FIFO or /dev/zero never blocks or fills memory
+            record = safeio.read_json(path, safeio.MAX_RECORD_BYTES)
+            slots[number] = TimestampOutcome.from_record(number, record)
+        except (OSError, EvidenceError, ValueError, TypeError):
             continue
     return slots
 
@@ -108,7 +110,7 @@ def _token_fields(info: Any) -> dict[str, Any]:
 
 
 def stamp_slot(folder: Path, number: int, url: str, manifest_bytes: bytes, *, roots: tuple,
-               timeout: float, dev_tsa: bool) -> TimestampOutcome:
+               timeout: float, dev_tsa: bool, untrusted: tuple = ()) -> TimestampOutcome:
     """Request, verify and store one token; record the failure instead of raising."""
     from evidence_capture.timestamping import request_timestamp, verify_token
 
@@ -124,7 +126,8 @@ def stamp_slot(folder: Path, number: int, url: str, manifest_bytes: bytes, *, ro
     else:
         write_atomic(slot_path(folder, number, "tsq"), exchange.tsq)
         try:
-            info = verify_token(exchange.tsr, digest=digest, nonce=exchange.nonce, roots=list(roots))
+            info = verify_token(exchange.tsr, digest=digest, nonce=exchange.nonce, roots=list(roots),
+                                untrusted=untrusted)
         except EvidenceError as exc:  # VerificationError, or any other refusal of the reply
             outcome = TimestampOutcome(state=FAILED, nonce=exchange.nonce, error=exc.diagnostics(), **base)
         else:

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import hashlib
-import json
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from evidence_capture.errors import PackageError, one_line
+from evidence_capture import safeio
+from evidence_capture.errors import InputError, PackageError, one_line
+from evidence_capture.packages import layout
+from evidence_capture.packages.coverage import sha256_of
 from evidence_capture.packages.origin import origin_checks
 from evidence_capture.storage.chain import (
     ChainReport, key_fingerprint, load_public_key, verify_records,
@@ -23,8 +25,10 @@ def load_package_keys(keys_dir: Path) -> dict[str, Ed25519PublicKey]:
     keys = {}
     for path in sorted(keys_dir.glob("*.pem")) if keys_dir.is_dir() else []:
         try:
-            key = load_public_key(path.read_bytes())
-        except (ValueError, TypeError) as exc:
+            key = load_public_key(safeio.read_regular(path, safeio.MAX_KEY_BYTES))
+        except InputError as exc:
+            raise PackageError(f"refused: {exc.message}") from None
+        except (OSError, ValueError, TypeError) as exc:
             raise PackageError(f"refused: {path.name} is not an Ed25519 public key") from exc
         keys[key_fingerprint(key)] = key
     return keys
@@ -85,6 +89,45 @@ def _coverage_check(records: Sequence[Mapping[str, Any]], chain: Sequence[Mappin
                  "and the chain runs to the package's export point")
 
 
+def _redaction_check(records: Sequence[Mapping[str, Any]], index: Mapping[str, Any]) -> CheckResult:
+    """Redacted links are exactly the ones the station listed when it signed the index."""
+    name = "custody.redaction"
+    shipped = sorted(int(r["seq"]) for r in records if r.get("redacted"))
+    signed = index.get("redacted")
+    if not isinstance(signed, list) or sorted(signed) != shipped:
+        extra = sorted(set(shipped) - set(signed if isinstance(signed, list) else []))
+        return CheckResult.failed(name, f"events {extra or shipped} are redacted, but the signed "
+                                  "index does not list them as redacted (events of this case "
+                                  "turned into stubs?)")
+    return CheckResult.passed(name, f"{len(shipped)} redacted link(s), each listed in the signed "
+                              "index; every redacted link keeps its signed event hash")
+
+
+def _timestamp_agreement(records: Sequence[Mapping[str, Any]], index: Mapping[str, Any],
+                         data: Path) -> CheckResult:
+    """Each ``timestamped`` event has its token in the folder, and each token its event."""
+    name = "custody.timestamps"
+    problems = []
+    for entry in index["captures"]:
+        capture_id = str(entry.get("capture_id"))
+        slots = data / "captures" / capture_id / "timestamps"
+        tokens = {}
+        for tsr in sorted(slots.glob("*.tsr")) if slots.is_dir() else []:
+            tokens[tsr.stem] = sha256_of(tsr)
+        events = {str((r["details"] or {}).get("position")): (r["details"] or {}).get("tsr_sha256")
+                  for r in records if not r.get("redacted") and r.get("type") == "timestamped"
+                  and r["object"].get("id") == capture_id}
+        for position, digest in sorted(events.items()):
+            if tokens.get(position) != digest:
+                problems.append(f"{capture_id}: a timestamped event for slot {position} has no "
+                                "matching token")
+        for position in sorted(set(tokens) - set(events)):
+            problems.append(f"{capture_id}: token {position}.tsr has no timestamped event")
+    if problems:
+        return CheckResult.failed(name, "; ".join(problems[:5]))
+    return CheckResult.passed(name, "every timestamped event has its token, every token its event")
+
+
 def _receipt_mismatch(event: Mapping[str, Any], index: Mapping[str, Any]) -> str | None:
     """What the signed export event says the package holds, against the package index."""
     details = event.get("details") or {}
@@ -108,10 +151,13 @@ def _export_check(receipt: Path | None, records: Sequence[Mapping[str, Any]],
         return CheckResult.not_checked(name, "no export receipt "
                      "(<package>.zip.export-event.json) next to the package")
     try:
-        event = json.loads(receipt.read_text("utf-8"))
+        event = safeio.read_json(receipt, safeio.MAX_RECORD_BYTES, "the export receipt")
         signer = event.get("signer")
-    except (OSError, ValueError, AttributeError) as exc:
+    except (OSError, InputError, AttributeError) as exc:
         return CheckResult.failed(name, f"the export receipt does not parse: {one_line(exc)}")
+    if layout.event_problem(event):
+        return CheckResult.failed(name, f"the export receipt is not a custody event: "
+                                  f"{layout.event_problem(event)}")
     last = records[-1] if records else None
     if last is None or signer != last.get("signer"):
         return CheckResult.failed(name, f"the export receipt is signed by {signer}, not by the "
@@ -158,5 +204,7 @@ def custody_checks(records: Sequence[Mapping[str, Any]], index: Mapping[str, Any
         *origins,
         _trust_check(everything, set(trusted)),
         _coverage_check(everything, records, index, data),
+        _redaction_check(records, index),
+        _timestamp_agreement(everything, index, data),
         _export_check(receipt, records, trusted, index, package_sha256),
     ]

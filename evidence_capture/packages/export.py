@@ -12,6 +12,7 @@ next to the zip as ``<zip>.export-event.json`` (the export receipt).
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 import tempfile
 import zipfile
@@ -27,7 +28,8 @@ from evidence_capture.models import check_case_id
 from evidence_capture.packages import layout, origin
 from evidence_capture.packages.reports import REPORTS_DIR, ReportFile, select_reports
 from evidence_capture.packages.readme import README
-from evidence_capture.packages.signed_index import write_signed_index
+from evidence_capture.packages.coverage import covered_files
+from evidence_capture.packages.signed_index import SIGNATURE, write_signed_index
 from evidence_capture.storage import CaptureSummary, NewEvent, Store
 from evidence_capture.storage.artifacts import (
     atomic_write_bytes, commit_temp_file, file_digests, walk_files,
@@ -48,12 +50,13 @@ class ExportResult:
     event_seq: int
     receipt: Path
     reports: tuple[dict[str, Any], ...] = ()
+    checkpoint: dict[str, Any] | None = None  # the custody checkpoint taken after the export
 
     def as_record(self) -> dict[str, Any]:
         return {"package": str(self.path), "sha256": self.sha256,
                 "captures": list(self.captures), "skipped": list(self.skipped),
                 "export_event_seq": self.event_seq, "receipt": str(self.receipt),
-                "reports": list(self.reports)}
+                "reports": list(self.reports), "checkpoint": self.checkpoint}
 
 
 def _select(store: Store, target: str) -> tuple[str | None, list[CaptureSummary], list[str]]:
@@ -112,6 +115,10 @@ def _write_payload(store: Store, data: Path, target: str, case_id: str | None,
     (data / "custody.jsonl").write_text("".join(record_to_json(r) + "\n" for r in lines), "utf-8")
     index = layout.package_index(store, target, case_id, captures, lines, key_file)
     index["reports"] = [report.as_index() for report in reports]
+    index["redacted"] = [line["seq"] for line in lines if line.get("redacted")]
+    index["readme_sha256"] = hashlib.sha256(_readme(target, index).encode("utf-8")).hexdigest()
+    index["bag_info"] = _bag_info(target, index)
+    index["files"] = covered_files(data, skip={layout.INDEX, SIGNATURE})
     write_signed_index(data, index, station.sign)
     return index
 
@@ -155,21 +162,46 @@ def export_package(store: Store, target: str, out_zip: Path, *, reports: Sequenc
     receipt = out_zip.with_name(out_zip.name + ".export-event.json")
     atomic_write_bytes(receipt, (record_to_json(record) + "\n").encode("utf-8"))
     return ExportResult(out_zip, digest, tuple(c.capture_id for c in captures),
-                        tuple(skipped), record["seq"], receipt, tuple(index["reports"]))
+                        tuple(skipped), record["seq"], receipt, tuple(index["reports"]),
+                        _checkpoint(store, record))
+
+
+def _checkpoint(store: Store, record: dict[str, Any]) -> dict[str, Any] | None:
+    """Every export anchors the chain head, the export event included, when a TSA answers."""
+    from evidence_capture.errors import EvidenceError
+    from evidence_capture.storage.checkpoint import take_checkpoint
+    from evidence_capture.timestamping.verify import load_tsa_roots
+
+    settings = store.settings
+    try:
+        roots = load_tsa_roots(settings.tsa_ca) if settings.tsa_ca else ()
+        return take_checkpoint(settings.home, record, urls=settings.tsa_urls, roots=roots,
+                               timeout=30.0).as_record()
+    except EvidenceError as exc:
+        return {"error": exc.message}  # the export stands; `custody checkpoint` can be re-run
+
+
+def _bag_info(target: str, index: dict[str, Any]) -> dict[str, str]:
+    """Every field of bag-info.txt but Payload-Oxum: fixed in the signed index."""
+    return {"Source-Organization": "evidence-capture station " + index["station"]["fingerprint"],
+            "External-Description": f"Evidence package for {target}",
+            "External-Identifier": target, "Bagging-Date": index["exported_at"][:10],
+            "Bag-Software-Agent": f"{TOOL_NAME} {__version__}"}
+
+
+def _readme(target: str, index: dict[str, Any]) -> str:
+    return README.format(
+        target=target, exported_at=index["exported_at"], tool=f"{TOOL_NAME} {__version__}",
+        fingerprint=index["station"]["fingerprint"], custody_schema=CUSTODY_SCHEMA)
 
 
 def _make_bag(bag_dir: Path, target: str, index: dict[str, Any]) -> None:
-    info = {"Source-Organization": "evidence-capture station " + index["station"]["fingerprint"],
-            "External-Description": f"Evidence package for {target}",
-            "External-Identifier": target, "Bagging-Date": index["exported_at"][:10]}
     try:
-        bagit.make_bag(str(bag_dir), bag_info=info,
-                             checksums=["sha256", "sha512"])
+        bagit.make_bag(str(bag_dir), bag_info=dict(index["bag_info"]),
+                       checksums=["sha256", "sha512"])
     except (bagit.BagError, OSError) as exc:
         raise StorageError(f"cannot build the bag: {exc}") from exc
-    (bag_dir / "README.txt").write_text(README.format(
-        target=target, exported_at=index["exported_at"], tool=f"{TOOL_NAME} {__version__}",
-        fingerprint=index["station"]["fingerprint"], custody_schema=CUSTODY_SCHEMA), "utf-8")
+    (bag_dir / "README.txt").write_bytes(_readme(target, index).encode("utf-8"))
     bagit.Bag(str(bag_dir)).save()  # adds README.txt to the tag manifests
 
 

@@ -67,9 +67,9 @@ def _previous_import(store: Store, digest: str) -> ImportRow | None:
 
 def _verify(root: Path, zip_path: Path, digest: str, receipt: Path | None,
             trusted_keys: Sequence[Ed25519PublicKey], tsa_roots: Sequence[Any],
-            accept_untrusted_key: bool) -> tuple[PackageReport, bool]:
+            accept_untrusted_key: bool, damaged: Sequence[str]) -> tuple[PackageReport, bool]:
     kwargs = dict(package_name=zip_path.name, package_sha256=digest, tsa_roots=tsa_roots,
-                  strict=True, receipt=receipt)
+                  strict=True, receipt=receipt, damaged=damaged)
     report = verify_extracted(root, trusted_keys=trusted_keys, **kwargs)
     if not report.blocking(allow_not_checked=_ALWAYS_ALLOWED) or not accept_untrusted_key:
         return report, True
@@ -172,7 +172,7 @@ def import_package(store: Store, zip_path: Path, *, case: str | None = None,
         store.settings.captures_dir.mkdir(parents=True, exist_ok=True)
         root = layout.find_bag_root(package.folder)
         report, trusted = _verify(root, zip_path, digest, package.receipt, trusted_keys,
-                                  tsa_roots, accept_untrusted_key)
+                                  tsa_roots, accept_untrusted_key, package.damaged)
         _refuse_if_failed(report)
         _check_conflicts(store, report.captures)
         placed = _place_captures(store, root / "data", report.captures)

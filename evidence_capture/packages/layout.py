@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import json
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Sequence
 
@@ -10,9 +10,10 @@ from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
 
 from evidence_capture import TOOL_NAME, __version__
-from evidence_capture.errors import PackageError
+from evidence_capture import safeio
+from evidence_capture.errors import InputError, PackageError
 from evidence_capture.timeutil import iso_utc, utcnow
-from evidence_capture.verify.target import CAPTURE_ID
+from evidence_capture.models import CAPTURE_ID
 
 if TYPE_CHECKING:
     from evidence_capture.storage import CaptureSummary, Store
@@ -82,13 +83,22 @@ def find_bag_root(folder: Path) -> Path:
     raise PackageError("refused: this is not a BagIt package (no bagit.txt)")
 
 
-def read_json(path: Path, what: str) -> Any:
+MAX_INDEX_BYTES = 16 * 1024 * 1024
+MAX_CUSTODY_BYTES = 32 * 1024 * 1024
+_HASH = re.compile(r"sha256:[0-9a-f]{64}")
+_LINK_TYPES = {"seq": int, "prev_hash": str, "event_hash": str, "signer": str, "signature": str}
+_BODY_FIELDS = ("actor", "host", "tool", "case_id")
+_BODY_TYPES = {"type": str, "time": str, "object": dict, "details": dict}
+
+
+def read_json(path: Path, what: str, limit: int = MAX_INDEX_BYTES) -> Any:
+    """A bounded JSON file of the package; absent or unreadable is a ``PackageError``."""
     try:
-        return json.loads(path.read_text("utf-8"))
+        return safeio.read_json(path, limit, what)
     except FileNotFoundError as exc:
         raise PackageError(f"refused: the package has no {what}") from exc
-    except (OSError, UnicodeDecodeError, ValueError) as exc:
-        raise PackageError(f"refused: {what} does not parse") from exc
+    except InputError as exc:
+        raise PackageError(f"refused: {exc.message}") from None
 
 
 def read_index(data: Path) -> dict[str, Any]:
@@ -104,14 +114,53 @@ def read_index(data: Path) -> dict[str, Any]:
     return index
 
 
+def event_problem(record: Any) -> str | None:
+    """Why ``record`` is not a well-formed custody event (or redacted link), else None."""
+    if not isinstance(record, dict):
+        return "not a JSON object"
+    if "redacted" in record and record["redacted"] is not True:
+        return "field 'redacted' must be true when present"
+    if record.get("redacted") is not True and any(k not in record for k in _BODY_FIELDS):
+        return f"an event needs every field of {_BODY_FIELDS}"
+    wanted = dict(_LINK_TYPES) if record.get("redacted") is True else {**_LINK_TYPES, **_BODY_TYPES}
+    for name, kind in wanted.items():
+        value = record.get(name)
+        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+            return f"field {name!r} is missing or not a {kind.__name__}"
+    if record.get("redacted") is True:
+        extra = sorted(set(record) - set(_LINK_FIELDS) - {"redacted"})
+        if extra:
+            return f"a redacted link carries fields {extra} that no hash covers"
+    elif not isinstance(record["object"].get("id"), str) or not (
+            record["object"].get("digest") is None or isinstance(record["object"]["digest"], str)):
+        return "object.id / object.digest have the wrong type"
+    elif not (record.get("case_id") is None or isinstance(record.get("case_id"), str)):
+        return "case_id is not a string"
+    if not all(_HASH.fullmatch(record[name]) for name in ("prev_hash", "event_hash", "signer")):
+        return "prev_hash, event_hash or signer is not sha256:<64 hex>"
+    if not re.fullmatch(r"[0-9a-f]{128}", record["signature"]):
+        return "signature is not 128 hex digits"
+    return None
+
+
 def read_custody(path: Path) -> list[dict[str, Any]]:
+    """Every event of a custody file; one malformed line is a ``PackageError`` naming it."""
     try:
-        lines = path.read_text("utf-8").splitlines()
-        records = [json.loads(line) for line in lines if line.strip()]
+        raw = safeio.read_regular(path, MAX_CUSTODY_BYTES)
     except FileNotFoundError as exc:
         raise PackageError(f"refused: the package has no {path.name}") from exc
-    except (OSError, UnicodeDecodeError, ValueError) as exc:
-        raise PackageError(f"refused: {path.name} does not parse") from exc
-    if not all(isinstance(r, dict) and "seq" in r and "event_hash" in r for r in records):
-        raise PackageError(f"refused: {path.name} holds something other than custody events")
+    except InputError as exc:
+        raise PackageError(f"refused: {exc.message}") from None
+    records = []
+    for number, line in enumerate(raw.splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            record = safeio.loads_bounded(line, f"{path.name} line {number}")
+        except InputError as exc:
+            raise PackageError(f"refused: {exc.message}") from None
+        problem = event_problem(record)
+        if problem:
+            raise PackageError(f"refused: {path.name} line {number} is not a custody event: {problem}")
+        records.append(record)
     return records

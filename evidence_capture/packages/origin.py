@@ -16,6 +16,7 @@ from typing import Any, Mapping, Sequence
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from sqlalchemy import select
 
+from evidence_capture.errors import PackageError
 from evidence_capture.packages import layout
 from evidence_capture.storage import Store
 from evidence_capture.storage.chain import verify_records
@@ -47,10 +48,13 @@ def write_origin_histories(store: Store, capture_ids: Sequence[str], data: Path)
 
 def _check_one(path: Path, main: Sequence[Mapping[str, Any]],
                keys: Mapping[str, Ed25519PublicKey]) -> tuple[CheckResult, list[dict[str, Any]]]:
-    name = f"custody.origin[{path.stem[:16]}]"
-    records = layout.read_custody(path)
+    name = f"custody.origin[{path.stem if path.stem.isprintable() else repr(path.stem)}]"
+    try:
+        records = layout.read_custody(path)
+    except PackageError as exc:
+        return CheckResult.failed(name, exc.message), []
     report = verify_records(records, keys)
-    linked = any(r.get("type") == "imported" and (r.get("details") or {}).get(
+    linked = any(not r.get("redacted") and r.get("type") == "imported" and (r.get("details") or {}).get(
         "package_sha256") == path.stem for r in main)
     if not linked:
         return CheckResult.failed(name, "no imported event in the package's chain "

@@ -44,11 +44,14 @@ Verify by hand, with plain tools:
    nothing else), with the listed manifest_sha256, and custody.jsonl must run
    from "first_seq" to "last_seq", ending with "last_hash".  A package whose
    package.sig verifies only with a key shipped in data/keys/ proves nothing.
-5. Timestamp tokens (RFC 3161, over SHA-256 of manifest.json):
+5. Timestamp tokens (RFC 3161, over SHA-256 of the exact bytes of manifest.json;
+   -data hashes the manifest itself, so a token over other data fails):
      openssl ts -verify -in data/captures/<id>/timestamps/1.tsr \\
-       -queryfile data/captures/<id>/timestamps/1.tsq \\
+       -data data/captures/<id>/manifest.json \\
        -CAfile TRUSTED-TSA-ROOT.pem -untrusted data/tsa/<id>/1.chain.pem
      openssl ts -reply -in data/captures/<id>/timestamps/1.tsr -text
+   (The .tsq request and timestamps/<n>.json are not signed: never verify
+   against them.  The TSA name, genTime and serial are in the -text output.)
 6. Custody: every line of custody.jsonl has "event_hash" = "sha256:" + SHA-256 of
    the RFC 8785 canonical JSON of the event without event_hash, signer and
    signature (with "schema": "{custody_schema}" added); "prev_hash" equals the
@@ -65,4 +68,17 @@ Verify by hand, with plain tools:
    statement that this PDF is the record it printed.  A PDF under data/reports
    that is not listed, or whose hash no "reported" event carries, is not the
    record.
+
+Browsing a captured page as it was served (web archive, WACZ):
+   Each capture holds data/captures/<id>/archive.wacz, a WACZ 1.1.1 file (a zip
+   with a WARC 1.1 of the page's HTTP traffic, a CDXJ index and the page list).
+   It is listed in that capture's manifest.json like every artifact, so check
+   its SHA-256 there first (step 2).  With the tool, offline:
+     evidence replay PACKAGE.zip --capture <id> --trust-key station.pub.pem
+   By hand, with ReplayWeb.page (https://replayweb.page, or a local copy of the
+   npm package "replaywebpage" served from http://127.0.0.1): choose "Choose
+   File...", open archive.wacz, then pick the page in the "Pages" list.  The
+   replay shows only the recorded bytes; links to pages that were not captured
+   show "not archived".  A WACZ opened this way has not been verified: only the
+   manifest hash and signature (steps 2 and 3) say it is the sealed one.
 """

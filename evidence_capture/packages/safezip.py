@@ -32,7 +32,7 @@ class ZipLimits:
     max_total_bytes: int = 8 << 30
     max_entry_bytes: int = 4 << 30
     max_entries: int = 200_000
-    max_ratio: float = 200.0
+    max_ratio: float = 100.0
     ratio_floor_bytes: int = 1 << 20  # small entries may compress well without alarm
 
 
@@ -93,7 +93,16 @@ def plan_entries(archive: zipfile.ZipFile, limits: ZipLimits) -> list[tuple[zipf
             raise PackageError(f"refused: the package declares more than "
                                f"{limits.max_total_bytes} bytes (zip bomb?)")
         plan.append((info, path))
+    _check_whole_ratio(infos, total, limits)
     return plan
+
+
+def _check_whole_ratio(infos: list[zipfile.ZipInfo], total: int, limits: ZipLimits) -> None:
+    """Many small entries that each compress well are still a bomb when counted together."""
+    packed = sum(info.compress_size for info in infos)
+    if total > limits.ratio_floor_bytes and total / max(packed, 1) > limits.max_ratio:
+        raise PackageError(f"refused: the package expands {total / max(packed, 1):.0f}:1 in all "
+                           f"(limit {limits.max_ratio:.0f}:1; zip bomb?)")
 
 
 def _copy_counted(archive: zipfile.ZipFile, info: zipfile.ZipInfo, target: Path,
@@ -109,8 +118,23 @@ def _copy_counted(archive: zipfile.ZipFile, info: zipfile.ZipInfo, target: Path,
     return written
 
 
-def extract_safely(zip_path: Path, dest: Path, limits: ZipLimits = DEFAULT_LIMITS) -> None:
-    """Extract ``zip_path`` into the empty folder ``dest`` or raise ``PackageError``."""
+def _extract_entry(archive: zipfile.ZipFile, info: zipfile.ZipInfo, target: Path,
+                   budget: int) -> int | None:
+    """Bytes written, or None when the entry's data is damaged (bad CRC, corrupt stream)."""
+    try:
+        return _copy_counted(archive, info, target, budget)
+    except (zipfile.BadZipFile, zlib.error, EOFError):
+        target.unlink(missing_ok=True)
+        return None
+
+
+def extract_safely(zip_path: Path, dest: Path, limits: ZipLimits = DEFAULT_LIMITS) -> tuple[str, ...]:
+    """Extract ``zip_path`` into the empty folder ``dest`` or raise ``PackageError``.
+
+    An entry whose data is damaged (CRC or inflate error) is left out and named
+    in the result: that is tampering to report, not a zip that cannot be read.
+    """
+    damaged = []
     try:
         with zipfile.ZipFile(zip_path) as archive:
             plan = plan_entries(archive, limits)
@@ -121,7 +145,12 @@ def extract_safely(zip_path: Path, dest: Path, limits: ZipLimits = DEFAULT_LIMIT
                     target.mkdir(parents=True, exist_ok=True)
                     continue
                 target.parent.mkdir(parents=True, exist_ok=True)
-                budget -= _copy_counted(archive, info, target, budget)
+                written = _extract_entry(archive, info, target, budget)
+                if written is None:
+                    damaged.append(info.filename)
+                else:
+                    budget -= written
+        return tuple(damaged)
     except PackageError:
         raise
     except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError,
@@ -141,6 +170,7 @@ class Unpacked:
     folder: Path
     sha256: str
     receipt: Path | None  # a private copy of the export receipt, read once
+    damaged: tuple[str, ...] = ()  # zip entries whose data failed its CRC, left out
 
 
 def _copy_hashed(source: Path, target: Path) -> str:
@@ -175,8 +205,8 @@ def unpacked(zip_path: Path, limits: ZipLimits = DEFAULT_LIMITS, *, parent: Path
             kept = temp / "zip" / receipt.name
             _copy_hashed(receipt, kept)
         (temp / "bag").mkdir()
-        extract_safely(copy, temp / "bag", limits)
+        damaged = extract_safely(copy, temp / "bag", limits)
         copy.unlink()
-        yield Unpacked(temp / "bag", digest, kept)
+        yield Unpacked(temp / "bag", digest, kept, damaged)
     finally:
         shutil.rmtree(temp, ignore_errors=True)

@@ -16,107 +16,132 @@ import hashlib
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
-import bagit
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from evidence_capture.errors import InputError, PackageError
-from evidence_capture.manifests.model import Manifest
+from evidence_capture import safeio
+from evidence_capture.errors import InputError, PackageError, one_line
+from evidence_capture.packages.bag_checks import bag_checks
 from evidence_capture.packages import layout
+from evidence_capture.packages.coverage import package_coverage_check
 from evidence_capture.packages.custody_checks import custody_checks, load_package_keys
 from evidence_capture.packages.report import PackageReport, prefixed
 from evidence_capture.packages.reports import report_checks
 from evidence_capture.packages.signed_index import index_signature_check
 from evidence_capture.packages.safezip import DEFAULT_LIMITS, ZipLimits, unpacked
 from evidence_capture.storage.chain import key_fingerprint
-from evidence_capture.verify.runner import verify_capture
+from evidence_capture.verify.runner import MAX_MANIFEST_BYTES, verify_capture
 from evidence_capture.verify.timing import DEFAULT_TOLERANCE_S
-from evidence_capture.verify.checks import CheckResult, VerifyReport
-
-_STRONG = {"sha256", "sha512"}
+from evidence_capture.verify.checks import CheckResult, CheckStatus, VerifyReport
 
 
 def receipt_path(zip_path: Path) -> Path:
     return zip_path.with_name(zip_path.name + ".export-event.json")
 
 
-def validate_bag(root: Path) -> CheckResult:
+def _manifest_check(folder: Path, entry: dict[str, Any]) -> CheckResult:
+    name = f"capture[{folder.name}].index"
     try:
-        bag = bagit.Bag(str(root))
-    except bagit.BagError as exc:
-        raise PackageError(f"refused: this is not a valid BagIt bag: {exc}") from exc
-    if not _STRONG.intersection(bag.algorithms):
-        raise PackageError(f"refused: the bag uses only weak checksums {bag.algorithms}")
-    try:
-        bag.validate(processes=1)
-    except bagit.BagValidationError as exc:
-        details = "; ".join(str(d) for d in getattr(exc, "details", [])[:5]) or str(exc)
-        raise PackageError(f"refused: the bag's checksums fail: {details}") from exc
-    except (bagit.BagError, OSError, UnicodeError) as exc:
-        raise PackageError(f"refused: the bag cannot be validated: {exc}") from exc
-    version = ".".join(map(str, bag.version_info))
-    return CheckResult.passed("bag", f"BagIt {version}, {len(bag.payload_entries())} payload "
-                              f"files, {', '.join(sorted(bag.algorithms))} checksums valid")
-
-
-def _manifest_sha256(folder: Path) -> str:
-    manifest = layout.read_json(folder / "manifest.json", f"{folder.name}/manifest.json")
-    if not isinstance(manifest, dict) or manifest.get("capture_id") != folder.name:
-        raise PackageError(f"refused: the manifest of {folder.name} is not a capture manifest")
-    try:
-        Manifest.from_record(manifest)
-    except InputError as exc:
-        raise PackageError(f"refused: the manifest of {folder.name} is malformed: {exc.message}") from exc
-    return hashlib.sha256((folder / "manifest.json").read_bytes()).hexdigest()
+        raw = safeio.read_regular(folder / "manifest.json", MAX_MANIFEST_BYTES)
+    except (OSError, InputError) as exc:
+        return CheckResult.failed(name, f"manifest.json cannot be read: {one_line(exc)}")
+    digest = hashlib.sha256(raw).hexdigest()
+    if digest == entry.get("manifest_sha256"):
+        return CheckResult.passed(name, "manifest.json matches the package index")
+    return CheckResult.failed(name, f"manifest.json is sha256:{digest}, the index says "
+                              f"{entry.get('manifest_sha256')}")
 
 
 def _verify_capture(folder: Path, trusted_keys: Sequence[Any], tsa_roots: Sequence[Any],
                     strict: bool, tolerance: float) -> list[CheckResult]:
-    report = verify_capture(folder, trusted_keys=list(trusted_keys), tsa_roots=list(tsa_roots),
+    report = verify_capture(folder, trusted_keys=list(trusted_keys), tsa_roots=tsa_roots,
                             strict=strict, tolerance=tolerance)
     return [prefixed(result, f"capture[{folder.name}].") for result in report.checks]
+
+
+def is_capture_folder(folder: Path) -> bool:
+    """A real folder (not a file or link of the same name) holding a regular manifest.json."""
+    return folder.is_dir() and not folder.is_symlink() and safeio.is_regular(folder / "manifest.json")
 
 
 def capture_checks(data: Path, index: dict[str, Any], trusted_keys: Sequence[Any],
                    tsa_roots: Sequence[Any], strict: bool, tolerance: float) -> list[CheckResult]:
     listed = [str(entry.get("capture_id")) for entry in index["captures"]]
-    present = sorted(p.name for p in (data / "captures").iterdir()) if (
-        data / "captures").is_dir() else []
+    root = data / "captures"
+    present = sorted(p.name for p in root.iterdir()) if root.is_dir() and not root.is_symlink() else []
     if sorted(listed) == present:
         checks = [CheckResult.passed("index.captures", f"{len(listed)} captures listed and present")]
     else:
         checks = [CheckResult.failed("index.captures", f"listed only: {sorted(set(listed) - set(present))}, "
                                      f"present only: {sorted(set(present) - set(listed))}")]
     for entry in index["captures"]:
-        folder = data / "captures" / str(entry.get("capture_id"))
-        if not folder.is_dir():
+        folder = root / str(entry.get("capture_id"))
+        if not is_capture_folder(folder):
+            if folder.exists() or folder.is_symlink():
+                checks.append(CheckResult.failed(f"capture[{folder.name}]", "is not a capture folder "
+                                                 "holding manifest.json (a file, link or empty folder)"))
             continue
-        digest = _manifest_sha256(folder)
-        name = f"capture[{folder.name}].index"
-        checks.append(CheckResult.passed(name, "manifest.json matches the package index")
-                      if digest == entry.get("manifest_sha256") else CheckResult.failed(
-                          name, f"manifest.json is sha256:{digest}, the index says "
-                          f"{entry.get('manifest_sha256')}"))
+        checks.append(_manifest_check(folder, entry))
         checks.extend(_verify_capture(folder, trusted_keys, tsa_roots, strict, tolerance))
     return checks
+
+
+def _read_index(root: Path, checks: list[CheckResult]) -> dict[str, Any] | None:
+    """The index; when the bag already failed, an unreadable index is one more FAIL row."""
+    try:
+        return layout.read_index(root / "data")
+    except PackageError as exc:
+        if not any(c.status is CheckStatus.FAIL for c in checks):
+            raise
+        checks.append(CheckResult.failed("index", exc.message))
+        return None
+
+
+def _custody_parts(data: Path) -> tuple[list[dict[str, Any]] | None,
+                                        dict[str, Ed25519PublicKey] | None, list[CheckResult]]:
+    """The custody records and shipped keys, or the FAIL rows that say why they are unusable."""
+    failed = []
+    try:
+        records = layout.read_custody(data / layout.CUSTODY)
+    except PackageError as exc:
+        records = None
+        failed.append(CheckResult.failed("custody.format", exc.message))
+    try:
+        keys = load_package_keys(data / "keys")
+    except PackageError as exc:
+        keys = None
+        failed.append(CheckResult.failed("keys", exc.message))
+    return records, keys, failed
 
 
 def verify_extracted(root: Path, *, package_name: str, package_sha256: str,
                      trusted_keys: Sequence[Ed25519PublicKey], tsa_roots: Sequence[Any],
                      strict: bool, receipt: Path | None,
-                     tolerance: float = DEFAULT_TOLERANCE_S) -> PackageReport:
-    checks = [validate_bag(root)]
+                     tolerance: float = DEFAULT_TOLERANCE_S,
+                     damaged: Sequence[str] = ()) -> PackageReport:
+    """Every check over an extracted bag; ``damaged``: zip entries whose data was unreadable."""
+    checks = [CheckResult.failed(f"zip:{name}", "its data in the zip is damaged (CRC or "
+                                 "inflate error): the file was changed") for name in damaged]
+    checks += bag_checks(root)
     data = root / "data"
-    index = layout.read_index(data)
+    index = _read_index(root, checks)
+    if index is None:
+        return PackageReport(VerifyReport(package_name, "package", tuple(checks), strict),
+                             package_sha256, (), {})
     checks += capture_checks(data, index, trusted_keys, tsa_roots, strict, tolerance)
-    records = layout.read_custody(data / layout.CUSTODY)
-    package_keys = load_package_keys(data / "keys")
+    checks.append(package_coverage_check(root, index))
+    records, package_keys, unusable = _custody_parts(data)
     trusted = {key_fingerprint(k): k for k in trusted_keys}
-    checks.append(index_signature_check(data, index, records, trusted=trusted, shipped=package_keys))
-    checks += custody_checks(records, index, data, trusted_keys=trusted_keys,
-                             package_keys=package_keys, package_sha256=package_sha256,
-                             receipt=receipt)
-    checks += report_checks(data, index, records, shipped=package_keys,  # after custody: well-formed
-                            trusted=trusted)
+    checks += unusable
+    if records is None or package_keys is None:
+        checks.append(CheckResult.not_checked("custody", "the custody log or the keys are unusable"))
+    else:
+        checks.append(index_signature_check(data, index, records, trusted=trusted,
+                                            shipped=package_keys))
+        checks += custody_checks(records, index, data, trusted_keys=trusted_keys,
+                                 package_keys=package_keys, package_sha256=package_sha256,
+                                 receipt=receipt)
+        checks += report_checks(data, index, records, shipped=package_keys,  # after custody
+                                trusted=trusted)
     captures = tuple(str(e.get("capture_id")) for e in index["captures"])
     report = VerifyReport(package_name, "package", tuple(checks), strict)
     return PackageReport(report, package_sha256, captures, index)
@@ -136,7 +161,8 @@ def verify_package(zip_path: Path, *, trusted_keys: Iterable[Ed25519PublicKey] =
         return verify_extracted(
             layout.find_bag_root(package.folder), package_name=zip_path.name,
             package_sha256=package.sha256, trusted_keys=list(trusted_keys),
-            tsa_roots=list(tsa_roots), strict=strict, receipt=package.receipt, tolerance=tolerance)
+            tsa_roots=tsa_roots, strict=strict, receipt=package.receipt, tolerance=tolerance,
+            damaged=package.damaged)
 
 
 __all__ = ["verify_package", "verify_extracted"]

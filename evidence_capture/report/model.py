@@ -61,6 +61,31 @@ class CheckResult:
 
 
 @dataclass(frozen=True)
+class ServerGroup:
+    """Requests grouped by the address actually connected to; ``address`` None: no connection."""
+
+    address: str | None  # "ip:port"
+    count: int
+    urls: tuple[str, ...]  # the first few, in request order
+
+    SAMPLE = 3
+
+
+def server_groups(rows: Iterable[Mapping[str, Any]]) -> tuple[ServerGroup, ...]:
+    """One group per connected ``ip:port`` (most requests first), then the unconnected ones."""
+    groups: dict[str | None, list[str]] = {}
+    for row in rows:
+        ip = row.get("ip")
+        address = None if not ip else (f"[{ip}]:{row.get('port')}" if ":" in str(ip)
+                                       else f"{ip}:{row.get('port')}")
+        groups.setdefault(address, []).append(_text(row.get("url")))
+    connected = sorted((k for k in groups if k is not None), key=lambda k: (-len(groups[k]), k))
+    order = connected + ([None] if None in groups else [])
+    return tuple(ServerGroup(k, len(groups[k]), tuple(groups[k][:ServerGroup.SAMPLE]))
+                 for k in order)
+
+
+@dataclass(frozen=True)
 class CaptureSection:
     folder: Path
     capture_id: str
@@ -75,7 +100,7 @@ class CaptureSection:
     redirects: tuple[tuple[str, str], ...]  # (url, status)
     http_status: str
     dns_answers: tuple[str, ...]
-    servers: tuple[tuple[str, str], ...]  # (ip:port, url)
+    servers: tuple[ServerGroup, ...]
     tls: tuple[TlsCert, ...]
     tool: str
     playwright: str
@@ -117,6 +142,7 @@ class ReportData:
     officers: tuple[Person, ...]
     witness: Person | None
     captures: tuple[CaptureSection, ...]
+    comparisons: tuple[Any, ...] = ()  # report.comparison.ComparisonSection: the 对比记录 sections
 
     def __post_init__(self) -> None:
         check_lang(self.lang)
@@ -188,8 +214,7 @@ def read_capture(folder: Path, verify_summary: Iterable[Mapping[str, Any]] | Non
                         for r in prov.get("redirect_chain") or []),
         http_status=_text(prov.get("http_status")),
         dns_answers=tuple(map(str, (prov.get("dns") or {}).get("answers") or [])),
-        servers=tuple((f"{s.get('ip')}:{s.get('port')}", _text(s.get("url")))
-                      for s in prov.get("servers") or []),
+        servers=server_groups(prov.get("servers") or []),
         tls=sources.read_tls(folder),
         tool=f"{tool.get('name', 'evidence-capture')} {tool.get('version', '')}".strip(),
         playwright=_text(prov.get("playwright_version")), chromium=_text(prov.get("chromium_version")),
@@ -225,7 +250,7 @@ def _officers(case: Mapping[str, Any], folders: Sequence[Path]) -> tuple[Person,
 def build_report(folders: Sequence[Path], case: Mapping[str, Any] | None = None,
                  verify_summaries: Sequence[Iterable[Mapping[str, Any]] | None] | None = None,
                  lang: str = "zh", *, record_no: str | None = None,
-                 printed_at: datetime | None = None) -> ReportData:
+                 printed_at: datetime | None = None, comparisons: Sequence[Any] = ()) -> ReportData:
     """The record of one or more captures (a case report when there are several)."""
     if not folders:
         raise ReportError("a record needs at least one capture")
@@ -246,4 +271,5 @@ def build_report(folders: Sequence[Path], case: Mapping[str, Any] | None = None,
         officers=_officers(case, [c.folder for c in captures]),
         witness=_person(case.get("witness")),
         captures=captures,
+        comparisons=tuple(comparisons),
     )

@@ -1,7 +1,10 @@
-"""Cut a tall full-page screenshot into page-sized pieces (Pillow).
+"""Cut a full-page screenshot into page-sized pieces at a legible scale (Pillow).
 
-Each piece fills the image area of one printed page at full page width, so a
-100,000 px page becomes a run of attachment pages.  The bytes are checked
+A page of the record shows between ``MIN_COLUMN_PX`` and ``COLUMN_PX`` source
+pixels across its width: a desktop page fills it, a narrow (mobile) page is
+not blown up, and a page wider than ``COLUMN_PX`` is split into column tiles,
+each printed top to bottom, so a 7,000 px wide page stays readable.  Pieces
+are JPEG (the record is a print; the sealed PNG stays the evidence).  The bytes are checked
 against the sealed SHA-256 before anything is cut: the record never stamps a
 hash onto a picture that does not have it.
 """
@@ -25,6 +28,9 @@ from evidence_capture.errors import ReportError, VerificationError
 # refused rather than decoded (a hostile package could claim any size).
 MAX_WIDTH = 8_192
 MAX_HEIGHT = DEFAULTS.max_screenshot_height
+COLUMN_PX = 1_600  # widest strip of the page printed across one sheet
+MIN_COLUMN_PX = 1_000  # a narrower page is printed at this scale, not enlarged
+JPEG_QUALITY = 80
 
 
 @dataclass(frozen=True)
@@ -33,17 +39,34 @@ class Piece:
     index: int  # 1-based
     top: int  # first source pixel row
     height: int  # source pixel rows
+    left: int = 0  # first source pixel column
+    width: int = 0  # source pixel columns
+    column: int = 1  # 1-based column tile
+    columns: int = 1
+    scale_px: int = 0  # source pixels that span the printed width (>= width)
+
+    @property
+    def width_percent(self) -> float:
+        """The printed width of this piece, in percent of the image area's width."""
+        return 100.0 * self.width / self.scale_px if self.scale_px else 100.0
+
+
+def columns(width: int) -> tuple[int, int]:
+    """(number of column tiles, source pixels per tile) for a screenshot ``width`` px wide."""
+    count = max(1, math.ceil(width / COLUMN_PX))
+    return count, math.ceil(width / count)
 
 
 def piece_height(width: int, aspect: float) -> int:
-    """Source rows per page, for an image area ``aspect`` = height / width."""
+    """Source rows per page for a column ``width`` px wide and an image area ``aspect`` = h / w."""
     if width <= 0 or aspect <= 0:
         raise ReportError("screenshot width and page aspect must be positive")
-    return max(1, math.floor(width * aspect))
+    return max(1, math.floor(max(width, MIN_COLUMN_PX) * aspect))
 
 
 def piece_count(width: int, height: int, aspect: float) -> int:
-    return max(1, math.ceil(height / piece_height(width, aspect)))
+    count, column_width = columns(width)
+    return count * max(1, math.ceil(height / piece_height(column_width, aspect)))
 
 
 @contextmanager
@@ -81,15 +104,21 @@ def _open_checked(path: Path, expected_sha256: str) -> Image.Image:
 
 def slice_screenshot(path: Path, out_dir: Path, *, aspect: float, expected_sha256: str,
                      prefix: str = "shot") -> tuple[Piece, ...]:
-    """Write the pieces as PNG files in ``out_dir``; return them top to bottom."""
+    """Write the pieces as JPEG files in ``out_dir``; column by column, each top to bottom."""
     image = _open_checked(path, expected_sha256)
     width, height = image.size
-    step = piece_height(width, aspect)
+    count, column_width = columns(width)
+    step = piece_height(column_width, aspect)
     out_dir.mkdir(parents=True, exist_ok=True)
-    pieces = []
-    for index, top in enumerate(range(0, height, step), start=1):
-        bottom = min(height, top + step)
-        target = out_dir / f"{prefix}-{index:04d}.png"
-        image.crop((0, top, width, bottom)).save(target, compress_level=1)
-        pieces.append(Piece(path=target, index=index, top=top, height=bottom - top))
+    pieces: list[Piece] = []
+    for column, left in enumerate(range(0, width, column_width), start=1):
+        right = min(width, left + column_width)
+        for top in range(0, height, step):
+            bottom = min(height, top + step)
+            index = len(pieces) + 1
+            target = out_dir / f"{prefix}-{index:04d}.jpg"
+            image.crop((left, top, right, bottom)).save(target, quality=JPEG_QUALITY)
+            pieces.append(Piece(path=target, index=index, top=top, height=bottom - top,
+                                left=left, width=right - left, column=column, columns=count,
+                                scale_px=max(column_width, MIN_COLUMN_PX)))
     return tuple(pieces)

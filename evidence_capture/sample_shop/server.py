@@ -11,6 +11,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
+from evidence_capture.sample_shop.catalogue import PREFIX as CATALOGUE, Catalogue
 from evidence_capture.sample_shop.testca import make_test_pki
 
 STATIC = Path(__file__).parent / "static"
@@ -21,16 +22,28 @@ PAGES = {
     "product": "/product.html",
     "shop": "/shop.html",
     "lazy": "/lazy.html",
+    "promo": "/promo.html",  # late price from /api/price.json and a lazy image: the replay test
     "delayed": "/delayed.html",
     "tall": "/tall.html",
+    "item": "/item.html",
+    "gallery": "/gallery.html",
     "alert": "/alert.html",
     "hang": "/hang.html",
     "popup": "/popup.html",
     "service_worker": "/sw.html",
+    "busy": "/busy.html",  # a tracker keeps the network busy after load
+    "reload": "/reload.html",  # first visit: gate.html sets a cookie and reloads
     "storage": "/storage.html",
     "redirect": "/redirect/1",
     "not_found": "/missing.html",
     "server_error": "/error/500",
+    # 亮照 (licence display) pages and the changeable catalogue (catalogue.py)
+    "licence_valid": "/licence/valid.html",
+    "licence_typo": "/licence/typo.html",
+    "licence_none": "/licence/none.html",
+    "licence_linked": "/licence/linked.html",
+    "licence_image": "/licence/image.html",
+    "catalogue_item": "/catalogue/tea.html",
 }
 
 _REDIRECTS = {"/redirect/1": (302, "/redirect/2"), "/redirect/2": (301, "/redirect/3"),
@@ -53,10 +66,15 @@ class _Handler(SimpleHTTPRequestHandler):
             return self._redirect(*_REDIRECTS[path])
         if path == "/error/500":
             return self._page(HTTPStatus.INTERNAL_SERVER_ERROR, "<h1>500 服务器内部错误</h1>")
+        if path == "/reload.html":  # same URL, a different document until the cookie is set
+            return self._uncached("reload.html" if "visited=1" in (self.headers.get("Cookie")
+                                                                   or "") else "gate.html")
         if path == "/text":
             return self._text(parse_qs(urlsplit(self.path).query).get("t", [""])[0])
         if path.startswith("/never/"):
             return self._hang()
+        if path.startswith(CATALOGUE):
+            return self._catalogue(path)
         if not (STATIC / path.lstrip("/")).exists() and path != "/":
             return self._page(HTTPStatus.NOT_FOUND, "<h1>404 页面不存在</h1>")
         return super().do_GET()
@@ -71,6 +89,25 @@ class _Handler(SimpleHTTPRequestHandler):
         body = f'<!doctype html><meta charset="utf-8"><body>{body_html}</body>'.encode()
         self.send_response(status)
         self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def _catalogue(self, path: str) -> None:
+        status, page, session = self.server.catalogue.page(path)
+        body = page.encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Set-Cookie", f"shop_session={session}; Path=/; HttpOnly")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def _uncached(self, name: str) -> None:
+        body = (STATIC / name).read_bytes()
+        self.send_response(HTTPStatus.OK)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Cache-Control", "no-store")
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
@@ -97,6 +134,7 @@ class _Server(ThreadingHTTPServer):
         super().__init__(("127.0.0.1", 0), _Handler)
         self.requests: list[str] = []
         self.stopping = threading.Event()
+        self.catalogue = Catalogue()
 
 
 class ShopServer:
@@ -143,6 +181,12 @@ class ShopServer:
 
     def url(self, page: str) -> str:
         return self.base + PAGES.get(page, page)
+
+    @property
+    def catalogue(self) -> Catalogue:
+        """Switch items between captures: ``set_price``, ``delist``, ``delete``, ``reset``."""
+        assert self._server is not None
+        return self._server.catalogue
 
     @property
     def requests(self) -> list[str]:

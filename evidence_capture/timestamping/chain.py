@@ -9,11 +9,13 @@ from __future__ import annotations
 from datetime import datetime
 
 from cryptography import x509
-from cryptography.exceptions import InvalidSignature
+from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes
 
-from evidence_capture.errors import VerificationError
+from evidence_capture.errors import Msg, VerificationError
+from evidence_capture.timestamping import sm2
 from evidence_capture.timestamping.models import CHECK_CHAIN
+from evidence_capture.timestamping.names import same_name
 from evidence_capture.timeutil import iso_utc
 
 MAX_DEPTH = 8
@@ -32,11 +34,14 @@ def _is_ca(cert: x509.Certificate) -> bool:
 
 
 def _issued_by(cert: x509.Certificate, issuer: x509.Certificate) -> bool:
-    if cert.issuer != issuer.subject:
+    if not same_name(cert.issuer.public_bytes(), issuer.subject.public_bytes()):
         return False
     try:
-        cert.verify_directly_issued_by(issuer)
-    except (InvalidSignature, ValueError, TypeError):
+        if cert.signature_algorithm_oid.dotted_string == sm2.OID_SM2_WITH_SM3:
+            sm2.verify_certificate(cert, issuer)
+        else:
+            cert.verify_directly_issued_by(issuer)
+    except (InvalidSignature, UnsupportedAlgorithm, ValueError, TypeError):
         return False
     return True
 
@@ -45,39 +50,42 @@ def _valid_at(cert: x509.Certificate, moment: datetime) -> None:
     start, end = cert.not_valid_before_utc, cert.not_valid_after_utc
     if not start <= moment <= end:
         raise VerificationError(
-            CHECK_CHAIN, f"certificate {_name(cert)} was not valid at genTime {iso_utc(moment)} "
-            f"(valid {iso_utc(start)} to {iso_utc(end)})")
+            CHECK_CHAIN, Msg("tsa.reason.not_valid_at", cert=_name(cert), at=iso_utc(moment), start=iso_utc(start),
+                            end=iso_utc(end)))
 
 
 def _check_hash(cert: x509.Certificate) -> None:
-    algorithm = cert.signature_hash_algorithm
+    try:
+        algorithm = cert.signature_hash_algorithm
+    except UnsupportedAlgorithm:  # SM3 (checked by the SM2 plug-in) or unknown (fails _issued_by)
+        return
     if isinstance(algorithm, _WEAK):
-        raise VerificationError(CHECK_CHAIN, f"certificate {_name(cert)} is signed with {algorithm.name}, which is refused")
+        raise VerificationError(CHECK_CHAIN, Msg("tsa.reason.weak_cert", cert=_name(cert), name=algorithm.name))
 
 
 def build_chain(signer: x509.Certificate, carried: tuple[x509.Certificate, ...],
                 roots: list[x509.Certificate], at: datetime) -> list[x509.Certificate]:
-    """Signer first, trusted root last; every certificate valid at ``at``.
+    """Signer first, trust anchor last; every certificate valid at ``at``.
 
-    Only self-signed roots are trust anchors (as in OpenSSL without partial chains):
-    pinning an intermediate or the TSA certificate itself is not enough.
+    Every configured certificate is a trust anchor, as with ``openssl -partial_chain``:
+    a TSA certificate or an intermediate pinned in ``--ca`` anchors the chain itself.
+    Certificates that arrive with the token (or ``--untrusted``) only ever link.
     """
-    anchors = [root for root in roots if _issued_by(root, root)]
     chain = [signer]
     current = signer
     for _ in range(MAX_DEPTH):
         _valid_at(current, at)
         _check_hash(current)
-        root = next((r for r in anchors if _issued_by(current, r)), None)
+        if current in roots:
+            return chain
+        root = next((r for r in roots if _issued_by(current, r)), None)
         if root is not None:
             _valid_at(root, at)
             return [*chain, root]
         issuer = next((c for c in carried if c not in chain and _is_ca(c) and _issued_by(current, c)), None)
         if issuer is None:
             raise VerificationError(
-                CHECK_CHAIN, f"certificate {_name(current)} does not chain to a trusted TSA root "
-                f"(issuer {current.issuer.rfc4514_string()} is neither a trusted self-signed root "
-                "nor carried in the token)")
+                CHECK_CHAIN, Msg("tsa.reason.no_anchor", cert=_name(current), issuer=current.issuer.rfc4514_string()))
         chain.append(issuer)
         current = issuer
-    raise VerificationError(CHECK_CHAIN, f"the certificate chain is longer than {MAX_DEPTH}")
+    raise VerificationError(CHECK_CHAIN, Msg("tsa.reason.chain_too_long", depth=MAX_DEPTH))

@@ -16,9 +16,16 @@ from pathlib import Path
 
 from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric import ec
+from pyasn1.codec.der import decoder, encoder
+from pyasn1.type import univ
+from pyasn1_modules import rfc3161, rfc5652
 
 from evidence_capture.errors import ConfigError, TimestampError
 from evidence_capture.timestamping.devpki import Issued, make_ca, make_tsa_cert
+from evidence_capture.timestamping.devpki_sm2 import Sm2Issued, make_sm2_pki
+from evidence_capture.timestamping.sm2 import is_sm2_certificate
+from evidence_capture.timestamping.sm2tsa import sm2_reply
+from evidence_capture.timeutil import utcnow
 
 DEV_TSA_LABEL = "DEVELOPMENT TSA — not trusted for real cases"
 DEV_TSA_MARKER = "DEVELOPMENT TSA"
@@ -40,13 +47,34 @@ signer_key = $dir/tsa.key
 signer_digest = {signer_digest}
 default_policy = {policy}
 digests = {digests}
-accuracy = secs:1
+accuracy = {accuracy}
 clock_precision_digits = 3
 ordering = no
-tsa_name = yes
+tsa_name = {tsa_name}
 ess_cert_id_chain = no
 ess_cert_id_alg = {ess}
 """
+
+
+def without_certificates(tsr: bytes) -> bytes:
+    """The same response with the (unsigned) certificate set of its token left out, as
+    TSAs that never send certificates answer.  OpenSSL's output is DER, so re-encoding
+    the rest changes no byte under the signature."""
+    response, _ = decoder.decode(tsr, asn1Spec=rfc3161.TimeStampResp())
+    token = response["timeStampToken"]
+    if not token.isValue:
+        return tsr
+    signed, _ = decoder.decode(bytes(token["content"]), asn1Spec=rfc5652.SignedData())
+    signed["certificates"] = univ.noValue
+    token["content"] = token["content"].clone(encoder.encode(signed))
+    return encoder.encode(response)
+
+
+def _key_type_of(cert_path: Path) -> str:
+    cert = x509.load_pem_x509_certificate(cert_path.read_bytes())
+    if is_sm2_certificate(cert):
+        return "sm2"
+    return "ec" if isinstance(cert.public_key(), ec.EllipticCurvePublicKey) else "rsa"
 
 
 def is_dev_tsa_name(name: str) -> bool:
@@ -66,7 +94,13 @@ class DevTSA:
     def __init__(self, directory: Path, key_type: str = "rsa", *, intermediate: bool = False,
                  digests: tuple[str, ...] = ("sha256", "sha384", "sha512"),
                  signer_digest: str = "sha256", ess_cert_id_alg: str = "sha256",
-                 tsa_not_after: datetime | None = None) -> None:
+                 tsa_not_after: datetime | None = None, accuracy: str = "secs:1",
+                 tsa_name: bool = True, send_certs: bool = True) -> None:
+        """The keyword options are the profiles real TSAs use: ``intermediate`` (root ->
+        intermediate -> TSA), ``ess_cert_id_alg="sha1"`` (ESSCertID v1), ``signer_digest``
+        sha384/sha512, ``accuracy`` ("millisecs:500"), ``tsa_name=False`` (no TSA name),
+        ``send_certs=False`` (responses without certificates: the signer must come from
+        ``EVIDENCE_TSA_CHAIN``)."""
         if not shutil.which("openssl"):
             raise ConfigError("the development TSA needs the openssl command",
                               hint="install the Debian package 'openssl'")
@@ -79,7 +113,9 @@ class DevTSA:
         self._ensure_pki(intermediate, tsa_not_after)
         self.config_path.write_text(_CONFIG.format(
             label=DEV_TSA_LABEL, dir=self.directory, signer_digest=signer_digest,
-            policy=DEV_POLICY_OID, digests=", ".join(digests), ess=ess_cert_id_alg), encoding="utf-8")
+            policy=DEV_POLICY_OID, digests=", ".join(digests), ess=ess_cert_id_alg, accuracy=accuracy,
+            tsa_name="yes" if tsa_name else "no"), encoding="utf-8")
+        self.send_certs = send_certs
 
     # --- files -------------------------------------------------------------
 
@@ -107,12 +143,22 @@ class DevTSA:
     def _ensure_pki(self, intermediate: bool, tsa_not_after: datetime | None) -> None:
         d = self.directory
         if (d / "tsa.pem").exists() and (d / "tsa.key").exists():
-            self.root = Issued.read(d / "root.key", d / "root.pem")
-            self.tsa = Issued.read(d / "tsa.key", d / "tsa.pem")
-            found = "ec" if isinstance(self.tsa.key, ec.EllipticCurvePrivateKey) else "rsa"
+            found = _key_type_of(d / "tsa.pem")
+            if found == "sm2" == self.key_type:
+                self.root, self.tsa = Sm2Issued.read(d / "root.key", d / "root.pem"), Sm2Issued.read(
+                    d / "tsa.key", d / "tsa.pem")
+                return
             if found != self.key_type:
                 raise ConfigError(f"{d} holds a {found} development TSA, not {self.key_type}",
                                   hint="use another --dir or the matching --key-type")
+            self.root = Issued.read(d / "root.key", d / "root.pem")
+            self.tsa = Issued.read(d / "tsa.key", d / "tsa.pem")
+            return
+        if self.key_type == "sm2":  # OpenSSL makes the certificates; sm2tsa.py signs the tokens
+            self.root, self.tsa = make_sm2_pki(d, f"{DEV_TSA_MARKER} root CA (sm2) — not trusted",
+                                               f"{DEV_TSA_LABEL} (sm2)")
+            (d / "chain.pem").write_bytes(b"")
+            (d / "serial").write_text("01\n")
             return
         self.root = make_ca(f"{DEV_TSA_MARKER} root CA ({self.key_type}) — not trusted", self.key_type)
         self.root.write(d / "root.key", d / "root.pem")
@@ -131,14 +177,26 @@ class DevTSA:
     # --- signing -----------------------------------------------------------
 
     def reply(self, tsq: bytes) -> bytes:
-        """Answer one DER TimeStampReq with OpenSSL (a TimeStampResp, granted or rejected)."""
+        """Answer one DER TimeStampReq with OpenSSL, or our SM2 signer (granted or rejected)."""
+        if self.key_type == "sm2":
+            return self._sm2_reply(tsq)
         command = ["openssl", "ts", "-reply", "-config", str(self.config_path),
                    "-queryfile", "/dev/stdin", "-out", "/dev/stdout"]
         with self._lock:  # openssl rewrites the serial file on every reply
             done = subprocess.run(command, input=tsq, capture_output=True, timeout=30, check=False)
         if done.returncode != 0 or not done.stdout:
             raise TimestampError(f"openssl ts -reply failed: {done.stderr.decode(errors='replace').strip()}")
-        return done.stdout
+        return done.stdout if self.send_certs else without_certificates(done.stdout)
+
+    def _sm2_reply(self, tsq: bytes) -> bytes:
+        with self._lock:
+            serial_file = self.directory / "serial"
+            serial = int(serial_file.read_text().strip() or "1", 16)
+            serial_file.write_text(f"{serial + 1:02X}\n")
+        tsa = self.tsa
+        assert isinstance(tsa, Sm2Issued)
+        reply = sm2_reply(tsq, tsa, serial=serial, policy=DEV_POLICY_OID, at=utcnow())
+        return reply if self.send_certs else without_certificates(reply)
 
     # --- serving -----------------------------------------------------------
 

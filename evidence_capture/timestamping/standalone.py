@@ -14,7 +14,7 @@ from typing import Any, Callable, Optional, Sequence
 
 from cryptography import x509
 
-from evidence_capture.errors import EvidenceError, InputError, NotFoundError, VerificationError
+from evidence_capture.errors import EvidenceError, InputError, Msg, NotFoundError, VerificationError
 
 Translate = Callable[..., str]
 
@@ -45,54 +45,87 @@ def open_error(path: Path, what: str, exc: OSError, t: Translate) -> EvidenceErr
     return InputError(t("cli.file.unreadable", what=what, path=path, reason=exc.strerror))
 
 
-def expected_digest(file: Optional[Path], digest: Optional[str], t: Translate) -> bytes:
-    """The SHA-256 the token must carry: of ``file``, or ``digest`` (hex, optionally ``sha256:``)."""
+_DIGEST_SIZES = {"sha256": 32, "sha384": 48, "sha512": 64, "sm3": 32}
+
+
+def expected_digest(file: Optional[Path], digest: Optional[str], token_hash: str,
+                    t: Translate) -> tuple[bytes, str]:
+    """(digest, algorithm) the token must carry: ``file`` hashed with the token's own
+    imprint algorithm, or ``digest`` as ``ALG:HEX`` (bare hex means SHA-256)."""
     if (file is None) == (digest is None):
         raise InputError(t("cli.token.one_of"))
     if file is not None:
         try:
             with file.open("rb") as handle:
-                return hashlib.file_digest(handle, "sha256").digest()
+                return hashlib.file_digest(handle, token_hash).digest(), token_hash
         except OSError as exc:
             raise open_error(file, "file", exc, t) from exc
-    text = (digest or "").strip().lower().removeprefix("sha256:")
+    text = (digest or "").strip().lower()
+    name, _, hex_text = text.rpartition(":")
+    name = name or "sha256"
     try:
-        value = bytes.fromhex(text)
+        value = bytes.fromhex(hex_text)
     except ValueError:
         value = b""
-    if len(value) != 32:
+    if _DIGEST_SIZES.get(name) != len(value):
         raise InputError(t("cli.token.bad_digest", value=repr(digest)))
-    return value
+    return value, name
 
 
-def _verify(path: Path, data: bytes, expected: bytes, nonce: Optional[int],
-            roots: Sequence[x509.Certificate]) -> tuple[Any, VerificationError | None]:
+def _verify(path: Path, data: bytes, expected: tuple[bytes, str] | None, nonce: Optional[int],
+            roots: Sequence[x509.Certificate], untrusted: Sequence[x509.Certificate],
+            ) -> tuple[Any, VerificationError | None]:
     """(TokenInfo, None) or (None, VerificationError)."""
-    from evidence_capture.timestamping.tokens import as_timestamp_response
     from evidence_capture.timestamping.verify import verify_token
 
+    if expected is None:
+        return None, None
     try:
-        return verify_token(as_timestamp_response(data), digest=expected, nonce=nonce, roots=roots), None
+        return verify_token(data, digest=expected[0], nonce=nonce, roots=roots, hash_name=expected[1],
+                            untrusted=untrusted), None
     except VerificationError as exc:
         return None, exc
-    except ValueError as exc:  # as_timestamp_response: neither a response nor a token
-        return None, VerificationError("tsa.format", f"{path} is not an RFC 3161 token: {exc}")
+
+
+def _as_response(path: Path, data: bytes) -> tuple[bytes, VerificationError | None]:
+    from evidence_capture.timestamping.tokens import as_timestamp_response
+
+    try:
+        return as_timestamp_response(data), None
+    except ValueError as exc:  # neither a response nor a token
+        return data, VerificationError("tsa.format", Msg("tsa.reason.not_token", path=str(path), detail=str(exc)))
+
+
+def _token_hash(data: bytes) -> tuple[str, VerificationError | None]:
+    from evidence_capture.timestamping.verify import imprint_algorithm
+
+    try:
+        return imprint_algorithm(data), None
+    except VerificationError as exc:
+        return "sha256", exc
 
 
 def check_token_file(token: Path, *, file: Optional[Path], digest: Optional[str], ca: Path,
-                     nonce: Optional[int], t: Translate) -> TokenCheck:
-    """Read and check ``token`` (a .tsr or a bare token) against the roots in ``ca``."""
+                     nonce: Optional[int], t: Translate, untrusted: Optional[Path] = None) -> TokenCheck:
+    """Read and check ``token`` (a .tsr or a bare token) against the anchors in ``ca``,
+    with extra certificates from ``untrusted`` (for tokens that carry none)."""
     from evidence_capture.timestamping.devtsa import is_dev_tsa_name
     from evidence_capture.timestamping.models import token_check_states
     from evidence_capture.timestamping.verify import load_tsa_roots
 
-    expected = expected_digest(file, digest, t)
     roots = load_tsa_roots(ca)
+    extra = load_tsa_roots(untrusted) if untrusted else []
     try:
         data = token.read_bytes()
     except OSError as exc:
         raise open_error(token, "token", exc, t) from exc
-    info, failure = _verify(token, data, expected, nonce, roots)
+    data, failure = _as_response(token, data)
+    token_hash, unreadable = _token_hash(data) if failure is None else ("sha256", None)
+    failure = failure or unreadable
+    expected = expected_digest(file, digest, token_hash, t)
+    info = None
+    if failure is None:
+        info, failure = _verify(token, data, expected, nonce, roots, extra)
     states = token_check_states(failure.check if failure else None, nonce_checked=nonce is not None)
     development = info is not None and is_dev_tsa_name(info.tsa_name)
     return TokenCheck(token, states, info, failure, development)

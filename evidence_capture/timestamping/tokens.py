@@ -10,11 +10,14 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from cryptography import x509
-from pyasn1.codec.der import decoder, encoder
+from pyasn1.codec.ber import decoder
+from pyasn1.codec.der import encoder
 from pyasn1.error import PyAsn1Error
 from pyasn1_modules import rfc3161, rfc5652
 
 from evidence_capture.errors import one_line
+from evidence_capture.timestamping import ber
+from evidence_capture.timestamping.names import format_name
 
 OID_SIGNED_DATA = "1.2.840.113549.1.7.2"
 OID_TST_INFO = "1.2.840.113549.1.9.16.1.4"
@@ -28,6 +31,10 @@ FAIL_INFO_NAMES = {0: "badAlg", 2: "badRequest", 5: "badDataFormat", 14: "timeNo
 
 class ParseError(ValueError):
     """The bytes are not a well-formed TimeStampResp / token."""
+
+
+class MultipleSigners(ParseError):
+    """A token signed by more than one SignerInfo: refused, whoever the others are."""
 
 
 @dataclass(frozen=True)
@@ -62,24 +69,38 @@ class SignerView:
     signature_oid: str
     signature_params: bytes | None  # DER of the AlgorithmIdentifier parameters
     signature: bytes
-    signed_attrs_der: bytes  # the SET OF Attribute, re-tagged for signing
+    signed_attrs_der: bytes  # the SET OF Attribute as received, re-tagged for signing
     attributes: dict[str, tuple[bytes, ...]]  # attribute OID -> DER values
+
+
+@dataclass(frozen=True)
+class TstView:
+    """What the TSTInfo states (not yet checked against anything)."""
+
+    imprint_oid: str
+    imprint: bytes
+    serial: int
+    policy_oid: str
+    nonce: int | None
+    tsa_name: str | None  # a directoryName as text, another GeneralName by its kind
 
 
 @dataclass(frozen=True)
 class ParsedToken:
     econtent_type: str
-    econtent: bytes  # DER TSTInfo
+    econtent: bytes  # the TSTInfo octets, as signed
     certificates: tuple[x509.Certificate, ...]
     signer: SignerView
     gen_time: datetime  # full precision, aware UTC
+    tst: TstView
 
 
 def _decode(data: bytes, spec, what: str):  # type: ignore[no-untyped-def]
+    """BER (which includes DER): real TSAs send indefinite lengths and unsorted sets."""
     try:
         value, rest = decoder.decode(data, asn1Spec=spec)
     except (PyAsn1Error, TypeError, ValueError) as exc:
-        raise ParseError(f"{what} is not valid DER: {one_line(exc)}") from exc
+        raise ParseError(f"{what} is not valid BER: {one_line(exc)}") from exc
     if rest:
         raise ParseError(f"{what} has {len(rest)} trailing bytes")
     return value
@@ -93,13 +114,11 @@ def parse_response(tsr: bytes) -> ResponseStatus:
         bits = tuple(info["failInfo"])
         fail_info = tuple(FAIL_INFO_NAMES.get(i, f"bit{i}") for i, bit in enumerate(bits) if bit)
     text = tuple(str(t) for t in info["statusString"]) if info["statusString"].isValue else ()
-    token = resp["timeStampToken"]
-    return ResponseStatus(
-        status=int(info["status"]),
-        fail_info=fail_info,
-        text=text,
-        token=encoder.encode(token) if token.isValue else None,
-    )
+    try:
+        token = ber.response_token(tsr) if resp["timeStampToken"].isValue else None
+    except ber.BerError as exc:
+        raise ParseError(f"the TimeStampResp is malformed: {exc}") from exc
+    return ResponseStatus(status=int(info["status"]), fail_info=fail_info, text=text, token=token)
 
 
 def _attributes(signed_attrs) -> dict[str, tuple[bytes, ...]]:  # type: ignore[no-untyped-def]
@@ -112,7 +131,7 @@ def _attributes(signed_attrs) -> dict[str, tuple[bytes, ...]]:  # type: ignore[n
     return found
 
 
-def _signer_view(info) -> SignerView:  # type: ignore[no-untyped-def]
+def _signer_view(info, raw_attrs: bytes | None) -> SignerView:  # type: ignore[no-untyped-def]
     sid = info["sid"]
     issuer_der = serial = key_id = None
     if sid.getName() == "issuerAndSerialNumber":
@@ -123,17 +142,16 @@ def _signer_view(info) -> SignerView:  # type: ignore[no-untyped-def]
     attrs = info["signedAttrs"]
     if not attrs.isValue:
         raise ParseError("the SignerInfo has no signed attributes")
-    # The signature covers the DER of the attributes as an explicit SET OF (RFC 5652 5.4).
-    attrs_der = encoder.encode(attrs)
-    attrs_der = b"\x31" + attrs_der[1:]
+    if raw_attrs is None:  # indefinite length: the signature is over the DER (RFC 5652 5.4)
+        raw_attrs = b"\x31" + encoder.encode(attrs)[1:]
     params = info["signatureAlgorithm"]["parameters"]
     return SignerView(
         sid_issuer_der=issuer_der, sid_serial=serial, sid_key_id=key_id,
         digest_oid=str(info["digestAlgorithm"]["algorithm"]),
         signature_oid=str(info["signatureAlgorithm"]["algorithm"]),
-        signature_params=bytes(params) if params.isValue else None,
+        signature_params=encoder.encode(params) if params.isValue else None,
         signature=bytes(info["signature"]),
-        signed_attrs_der=attrs_der,
+        signed_attrs_der=raw_attrs,
         attributes=_attributes(attrs),
     )
 
@@ -153,40 +171,70 @@ def _certificates(signed_data, token: bytes) -> tuple[x509.Certificate, ...]:  #
 
 def _check_versions(signed) -> None:  # type: ignore[no-untyped-def]
     """RFC 5652 fixes these versions for a TSTInfo token; nothing else may stand there."""
-    if int(signed["version"]) != 3:
+    if int(signed["version"]) not in (1, 3):  # RFC 5652 says 3; EuroCert's QTSA writes 1
         raise ParseError(f"SignedData version {signed['version']}, must be 3 for TSTInfo content")
     info = signed["signerInfos"][0]
+    listed = {str(algorithm["algorithm"]) for algorithm in signed["digestAlgorithms"]}
+    if str(info["digestAlgorithm"]["algorithm"]) not in listed:
+        raise ParseError("the SignerInfo digest is not among the SignedData digestAlgorithms")
     expected = 1 if info["sid"].getName() == "issuerAndSerialNumber" else 3
     if int(info["version"]) != expected:
         raise ParseError(f"SignerInfo version {info['version']}, must be {expected} for its identifier")
+
+
+def _general_name(name) -> str | None:  # type: ignore[no-untyped-def]
+    if not name.isValue:
+        return None
+    kind = name.getName()
+    if kind == "directoryName":
+        return format_name(encoder.encode(name["directoryName"]))
+    return f"{kind}:{name[kind]}"
+
+
+def _tst_view(tst) -> TstView:  # type: ignore[no-untyped-def]
+    imprint = tst["messageImprint"]
+    return TstView(
+        imprint_oid=str(imprint["hashAlgorithm"]["algorithm"]),
+        imprint=bytes(imprint["hashedMessage"]),
+        serial=int(tst["serialNumber"]),
+        policy_oid=str(tst["policy"]),
+        nonce=int(tst["nonce"]) if tst["nonce"].isValue else None,
+        tsa_name=_general_name(tst["tsa"]),
+    )
 
 
 def parse_token(token: bytes) -> ParsedToken:
     info = _decode(token, rfc5652.ContentInfo(), "the TimeStampToken")
     if str(info["contentType"]) != OID_SIGNED_DATA:
         raise ParseError(f"the token content type is {info['contentType']}, not SignedData")
-    signed = _decode(bytes(info["content"]), rfc5652.SignedData(), "the SignedData")
+    try:
+        signed_raw, raw_attrs = ber.signer_info_parts(token)
+    except (ber.BerError, IndexError) as exc:
+        raise ParseError(f"the SignedData is malformed: {exc}") from exc
+    signed = _decode(signed_raw, rfc5652.SignedData(), "the SignedData")
     if len(signed["signerInfos"]) != 1:
-        raise ParseError(f"the token has {len(signed['signerInfos'])} SignerInfos, not exactly one")
+        raise MultipleSigners(f"the token has {len(signed['signerInfos'])} SignerInfos, not exactly one")
     _check_versions(signed)
     encap = signed["encapContentInfo"]
     if not encap["eContent"].isValue:
         raise ParseError("the token carries no TSTInfo")
     econtent = bytes(encap["eContent"])
-    tst = _decode(econtent, rfc3161.TSTInfo(), "the TSTInfo")
     try:
+        tst = _decode(econtent, rfc3161.TSTInfo(), "the TSTInfo")
         certificates = _certificates(signed, token)
         gen_time = tst["genTime"].asDateTime
+        tst_view = _tst_view(tst)
     except (PyAsn1Error, ValueError, x509.InvalidVersion) as exc:
-        raise ParseError(f"the token is malformed: {exc}") from exc
+        raise ParseError(f"the token is malformed: {one_line(exc)}") from exc
     if gen_time.tzinfo is None:
         raise ParseError("the TSTInfo genTime has no time zone (must be UTC 'Z')")
     return ParsedToken(
         econtent_type=str(encap["eContentType"]),
         econtent=econtent,
         certificates=certificates,
-        signer=_signer_view(signed["signerInfos"][0]),
+        signer=_signer_view(signed["signerInfos"][0], raw_attrs),
         gen_time=gen_time,
+        tst=tst_view,
     )
 
 
@@ -199,8 +247,16 @@ def as_timestamp_response(data: bytes) -> bytes:
         return data
     except ParseError:
         pass
-    token = _decode(data, rfc3161.TimeStampToken(), "the file (neither a TimeStampResp nor a token)")
-    response = rfc3161.TimeStampResp()
-    response["status"]["status"] = 0
-    response["timeStampToken"] = token
-    return encoder.encode(response)
+    _decode(data, rfc3161.TimeStampToken(), "the file (neither a TimeStampResp nor a token)")
+    body = _GRANTED + data  # the token's bytes stay exactly as received
+    return b"\x30" + _der_length(len(body)) + body
+
+
+_GRANTED = b"\x30\x03\x02\x01\x00"  # PKIStatusInfo { status granted }
+
+
+def _der_length(length: int) -> bytes:
+    if length < 0x80:
+        return bytes([length])
+    octets = length.to_bytes((length.bit_length() + 7) // 8, "big")
+    return bytes([0x80 | len(octets)]) + octets

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Sequence
 
 from evidence_capture.errors import StorageError
 from evidence_capture.manifests.hashing import hash_file
@@ -76,17 +76,19 @@ def unlisted_files(folder: Path, entries: tuple[ArtifactEntry, ...]) -> list[str
     return [path for path in list_folder(folder) if path not in listed] + _stray_slot_files(folder)
 
 
-def check_unlisted(folder: Path, entries: tuple[ArtifactEntry, ...]) -> CheckResult:
+def check_unlisted(folder: Path, entries: tuple[ArtifactEntry, ...],
+                   unvouched: Sequence[str] = ()) -> CheckResult:
+    """Files the manifest does not list, and seal files that disagree with what it signs."""
     name = "artifacts.unlisted"
-    extra = unlisted_files(folder, entries)
+    extra = unlisted_files(folder, entries) + list(unvouched)
     if extra:
         return CheckResult.failed(name, f"{len(extra)} file(s) not in the manifest: {', '.join(extra)}")
     return CheckResult.passed(name, "no unlisted files")
 
 
 def artifact_checks(folder: Path, entries: tuple[ArtifactEntry, ...],
-                    on_file: OnFile | None = None) -> list[CheckResult]:
+                    on_file: OnFile | None = None, *, unvouched: Sequence[str] = ()) -> list[CheckResult]:
     results = [check_present(folder, entries)]
     results += [check_artifact(folder, entry, on_file) for entry in entries]
-    results.append(check_unlisted(folder, entries))
+    results.append(check_unlisted(folder, entries, unvouched))
     return results

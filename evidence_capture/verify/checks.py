@@ -120,4 +120,5 @@ class VerifyReport:
 
     def as_record(self) -> dict[str, Any]:
         return {"target": self.target, "kind": self.kind, "strict": self.strict, "ok": self.ok(),
+                "result": "pass" if self.ok() else "fail",
                 "summary": self.summary(), "checks": [check.as_record() for check in self.checks]}

@@ -1,6 +1,6 @@
 """``verify_capture``: every named check over one capture folder.
 
-Checks, in order: ``manifest.parse``, ``signature``, ``artifacts.present``,
+Checks, in order: ``files.regular``, ``manifest.parse``, ``signature``, ``artifacts.present``,
 ``artifact:<path>`` for each listed file, ``artifacts.unlisted``,
 ``timestamp:<n>`` for each token slot, ``time.gentime``, ``time.http_date``.
 """
@@ -14,6 +14,7 @@ from typing import Any, Sequence
 from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
+from evidence_capture import safeio
 from evidence_capture.errors import EvidenceError, InputError, NotFoundError, VerificationError
 from evidence_capture.manifests.canonical import parse_canonical
 from evidence_capture.manifests.keys import fingerprint, load_public_pem, verify_signature
@@ -21,18 +22,23 @@ from evidence_capture.manifests.model import Manifest
 from evidence_capture.manifests.stamping import read_slots, slot_number, slot_path
 from evidence_capture.verify.artifacts import OnFile, artifact_checks
 from evidence_capture.verify.checks import CheckResult, VerifyReport
+from evidence_capture.verify.seal_files import check_regular, record_disagreement, unvouched_seal_files
 from evidence_capture.verify.timing import DEFAULT_TOLERANCE_S, HAR_NAME, check_gentime, check_http_dates
 
-MAX_MANIFEST_BYTES = 64 * 1024 * 1024
+MAX_MANIFEST_BYTES = 16 * 1024 * 1024
 MAX_TOKEN_BYTES = 1024 * 1024
 
 
 def _read(path: Path, limit: int) -> bytes | None:
-    if not path.is_file() or path.is_symlink():
+    """The bytes of a regular file (None when absent or not a regular file); too large refuses."""
+    if not safeio.is_regular(path):
         return None
-    if path.stat().st_size > limit:
-        raise InputError(f"{path} is larger than {limit} bytes: refusing to read it")
-    return path.read_bytes()
+    try:
+        return safeio.read_regular(path, limit)
+    except FileNotFoundError:
+        return None
+    except InputError as exc:
+        raise InputError(f"{path}: {exc.message}: refusing to read it") from None
 
 
 def check_manifest(data: bytes | None) -> tuple[CheckResult, Manifest | None]:
@@ -40,8 +46,11 @@ def check_manifest(data: bytes | None) -> tuple[CheckResult, Manifest | None]:
     if data is None:
         return CheckResult.failed(name, "manifest.json is missing"), None
     try:
+        safeio.check_json_shape(data)
         manifest = Manifest.from_record(parse_canonical(data))
-    except InputError as exc:
+    except (InputError, RecursionError) as exc:
+        if isinstance(exc, RecursionError):
+            return CheckResult.failed(name, "manifest.json is nested too deeply"), None
         return CheckResult.failed(name, exc.message), None
     warning = f"; WARNING: {manifest.dev_tsa_warning}" if manifest.dev_tsa_warning else ""
     return CheckResult.passed(name, f"RFC 8785 canonical, schema {manifest.schema}, "
@@ -50,7 +59,7 @@ def check_manifest(data: bytes | None) -> tuple[CheckResult, Manifest | None]:
 
 def _shipped_key(folder: Path) -> Ed25519PublicKey | None:
     try:
-        return load_public_pem((folder / "signer.pub.pem").read_bytes())
+        return load_public_pem(safeio.read_regular(folder / "signer.pub.pem", safeio.MAX_KEY_BYTES))
     except (OSError, InputError):
         return None
 
@@ -97,11 +106,15 @@ def check_token(folder: Path, number: int, digest: bytes, roots: Sequence[x509.C
     if record is None or record.nonce is None:
         return CheckResult.failed(name, "tsa.nonce: the request nonce is not recorded"), None
     try:
-        info = verify_token(tsr, digest=digest, nonce=record.nonce, roots=list(roots))
+        info = verify_token(tsr, digest=digest, nonce=record.nonce, roots=roots)  # TrustAnchors keep their chain
     except VerificationError as exc:
         return CheckResult.failed(name, f"{exc.check}: {exc.message}"), None
     except EvidenceError as exc:
         return CheckResult.failed(name, exc.message), None
+    disagreement = record_disagreement(record, info)
+    if disagreement:
+        return CheckResult.failed(name, f"timestamps/{number}.json disagrees with the verified "
+                                  f"token: {disagreement}"), None
     label = "; DEVELOPMENT TSA, not trusted for real cases" if is_dev_tsa_name(info.tsa_name) else ""
     return CheckResult.passed(name, f"granted by {info.tsa_name} at {info.gen_time.isoformat()} "
                                     f"(serial {info.serial}, policy {info.policy_oid}){label}"), info
@@ -124,13 +137,15 @@ def verify_capture(folder: Path, *, trusted_keys: Sequence[Ed25519PublicKey] = (
     folder = Path(folder)
     if not folder.is_dir():
         raise NotFoundError(f"capture folder {folder} does not exist")
+    regular = check_regular(folder)
     data = _read(folder / "manifest.json", MAX_MANIFEST_BYTES)
     parsed, manifest = check_manifest(data)
-    checks = [parsed, check_signature(folder, data, manifest, trusted_keys)]
-    if manifest is None:
+    checks = [regular, parsed, check_signature(folder, data, manifest, trusted_keys)]
+    if manifest is None or data is None:
         checks.append(CheckResult.not_checked("artifacts", "no valid manifest to check artifacts against"))
     else:
-        checks += artifact_checks(folder, manifest.artifacts, on_file)
+        checks += artifact_checks(folder, manifest.artifacts, on_file,
+                                  unvouched=unvouched_seal_files(folder, manifest, data))
     tokens, infos = timestamp_checks(folder, data, tsa_roots)
     checks += tokens
     if manifest is None:

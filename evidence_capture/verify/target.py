@@ -1,12 +1,12 @@
 """What ``evidence verify TARGET`` verifies: one function dispatches on the kind of target.
 
-A target is a capture folder, a capture id (resolved in EVIDENCE_HOME), or an
-exported package (``.zip``), which is verified fully offline without any store.
+A target is a capture folder or a capture id (resolved in EVIDENCE_HOME);
+``packages.target.verify_target`` adds exported packages (``.zip``) on top:
+capture verification never imports package verification.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
@@ -16,14 +16,11 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from evidence_capture.config import Settings
 from evidence_capture.errors import EvidenceError, InputError, NotFoundError
+from evidence_capture.models import CAPTURE_ID
 from evidence_capture.manifests.keys import load_public_pem, station_public_key
-from evidence_capture.verify.artifacts import OnFile
-from evidence_capture.verify.checks import VerifyReport
 from evidence_capture.verify.runner import verify_capture
-from evidence_capture.verify.timing import DEFAULT_TOLERANCE_S
 
 CAPTURE_FILES = ("manifest.json", "manifest.sig", "signer.pub.pem", "provenance.json")
-CAPTURE_ID = re.compile(r"[0-9]{8}T[0-9]{6}Z-[0-9a-f]{8}")  # always .fullmatch
 
 
 def resolve_capture(target: str, settings: Settings) -> Path:
@@ -52,11 +49,11 @@ def trusted_keys(settings: Settings, pinned: Sequence[Path]) -> list[Ed25519Publ
 
 
 def tsa_roots_for(settings: Settings, tsa_ca: Path | None) -> Sequence[x509.Certificate]:
-    """The trusted TSA roots: ``--tsa-ca``, else EVIDENCE_TSA_CA, else none."""
-    from evidence_capture.timestamping.verify import load_tsa_roots
+    """The trusted TSA roots: ``--tsa-ca``, else EVIDENCE_TSA_CA, else none; they carry
+    EVIDENCE_TSA_CHAIN along for tokens without certificates (``TrustAnchors``)."""
+    from evidence_capture.timestamping.verify import configured_trust
 
-    ca = tsa_ca or settings.tsa_ca
-    return load_tsa_roots(ca) if ca else ()
+    return configured_trust(tsa_ca or settings.tsa_ca, settings.tsa_chain)
 
 
 def pinned_keys(settings: Settings, pinned: Sequence[Path]) -> dict[str, Ed25519PublicKey]:
@@ -93,19 +90,3 @@ def target_size(target: str, settings: Settings) -> int:
         return folder_bytes(resolve_capture(target, settings))
     except EvidenceError:
         return 0  # not a capture folder: verify_target says what it is
-
-
-def verify_target(target: str, *, settings: Settings, trusted: Sequence[Ed25519PublicKey],
-                  tsa_roots: Sequence[x509.Certificate], strict: bool = False,
-                  tolerance: float = DEFAULT_TOLERANCE_S, on_file: OnFile | None = None) -> VerifyReport:
-    path = Path(target).expanduser()
-    if path.is_file():
-        if path.suffix.lower() == ".zip":
-            from evidence_capture.packages.verify_pkg import verify_package
-
-            return verify_package(path, trusted_keys=trusted, tsa_roots=tsa_roots,
-                                  strict=strict, tolerance=tolerance).report
-        raise InputError(f"{target} is a file, not a capture folder or package")
-    folder = resolve_capture(target, settings)
-    return verify_capture(folder, trusted_keys=trusted, tsa_roots=tsa_roots, strict=strict,
-                          tolerance=tolerance, on_file=on_file)

@@ -8,19 +8,20 @@ is not-applicable (never a failure), not not-checked.
 
 from __future__ import annotations
 
-import json
 from datetime import datetime, timedelta
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Any, Iterator
 
+from evidence_capture import safeio
+from evidence_capture.errors import InputError, Msg
 from evidence_capture.manifests.model import Manifest
-from evidence_capture.errors import Msg
 from evidence_capture.timeutil import iso_utc
 from evidence_capture.verify.checks import CheckResult, CheckStatus
 
 DEFAULT_TOLERANCE_S = 300.0
 HAR_NAME = "network.har"
+MAX_HAR_BYTES = 64 << 20
 
 
 def _seconds(delta: timedelta) -> str:
@@ -44,8 +45,17 @@ def check_gentime(manifest: Manifest, gen_times: list[datetime], tolerance: floa
     return CheckResult.passed(name, Msg("verify.gentime.ok", deltas=deltas, tolerance=f"{tolerance:g}"))
 
 
+def _get(obj: Any, key: str) -> Any:
+    """``obj[key]`` when ``obj`` is a JSON object, else None (a HAR may hold anything)."""
+    return obj.get(key) if isinstance(obj, dict) else None
+
+
+def _list(obj: Any) -> list[Any]:
+    return obj if isinstance(obj, list) else []
+
+
 def _headers(entry: Any) -> dict[str, str]:
-    headers = ((entry or {}).get("response") or {}).get("headers") or []
+    headers = _list(_get(_get(entry, "response"), "headers"))
     return {str(item.get("name", "")).lower(): str(item.get("value", "")) for item in headers
             if isinstance(item, dict)}
 
@@ -56,11 +66,11 @@ def http_dates(har: Any) -> Iterator[tuple[str, datetime | None]]:
     A cache that serves a stored response keeps its original Date and says
     how old it is in ``Age``; Date + Age is the time the response left it.
     """
-    for entry in ((har or {}).get("log") or {}).get("entries") or []:
+    for entry in _list(_get(_get(har, "log"), "entries")):
         headers = _headers(entry)
         if "date" not in headers:
             continue
-        url = str(((entry or {}).get("request") or {}).get("url", "?"))
+        url = str(_get(_get(entry, "request"), "url") or "?")
         try:
             moment = parsedate_to_datetime(headers["date"])
         except (TypeError, ValueError, IndexError):
@@ -70,7 +80,10 @@ def http_dates(har: Any) -> Iterator[tuple[str, datetime | None]]:
             yield url, None
             continue
         age = headers.get("age", "0").strip()
-        yield url, moment + timedelta(seconds=int(age) if age.isdigit() else 0)
+        try:
+            yield url, moment + timedelta(seconds=int(age) if age.isdigit() and len(age) < 10 else 0)
+        except OverflowError:
+            yield url, None
 
 
 def check_http_dates(folder: Path, manifest: Manifest, har_status: CheckStatus | None,
@@ -81,8 +94,8 @@ def check_http_dates(folder: Path, manifest: Manifest, har_status: CheckStatus |
     if har_status is not CheckStatus.PASS:
         return CheckResult.not_checked(name, Msg("verify.http_date.har_mismatch", har=HAR_NAME))
     try:
-        har = json.loads((folder / HAR_NAME).read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        har = safeio.read_json(folder / HAR_NAME, MAX_HAR_BYTES)
+    except (OSError, InputError):
         return CheckResult.failed(name, Msg("verify.http_date.har_unreadable", har=HAR_NAME))
     dates = list(http_dates(har))
     good = [(url, moment) for url, moment in dates if moment is not None]

@@ -1,0 +1,63 @@
+"""Catalog entries (zh / en) for the reasons a timestamp token check fails."""
+
+from __future__ import annotations
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    "tsa.reason.digest_refused": ("{what}使用 {name}（{oid}），已被拒绝", "{what} uses {name} ({oid}), which is refused"),
+    "tsa.reason.digest_unknown": ("{what}使用不支持的摘要算法 {oid}", "{what} uses an unsupported digest {oid}"),
+    "tsa.reason.what.signer_digest": ("SignerInfo 摘要", "the SignerInfo digest"),
+    "tsa.reason.what.imprint": ("消息摘要（imprint）", "the message imprint"),
+    "tsa.reason.signature_refused": ("时间戳签名使用 {name}，已被拒绝", "the token signature uses {name}, which is refused"),
+    "tsa.reason.signature_unknown": ("不支持的签名算法 {oid}", "unsupported signature algorithm {oid}"),
+    "tsa.reason.signature_unknown.hint": ("没有为它注册验证器", "no verifier is registered for it"),
+    "tsa.reason.signature_digest": ("{name} 签名配 {digest} 的 SignerInfo 摘要", "{name} signature with a {digest} SignerInfo digest"),
+    "tsa.reason.signature_digest_unsupported": ("不支持 {name} 配 {digest}", "{name} with {digest} is not supported"),
+    "tsa.reason.cms_signature": ("CMS 签名（{name}）验证失败", "the CMS signature ({name}) does not verify"),
+    "tsa.reason.not_valid_at": ("证书 {cert} 在签发时间 {at} 无效（有效期 {start} 至 {end}）",
+                                "certificate {cert} was not valid at genTime {at} (valid {start} to {end})"),
+    "tsa.reason.weak_cert": ("证书 {cert} 使用 {name} 签名，已被拒绝", "certificate {cert} is signed with {name}, which is refused"),
+    "tsa.reason.no_anchor": ("证书 {cert} 无法链接到可信的时间戳根证书（签发者 {issuer} 既未被配置为可信，"
+                             "也不在时间戳或 --untrusted 中）",
+                             "certificate {cert} does not chain to a trusted TSA root (issuer {issuer} is neither "
+                             "configured as trusted nor carried in the token or --untrusted)"),
+    "tsa.reason.chain_too_long": ("证书链长于 {depth}", "the certificate chain is longer than {depth}"),
+    "tsa.reason.no_signer_cert": ("时间戳及所配置的时间戳证书链中都没有 SignerInfo 所指的证书",
+                                  "neither the token nor the configured TSA chain holds the certificate its "
+                                  "SignerInfo names"),
+    "tsa.reason.no_signer_cert.hint": ("用 --untrusted 给出时间戳服务证书（采集时用 EVIDENCE_TSA_CHAIN），"
+                                       "或请求时设置 certReq=true",
+                                       "give the TSA certificate with --untrusted (EVIDENCE_TSA_CHAIN at capture "
+                                       "time), or request tokens with certReq=true"),
+    "tsa.reason.attribute_count": ("签名属性中须恰有一个 {name}", "the signed attributes need exactly one {name}"),
+    "tsa.reason.econtent_type": ("被签名内容是 {oid}，不是 TSTInfo", "the signed content is {oid}, not TSTInfo"),
+    "tsa.reason.content_type_attr": ("签名属性 content-type 不是 TSTInfo", "the signed content-type attribute is not TSTInfo"),
+    "tsa.reason.message_digest": ("TSTInfo 与签名的消息摘要不符", "the TSTInfo does not match the signed message digest"),
+    "tsa.reason.message_digest.hint": ("时间戳内容在签名后被改动", "the token content was altered after signing"),
+    "tsa.reason.ess_hash": ("ESSCertIDv2 使用被拒绝或未知的摘要 {oid}", "the ESSCertIDv2 uses a refused or unknown hash {oid}"),
+    "tsa.reason.no_ess": ("时间戳没有 ESS 签名证书属性（RFC 3161 2.4.2 要求有）",
+                          "the token has no ESS signing-certificate attribute (RFC 3161 2.4.2 requires one)"),
+    "tsa.reason.ess_values": ("属性 {oid} 须只有一个值", "attribute {oid} must have one value"),
+    "tsa.reason.ess_malformed": ("ESS 签名证书属性格式错误", "the ESS signing-certificate attribute is malformed"),
+    "tsa.reason.ess_mismatch": ("ESSCertID 与签署时间戳的证书不符", "the ESSCertID does not match the certificate that signed the token"),
+    "tsa.reason.ess_issuer": ("ESSCertID 的签发者/序列号与签名者不符", "the ESSCertID issuer/serial does not match the signer"),
+    "tsa.reason.no_eku": ("时间戳服务证书 {subject} 没有扩展密钥用法", "TSA certificate {subject} has no extended key usage"),
+    "tsa.reason.eku_missing": ("时间戳服务证书 {subject} 缺少 id-kp-timeStamping", "TSA certificate {subject} lacks id-kp-timeStamping"),
+    "tsa.reason.eku_noncritical": ("{subject} 的 timeStamping 密钥用法不是关键扩展（RFC 3161 2.3 要求）",
+                                   "the timeStamping key usage of {subject} is not critical"),
+    "tsa.reason.eku_extra": ("时间戳服务证书 {subject} 除 timeStamping 外还有其他用法",
+                             "TSA certificate {subject} has key usages besides timeStamping"),
+    "tsa.reason.unreadable": ("{what}：{kind}：{detail}", "{what}: {kind}: {detail}"),
+    "tsa.reason.what.tstinfo": ("无法读取 TSTInfo", "unreadable TSTInfo"),
+    "tsa.reason.what.token": ("无法读取时间戳", "unreadable token"),
+    "tsa.reason.not_response": ("不是 TimeStampResp：{detail}", "not a TimeStampResp: {detail}"),
+    "tsa.reason.not_granted": ("时间戳服务未批准：{status}", "the TSA did not grant the timestamp: {status}"),
+    "tsa.reason.no_token": ("{status}，但回复中没有时间戳", "{status} but the reply carries no token"),
+    "tsa.reason.signers": ("{detail}", "{detail}"),
+    "tsa.reason.signers.hint": ("时间戳只应有一个签名者", "a TSA token has one signer"),
+    "tsa.reason.malformed": ("时间戳格式错误：{detail}", "malformed timestamp token: {detail}"),
+    "tsa.reason.imprint_alg": ("时间戳摘要算法为 {found}，应为 {expected}", "the token imprint uses {found}, expected {expected}"),
+    "tsa.reason.imprint": ("时间戳针对的是 {found}，而不是 {expected}", "the token is over {found}, not {expected}"),
+    "tsa.reason.nonce": ("时间戳随机数 {found} 不是请求的随机数 {expected}", "the token nonce {found} is not the request nonce {expected}"),
+    "tsa.reason.nonce.hint": ("从另一次请求重放的时间戳", "a token replayed from another request"),
+    "tsa.reason.not_token": ("{path} 不是 RFC 3161 时间戳：{detail}", "{path} is not an RFC 3161 token: {detail}"),
+}

@@ -1,0 +1,106 @@
+"""BagIt checks of an extracted package: one FAIL row per damaged, missing or extra file.
+
+A package that is a bag at all (``bagit.txt``, strong checksum manifests) is
+checked, never refused, when its files do not match: a flipped byte is a
+verdict (``bag:<path>`` fails, exit 1), not an input error.  ``fetch.txt``
+(files to download from elsewhere) is refused: a package must carry every
+byte it vouches for.  bagit's own log lines never reach the terminal.
+"""
+
+from __future__ import annotations
+
+import logging
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+import bagit
+
+from evidence_capture.errors import PackageError
+from evidence_capture.verify.checks import CheckResult
+
+_STRONG = {"sha256", "sha512"}
+_SHOWN = 20  # FAIL rows per kind of problem; the rest are counted in the summary row
+
+
+
+@contextmanager
+def _quiet() -> Iterator[None]:
+    """bagit logs every mismatch as a WARNING: none of it may reach the reader's terminal."""
+    logger = logging.getLogger("bagit")
+    before = logger.disabled
+    logger.disabled = True
+    try:
+        yield
+    finally:
+        logger.disabled = before
+
+
+def _open(root: Path) -> bagit.Bag:
+    if (root / "fetch.txt").exists():
+        raise PackageError("refused: the package has a fetch.txt: it must carry every file "
+                           "itself, nothing may be fetched from elsewhere")
+    try:
+        bag = bagit.Bag(str(root))
+    except (bagit.BagError, OSError, UnicodeError, ValueError) as exc:
+        raise PackageError(f"refused: this is not a valid BagIt bag: {exc}") from exc
+    if not _STRONG.intersection(bag.algorithms):
+        raise PackageError(f"refused: the bag uses only weak checksums {bag.algorithms}")
+    return bag
+
+
+def _detail_check(detail: object) -> tuple[str, CheckResult]:
+    path = str(getattr(detail, "path", "?"))
+    name = f"bag:{path}" if path.isprintable() else f"bag:{path!r}"
+    if isinstance(detail, bagit.ChecksumMismatch):
+        return path, CheckResult.failed(name, f"{detail.algorithm} differs from the bag manifest "
+                                        "(the file was changed)")
+    if isinstance(detail, bagit.FileMissing):
+        return path, CheckResult.failed(name, "listed in the bag manifest but missing")
+    if isinstance(detail, bagit.UnexpectedFile):
+        return path, CheckResult.failed(name, "present but not in the bag manifest")
+    return path, CheckResult.failed(name, f"does not validate: {detail}")
+
+
+def _problems(bag: bagit.Bag) -> list[object]:
+    """bagit's error details: completeness first, then every checksum (Payload-Oxum has none)."""
+    try:
+        bag.validate(processes=1)
+        return []
+    except bagit.BagValidationError as exc:
+        if getattr(exc, "details", None):
+            return list(exc.details)
+        oxum = str(exc)
+    details: list[object] = []
+    for step in (bag._validate_completeness, lambda: bag._validate_entries(1)):  # noqa: SLF001
+        try:
+            step()
+        except bagit.BagValidationError as exc:
+            details += list(getattr(exc, "details", None) or [])
+    return details or [bagit.ManifestErrorDetail(f"bag-info.txt ({oxum})")]
+
+
+def bag_checks(root: Path) -> list[CheckResult]:
+    """``bag`` (pass or fail) and one ``bag:<path>`` FAIL row per file that does not validate."""
+    with _quiet():
+        return _bag_checks(root)
+
+
+def _bag_checks(root: Path) -> list[CheckResult]:
+    bag = _open(root)
+    try:
+        problems = _problems(bag)
+    except (bagit.BagError, OSError, UnicodeError, ValueError) as exc:
+        raise PackageError(f"refused: the bag cannot be validated: {exc}") from exc
+    if problems:
+        rows: dict[str, CheckResult] = {}
+        for detail in problems:
+            path, row = _detail_check(detail)
+            rows.setdefault(path, row)
+        shown = list(rows.values())[:_SHOWN]
+        more = f" (first {_SHOWN} shown)" if len(rows) > _SHOWN else ""
+        return [CheckResult.failed("bag", f"{len(rows)} file(s) do not match the bag's "
+                                   f"checksum manifests{more}"), *shown]
+    version = ".".join(map(str, bag.version_info))
+    return [CheckResult.passed("bag", f"BagIt {version}, {len(bag.payload_entries())} payload "
+                               f"files, {', '.join(sorted(bag.algorithms))} checksums valid")]
