@@ -79,7 +79,7 @@ test: system-deps venv npm-tools replay-assets wacz-venv
 # The 13-page real-world run (tests/data/readability, served locally): every HAR
 # valid, no English in zh output, the record within 60 pages and 8 MB.
 realworld: system-deps venv npm-tools
-	REALWORLD_ALL=1 REALWORLD_OUT=bench/out/realworld $(BIN)/python -m pytest -q -s tests/test_realworld.py
+	REALWORLD_ALL=1 REALWORLD_OUT=bench/out/realworld $(BIN)/python -m pytest -q -s -p no:timeout tests/test_realworld.py
 
 # The mutation fuzzer (tests/test_fuzz.py) for longer than CI gives it: FUZZ_SECONDS per target.
 FUZZ_SECONDS ?= 300
