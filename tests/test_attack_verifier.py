@@ -258,3 +258,52 @@ def test_attack_object_is_a_string_in_a_custody_event(exported_case, tmp_path) -
 
     code, failed, _ = _failed_names(_rebuild(exported_case, tmp_path / "object.zip", confuse))
     assert code == 1 and "custody.format" in failed, failed
+
+
+# --- report prints only verified facts ------------------------------------------------------
+
+
+def test_attack_report_on_package_with_forged_slot_records(exported_case, tmp_path, public_key_pem,
+                                                          tsa_rsa) -> None:
+    def forge(bag: Path) -> None:
+        for path in (bag / "data" / "captures").rglob("timestamps/*.json"):
+            record = json.loads(path.read_text("utf-8"))
+            record.update(tsa_name="CFCA", gen_time="2026-05-01T00:00:00Z", dev_tsa=False)
+            path.write_text(json.dumps(record), "utf-8")
+
+    package = _rebuild(exported_case, tmp_path / "cfca.zip", forge)
+    out = tmp_path / "record.pdf"
+    result = runner.invoke(app, ["report", str(package), "-o", str(out), "--trust-key",
+                                 str(public_key_pem), "--tsa-ca", str(tsa_rsa.ca_pem_path)],
+                           catch_exceptions=False)
+    assert result.exit_code == 1 and not out.exists()
+    assert "timestamp:1" in result.output
+
+
+def test_attack_report_ignores_the_receipt_beside_the_package(exported_case, tmp_path, public_key_pem,
+                                                             tsa_rsa) -> None:
+    """The receipt records the genuine zip's SHA-256: a changed zip beside it must not print."""
+    changed = tmp_path / "case.zip"
+    with zipfile.ZipFile(exported_case) as source, zipfile.ZipFile(changed, "w") as target:
+        for info in source.infolist():
+            target.writestr(info, source.read(info))
+        target.comment = b"same files, other bytes"
+    receipt = exported_case.with_name(exported_case.name + ".export-event.json")
+    (tmp_path / "case.zip.export-event.json").write_bytes(receipt.read_bytes())
+    out = tmp_path / "record.pdf"
+    result = runner.invoke(app, ["report", str(changed), "-o", str(out), "--trust-key",
+                                 str(public_key_pem), "--tsa-ca", str(tsa_rsa.ca_pem_path)],
+                           catch_exceptions=False)
+    assert result.exit_code == 1 and not out.exists()
+    assert "custody.export" in result.output
+
+
+def test_report_token_facts_come_from_the_token(sealed_tsa) -> None:
+    from evidence_capture.report.sources import read_timestamps
+
+    folder, _ = sealed_tsa
+    path = folder / "timestamps" / "1.json"
+    genuine = json.loads(path.read_text("utf-8"))
+    path.write_text(json.dumps({**genuine, "tsa_name": "CFCA", "serial": "1"}), "utf-8")
+    row = read_timestamps(folder)[0]
+    assert row.tsa_name == genuine["tsa_name"] and row.serial == genuine["serial"]
