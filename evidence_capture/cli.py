@@ -657,7 +657,7 @@ def _passphrase(*, confirm: bool) -> str:
         return value
     try:
         return typer.prompt(_t("cli.passphrase"), hide_input=True,
-                            confirmation_prompt=confirm, err=True)
+                            confirmation_prompt=_t("cli.passphrase.repeat") if confirm else False, err=True)
     except typer.Abort as exc:
         raise ConfigError(Msg("cli.no_passphrase"), hint=Msg("cli.no_passphrase.hint")) from exc
 
