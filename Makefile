@@ -9,7 +9,7 @@ APT_PACKAGES := chromium chromium-headless-shell fonts-noto-cjk fonts-liberation
                 openssl sqlite3 poppler-utils python3-venv pngcheck nodejs npm \
                 postgresql redis-server
 
-.PHONY: all system-deps venv npm-tools test fuzz demo bench clean replay-assets wacz-venv
+.PHONY: all system-deps venv npm-tools test realworld fuzz demo bench clean replay-assets wacz-venv
 
 all: test
 
@@ -75,6 +75,11 @@ test: system-deps venv npm-tools replay-assets wacz-venv
 	@$(BIN)/python -m pytest $(PYTEST_ARGS); rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "make test: pytest collected no tests (exit 5)"; rc=0; fi; \
 	exit $$rc
+
+# The 13-page real-world run (tests/data/readability, served locally): every HAR
+# valid, no English in zh output, the record within 60 pages and 8 MB.
+realworld: system-deps venv npm-tools
+	REALWORLD_ALL=1 REALWORLD_OUT=bench/out/realworld $(BIN)/python -m pytest -q -s tests/test_realworld.py
 
 # The mutation fuzzer (tests/test_fuzz.py) for longer than CI gives it: FUZZ_SECONDS per target.
 FUZZ_SECONDS ?= 300
