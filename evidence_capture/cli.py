@@ -294,6 +294,10 @@ patrol_app = typer.Typer(
 app.add_typer(patrol_app, name="patrol")
 
 
+_LICENCE_HELP = ("Also write the 亮照 (licence display) report: one CSV row per shop, from each "
+                 "capture's licence.json, with a summary in Chinese and English (never overwritten).")
+
+
 @_command(patrol_app, "run")
 def patrol_run(
     list_file: Optional[Path] = typer.Argument(None, metavar="LIST", help="Text file (one URL a "
@@ -315,6 +319,7 @@ def patrol_run(
     timeout: float = _CAPTURE_TIMEOUT, allow_private: bool = _ALLOW_PRIVATE,
     tsa_timeout: float = _TSA_TIMEOUT,
     single_officer_reason: Optional[str] = _SINGLE_OFFICER, no_timestamp: Optional[str] = _NO_TIMESTAMP,
+    licence_report: Optional[Path] = typer.Option(None, "--licence-report", metavar="FILE.csv", help=_LICENCE_HELP),
     json_out: bool = _JSON,
 ) -> None:
     """Capture every URL of LIST, resumably: the job and its rows live in the store.
@@ -328,6 +333,7 @@ def patrol_run(
 
     if (list_file is None) == (resume is None) or (retry_failed and resume is None):
         raise typer.BadParameter(_t("cli.patrol.usage"))
+    _check_new_file(licence_report)
     settings = _settings()
     if queue and not settings.broker_url:
         raise ConfigError(_t("cli.patrol.no_broker"), hint=_t("cli.patrol.no_broker.hint"))
@@ -343,8 +349,25 @@ def patrol_run(
         job_id = _resume_patrol(station, resume, retry_failed)
     if queue:
         _queue_patrol(station, job_id, json_out)
+        if licence_report is not None:
+            _warn(_t("cli.patrol.licence_report_queued", job_id=job_id))
     else:
-        _run_patrol(station, job_id, workers, json_out)
+        _run_patrol(station, job_id, workers, json_out, licence_report)
+
+
+def _check_new_file(path: Path | None) -> None:
+    """Refuse an output file that exists before any work is done."""
+    from evidence_capture.errors import InputError, Msg
+
+    if path is not None and os.path.lexists(path):
+        raise InputError(Msg("licence.csv.exists", path=path))
+
+
+def _licence_report(settings: Settings, status: Any, out: Path) -> None:
+    from evidence_capture.licence.csv_report import write_licence_report
+
+    shops = write_licence_report(out, status.items, settings.capture_dir)
+    typer.echo(_t("cli.patrol.licence_report", path=out, n=shops), err=True)
 
 
 def _plan_patrol(station: Any, list_file: Path, patrol: Any, queue: bool, *, officer: list[str],
@@ -385,7 +408,8 @@ def _queue_patrol(station: Any, job_id: str, json_out: bool) -> None:
     _show_status(job_status(station.store, job_id), json_out)
 
 
-def _run_patrol(station: Any, job_id: str, workers: int | None, json_out: bool) -> None:
+def _run_patrol(station: Any, job_id: str, workers: int | None, json_out: bool,
+                licence_report: Path | None = None) -> None:
     from dataclasses import replace
 
     from evidence_capture.capture.engine import STEPS
@@ -404,6 +428,8 @@ def _run_patrol(station: Any, job_id: str, workers: int | None, json_out: bool) 
                 on_start=bars.started, on_finish=bars.finished)
     status = job_status(station.store, job_id)
     _show_status(status, json_out)
+    if licence_report is not None:
+        _licence_report(station.settings, status, licence_report)
     if status.counts.get("failed"):
         raise typer.Exit(EXIT_OPERATIONAL)
     if any(item["capture_state"] == "PARTIAL" for item in status.items):
@@ -421,11 +447,18 @@ def _show_status(status: Any, json_out: bool) -> None:
 
 @_command(patrol_app, "status")
 def patrol_status(job_id: str = typer.Argument(..., metavar="JOB", help="The patrol job id."),
+                  licence_report: Optional[Path] = typer.Option(None, "--licence-report", metavar="FILE.csv",
+                                                                help=_LICENCE_HELP),
                   json_out: bool = _JSON) -> None:
     """Show a patrol job: its state (queued, running, done) and its rows, with counts per state."""
     from evidence_capture.patrol.jobs import job_status
 
-    _show_status(job_status(_open_store(signed=False), job_id), json_out)
+    _check_new_file(licence_report)
+    store = _open_store(signed=False)
+    status = job_status(store, job_id)
+    _show_status(status, json_out)
+    if licence_report is not None:
+        _licence_report(store.settings, status, licence_report)
 
 
 @_command(app, "worker")
@@ -448,6 +481,79 @@ def worker(
     typer.echo(_t("cli.worker.station", fingerprint=station.key.fingerprint,
                   broker=settings.broker_url), err=True)
     celery_app.worker_main(worker_argv(station.key.fingerprint, concurrency, loglevel))
+
+
+# --- re-capture and change reports -------------------------------------------
+
+
+@_command(app, "recapture")
+def recapture_command(
+    capture_id: str = typer.Argument(..., help="The capture to repeat (a capture id in this store)."),
+    officer: list[str] = _OFFICER, tsa_timeout: float = _TSA_TIMEOUT,
+    as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
+) -> None:
+    """Capture the same URL again, with the same options and device, into the same case.
+
+    The new capture's manifest names the first one in `previous_capture`
+    with that manifest's SHA-256; compare the two with `evidence diff`.
+    """
+    from evidence_capture.capture.engine import STEPS
+    from evidence_capture.diff.recapture import previous_of, recapture
+    from evidence_capture.errors import InputError, Msg
+    from evidence_capture.ui.diff import recapture_lines
+    from evidence_capture.ui.progress import CaptureBars
+    from evidence_capture.verify.target import CAPTURE_ID
+
+    if not CAPTURE_ID.fullmatch(capture_id):
+        raise InputError(Msg("recapture.not_an_id", value=capture_id), hint=Msg("recapture.not_an_id.hint"))
+    settings = _settings()
+    officers = _officers(officer, settings)
+    station = _open_station(settings, tsa_timeout)
+    url = station.store.get_capture(capture_id).url
+    with CaptureBars(_tx(), len(STEPS)) as bars:
+        outcome = recapture(station, capture_id, officers=officers, on_step=bars.started(url))
+        bars.finished(outcome)
+    if not as_json:
+        _echo(recapture_lines(_tx(), previous_of(settings.capture_dir(capture_id))))
+    _report_captures([outcome], as_json)
+
+
+@_command(app, "diff")
+def diff_command(
+    first: str = typer.Argument(..., metavar="A", help="The earlier capture (id or folder)."),
+    second: str = typer.Argument(..., metavar="B", help="The later capture (id or folder)."),
+    officer: list[str] = _OFFICER, tsa_timeout: float = _TSA_TIMEOUT,
+    trust_key: list[Path] = _TRUST_KEY, tsa_ca: Optional[Path] = _TSA_CA,
+    as_json: bool = typer.Option(False, "--json", help="Print the change report as JSON."),
+) -> None:
+    """Compare two captures and seal the change report (对比记录).
+
+    Both captures must verify first.  The report (EVIDENCE_HOME/diffs/<id>/diff.json)
+    holds the visible-text diff, changed amounts (old → new), the screenshot
+    diff with the changed regions outlined on a copy of B, the HAR resource
+    diff and a verdict (unchanged / changed / gone); it is hashed, signed and
+    timestamped like a capture and recorded in the custody log.  Check it
+    with `evidence verify <id>`, print it with `evidence report <id>`.
+    """
+    from evidence_capture.diff.report import write_change_report
+    from evidence_capture.ui.diff import diff_lines
+    from evidence_capture.ui.sealing import dev_tsa_warning
+    from evidence_capture.verify.target import Trust, resolve_capture
+
+    settings = _settings()
+    folders = [resolve_capture(target, settings) for target in (first, second)]
+    officers = _officers(officer, settings)
+    station = _open_station(settings, tsa_timeout)
+    trust = Trust.load(settings, trust_key, tsa_ca)
+    report = write_change_report(settings, *folders, key=station.key, tsa=station.tsa,
+                                 trusted_keys=trust.keys, tsa_roots=trust.tsa_roots,
+                                 officers=officers, store=station.store)
+    if as_json:
+        _emit_json(report.as_record())
+    else:
+        _echo(diff_lines(_tx(), report))
+    _echo(dev_tsa_warning(_tx(), [report.seal]))
+
 
 # --- keys, timestamps, verify --------------------------------------------------
 
@@ -551,7 +657,7 @@ def _passphrase(*, confirm: bool) -> str:
         return value
     try:
         return typer.prompt(_t("cli.passphrase"), hide_input=True,
-                            confirmation_prompt=confirm, err=True)
+                            confirmation_prompt=_t("cli.passphrase.repeat") if confirm else False, err=True)
     except typer.Abort as exc:
         raise ConfigError(Msg("cli.no_passphrase"), hint=Msg("cli.no_passphrase.hint")) from exc
 
@@ -669,26 +775,36 @@ def timestamp_pending(
 
 @_command(app, "verify")
 def verify(
-    target: str = typer.Argument(..., help="Capture folder or capture id."),
+    target: str = typer.Argument(..., help="Capture folder or id, change-report id (diff-…), or package (.zip)."),
     json_out: bool = _JSON,
     trust_key: list[Path] = _TRUST_KEY,
     strict: bool = typer.Option(False, "--strict", help="Count not-checked as failure."),
     tsa_ca: Optional[Path] = _TSA_CA,
     tolerance: float = typer.Option(300.0, "--tolerance", min=0.0, help="Allowed clock difference, seconds."),
 ) -> None:
-    """Verify a capture offline: every check is pass, fail or not-checked.  Exit 0 all pass, 1 any fail."""
+    """Verify a capture, change report or package offline: every check is pass, fail or not-checked.
+
+    Exit 0 all pass, 1 any fail."""
+    from evidence_capture.diff.report import resolve_diff
+    from evidence_capture.diff.verify import verify_change_report
     from evidence_capture.ui.progress import bytes_progress
     from evidence_capture.ui.sealing import verify_lines
     from evidence_capture.packages.target import verify_target
-    from evidence_capture.verify.target import target_size, trusted_keys, tsa_roots_for
+    from evidence_capture.verify.target import folder_bytes, target_size, trusted_keys, tsa_roots_for
 
     settings = _settings()
     roots = tsa_roots_for(settings, tsa_ca)
     keys = trusted_keys(settings, trust_key)
-    progress, advance = bytes_progress(_tx(), target_size(target, settings), "cli.progress.verifying")
+    change_report = resolve_diff(target, settings)
+    size = folder_bytes(change_report) if change_report else target_size(target, settings)
+    progress, advance = bytes_progress(_tx(), size, "cli.progress.verifying")
     with progress:
-        report = verify_target(target, settings=settings, trusted=keys, tsa_roots=roots, strict=strict,
-                               tolerance=tolerance, on_file=advance)
+        if change_report is not None:
+            report = verify_change_report(change_report, settings=settings, trusted_keys=keys, tsa_roots=roots,
+                                          strict=strict, tolerance=tolerance, on_file=advance)
+        else:
+            report = verify_target(target, settings=settings, trusted=keys, tsa_roots=roots, strict=strict,
+                                   tolerance=tolerance, on_file=advance)
     if json_out:
         _emit_json(report.as_record())
     else:
@@ -830,9 +946,12 @@ def custody_verify(
     every_signature: bool = typer.Option(
         False, "--every-signature",
         help="Check every event's signature one by one, not only those the chain does not vouch for."),
+    checkpoint: Optional[Path] = typer.Option(
+        None, "--checkpoint", help="A checkpoint file held elsewhere (default: the latest in EVIDENCE_HOME)."),
     json_out: bool = _JSON,
 ) -> None:
     """Walk the whole chain: first broken link, gaps, edits and deletions.  Exit 1 if any."""
+    from evidence_capture.storage.checkpoint import verify_with_checkpoint
     from evidence_capture.ui.store import custody_verify_lines
     from evidence_capture.verify.target import pinned_keys
 
@@ -840,13 +959,30 @@ def custody_verify(
     pinned = pinned_keys(store.settings, trust_key)
     if not pinned:
         _warn(_t("cli.custody.unpinned"))
-    report = store.verify_custody(pinned, every_signature=every_signature)
+    report = verify_with_checkpoint(store, store.verify_custody(pinned, every_signature=every_signature),
+                                    checkpoint)
     ok = report.ok and not report.signatures_unverified
     if json_out:
         _emit_json(report.as_record())
     else:
         _echo(custody_verify_lines(_tx(), report, ok))
     raise typer.Exit(0 if ok else EXIT_VERIFY_FAILED)
+
+
+@_command(custody_app, "checkpoint")
+def custody_checkpoint(
+    timeout: float = typer.Option(30.0, "--timeout", min=1.0, help="Seconds to wait for each TSA."),
+    json_out: bool = _JSON,
+) -> None:
+    """Anchor the chain head outside the store: an RFC 3161 token over the last event."""
+    from evidence_capture.storage.checkpoint import checkpoint_store
+
+    taken = checkpoint_store(_open_store(signed=False), timeout=timeout)
+    if json_out:
+        _emit_json({"result": "pass", "checkpoint": taken.as_record()})
+    else:
+        _echo([_t("cli.checkpoint.taken", seq=taken.seq, event_hash=taken.event_hash,
+                  tsa=taken.tsa_url, path=taken.path), _t("cli.checkpoint.copy")])
 
 
 @_command(custody_app, "note")

@@ -21,6 +21,7 @@ class StepBudgets:
     mhtml: float = 20.0
     pdf: float = 30.0
     certificates: float = 10.0
+    licence: float = 30.0  # 亮照 inspection, including one followed licence link
     finalize: float = 30.0  # always runs, even after the total budget is spent
     response: float = 10.0  # waiting for the main document's bytes to finish
 

@@ -85,11 +85,13 @@ class Station:
 def capture_and_seal(station: Station, url: str, options: CaptureOptions, *,
                      case: CaseInfo | None, officers: Sequence[Officer],
                      on_step: OnStep | None = None, capture_id: str | None = None,
-                     browsers: SharedBrowser | None = None) -> CaptureOutcome:
+                     browsers: SharedBrowser | None = None,
+                     before_seal: Callable[[Path], None] | None = None) -> CaptureOutcome:
     """Capture one URL into its own folder, seal it and record it as complete.
 
     A page that fails to load still yields a sealed, stored capture in state
-    FAILED or PARTIAL: the attempt itself is evidence.  An error in sealing
+    FAILED or PARTIAL: the attempt itself is evidence.  ``before_seal(folder)``
+    may add to the capture's records before it is sealed.  An error in sealing
     or storing marks the capture failed in the store and is raised.
     ``browsers`` shares one Chromium process across captures (a patrol);
     without it each capture launches its own.  ``capture_id`` is chosen by
@@ -102,6 +104,8 @@ def capture_and_seal(station: Station, url: str, options: CaptureOptions, *,
         result = run_capture(url, options, settings=station.settings, folder=folder, case=case,
                              officers=tuple(officers), capture_id=capture_id, on_step=on_step,
                              browsers=browsers)
+        if before_seal is not None:
+            before_seal(folder)
         tsa = replace(station.tsa, urls=()) if options.no_timestamp_reason else station.tsa
         sealed = seal_capture(folder, key=station.key, tsa=tsa)
         stored = ingest_sealed_folder(station.store, capture_id)

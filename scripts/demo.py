@@ -4,7 +4,10 @@ Station A (an officer's laptop) opens a case, captures two pages of the
 sample shop, seals them with timestamps from three development TSAs (RSA,
 ECDSA and SM2-with-SM3), verifies them and exports the case.  Station B (the bureau case
 file) imports the package into a fresh store, verifies it offline and prints
-the custody log.  Last, the bilingual extraction record is written.
+the custody log.  In between, the shop changes a price after the first
+capture: station A re-captures that page and prints the sealed change report
+(对比记录).  Last, the bilingual extraction record is written (it shows the
+comparison and each page's 亮照 licence inspection).
 
 Every step runs the real `evidence` command line, exactly as an officer would.
 """
@@ -106,9 +109,9 @@ def run_pipeline(shop, env_a: dict[str, str], env_b: dict[str, str], run_dir: Pa
     evidence(env_a, "case", "open", CASE_ID, "--title", "网店价格违法嫌疑核查",
              "--subject", "示例旗舰店", "--purpose", "固定网页证据")
 
-    banner("Station A: capture two pages of the sample shop")
+    banner("Station A: capture three pages of the sample shop")
     officer_args = [arg for officer in OFFICERS for arg in ("--officer", officer)]
-    captures = evidence(env_a, "capture", shop.url("shop"), shop.url("product"),
+    captures = evidence(env_a, "capture", shop.url("shop"), shop.url("product"), shop.url("catalogue_item"),
                         "--case", CASE_ID, *officer_args, "--allow-private", "--json",
                         want_json=True)
     for capture in captures:  # type: ignore[union-attr]
@@ -116,9 +119,12 @@ def run_pipeline(shop, env_a: dict[str, str], env_b: dict[str, str], run_dir: Pa
 
     check_web_archives(Path(c["folder"]) for c in captures)  # type: ignore[union-attr]
 
-    banner("Station A: verify, then export the case")
+    banner("Station A: verify")
     for capture in captures:  # type: ignore[union-attr]
         evidence(env_a, "verify", capture["capture_id"])
+    change_report(shop, env_a, captures[-1]["capture_id"], officer_args)  # type: ignore[index]
+
+    banner("Station A: export the case")
     package = run_dir / f"{CASE_ID}.zip"
     evidence(env_a, "export", CASE_ID, "-o", str(package))
 
@@ -132,7 +138,39 @@ def run_pipeline(shop, env_a: dict[str, str], env_b: dict[str, str], run_dir: Pa
     banner("Extraction record (电子数据提取笔录)")
     record = run_dir / f"{CASE_ID}-record.pdf"
     evidence(env_a, "report", CASE_ID, "-o", str(record))
+    run_patrol(shop, env_a, run_dir)
     print(f"\nDemo finished.  Everything is in {run_dir}\nExtraction record: {record}")
+
+
+def change_report(shop, env: dict[str, str], capture_id: str, officer_args: list[str]) -> None:
+    """The shop lowers a price after the first capture: re-capture, then the sealed change report."""
+    banner("The shop changes its price: re-capture and sealed change report (对比记录)")
+    shop.catalogue.set_price("tea", "1,088.00")
+    print("  sample shop: /catalogue/tea.html now ¥ 1,088.00 (was ¥ 1,288.00)")
+    [again] = evidence(env, "recapture", capture_id, *officer_args, "--json", want_json=True)  # type: ignore[misc]
+    print(f"  {again['capture_id']}  {again['state']}  previous: {capture_id}")
+    evidence(env, "diff", capture_id, again["capture_id"], *officer_args)
+    diff_id = sorted(path.name for path in (Path(env["EVIDENCE_HOME"]) / "diffs").iterdir())[-1]
+    evidence(env, "verify", diff_id)
+
+
+def run_patrol(shop, env: dict[str, str], run_dir: Path) -> None:
+    """A small local patrol: a spreadsheet-style CSV list of 3 URLs, 2 workers."""
+    banner("Station A: patrol of 3 URLs with 2 workers (evidence patrol)")
+    listing = run_dir / "patrol.csv"
+    rows = [f"{shop.url(page)},{CASE_ID},示例旗舰店,巡查第{n}项"
+            for n, page in enumerate(("shop", "product", "index"), start=1)]
+    listing.write_text("\ufeffurl,case,subject,note\r\n" + "\r\n".join(rows) + "\r\n",
+                       encoding="utf-8")
+    officer_args = [arg for officer in OFFICERS for arg in ("--officer", officer)]
+    licences = run_dir / "licence-report.csv"
+    job = evidence(env, "patrol", str(listing), "--workers", "2", "--allow-private",
+                   *officer_args, "--licence-report", str(licences), "--json", want_json=True)
+    for item in job["items"]:  # type: ignore[index]
+        print(f"  #{item['position']}  {item['state']}  {item['capture_id']}  {item['url']}")
+    evidence(env, "patrol", "status", job["job_id"])  # type: ignore[index]
+    print(f"  亮照 licence report (one row per shop): {licences}")
+    evidence(env, "custody", "verify")
 
 
 if __name__ == "__main__":

@@ -110,6 +110,8 @@ def test_replay_offline_shows_title_late_price_and_lazy_image(sealed_item) -> No
         def check(page: Any) -> None:
             assert "Verified capture" in page.inner_text("#evidence-banner")
             frame = _replayed_frame(page)
+            archived = load_settings().capture_dir(capture_id) / "network.har"
+            assert "/api/price.json" in archived.read_text(encoding="utf-8")  # captured, so replayable
             frame.wait_for_selector("#injected", timeout=60_000)
             assert frame.inner_text("#title") == "明前狮峰龙井 100g 罐装"
             assert "368.00" in frame.inner_text("#injected")

@@ -31,7 +31,7 @@ def test_stitched_png_is_the_tiles_stacked(tmp_path) -> None:
     for top, tile in zip((0, 40, 80), tiles):
         expected.paste(tile, (0, top))
     target = tmp_path / "shot.png"
-    stitch((_png(t) for t in tiles), target, width=64, height=97)
+    stitch((_png(t) for t in tiles), target)
     with Image.open(target) as image:
         assert image.size == (64, 97) and image.mode == "RGB"
         assert ImageChops.difference(image.convert("RGB"), expected).getbbox() is None
@@ -44,13 +44,18 @@ def test_stitched_png_passes_an_independent_decoder(tmp_path) -> None:
     if tool is None:
         pytest.skip("neither pngcheck nor ImageMagick's identify is installed")
     target = tmp_path / "shot.png"
-    stitch((_png(_tile(30, 20, n)) for n in range(3)), target, width=30, height=60)
+    stitch((_png(_tile(30, 20, n)) for n in range(3)), target)
     done = subprocess.run([tool, str(target)], capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stdout + done.stderr
 
 
-def test_tiles_short_of_the_height_leave_no_screenshot(tmp_path) -> None:
+def test_a_failing_tile_leaves_no_screenshot(tmp_path) -> None:
     target = tmp_path / "shot.png"
-    with pytest.raises(ValueError, match="tiles cover 20 of 50 rows"):
-        stitch(iter([_png(_tile(30, 20, 1))]), target, width=30, height=50)
-    assert not target.exists()
+
+    def tiles():  # type: ignore[no-untyped-def]
+        yield _png(_tile(30, 20, 1))
+        raise ValueError("tile 2 could not be taken")
+
+    with pytest.raises(ValueError, match="tile 2"):
+        stitch(tiles(), target)
+    assert not target.exists() and not (tmp_path / "shot.png.part").exists()

@@ -25,10 +25,12 @@ from evidence_capture.capture.addresses import AddressGuard, pin_rule
 from evidence_capture.capture.documents import DocumentWatch
 from evidence_capture.capture.environment import check_environment
 from evidence_capture.capture.fonts import font_check
+from evidence_capture.capture.licence_step import licence
 from evidence_capture.capture.provenance import build_provenance
 from evidence_capture.capture.result import (FAILED, OK, SKIPPED, TIMEOUT, CaptureResult,
                                              StepOutcome, list_artifacts)
 from evidence_capture.capture.session import Session
+from evidence_capture.capture.text_step import page_text
 from evidence_capture.capture.urls import validate_url
 from evidence_capture.config import Settings
 from evidence_capture.defaults import CaptureOptions
@@ -58,11 +60,13 @@ STEPS = (
     Step("scroll", steps.scroll, lambda o: o.budgets.scroll),
     Step("screenshot", steps.screenshot, lambda o: o.budgets.screenshot),
     Step("dom", steps.dom, lambda o: o.budgets.dom),
+    Step("text", page_text, lambda o: o.budgets.dom),
     Step("response", steps.response_body, lambda o: o.budgets.response),
     Step("mhtml", steps.mhtml, lambda o: o.budgets.mhtml),
     Step("pdf", steps.pdf, lambda o: o.budgets.pdf),
     Step("certificates", steps.certificates, lambda o: o.budgets.certificates),
     Step("traffic", archive.collect_bodies, lambda o: o.budgets.finalize, always=True),
+    Step("licence", licence, lambda o: o.budgets.licence),  # after traffic: it may follow a link
     Step("close", finalize.close_context, lambda o: o.budgets.finalize,
          always=True, needs_page=False),
     Step("network_log", finalize.network_log, lambda o: o.budgets.finalize,

@@ -172,7 +172,8 @@ def _quiet(s: Session, pause_ms: int, deadline: float) -> None:
 def screenshot(s: Session, budget: float) -> str:
     o = s.options
     info = take_screenshot(s.page, s.folder / "screenshot.png", tile_height=o.screenshot_tile_height,
-                           max_height=o.max_screenshot_height, timeout_ms=budget * 1000)
+                           max_height=o.max_screenshot_height, timeout_ms=budget * 1000,
+                           cdp=s.cdp)
     s.facts["screenshot"] = info.__dict__
     if info.truncated:
         s.warnings.append(f"screenshot truncated at {info.css_height} px (max_screenshot_height)")

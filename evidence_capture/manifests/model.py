@@ -53,6 +53,18 @@ def _utc_time(name: str, value: Any) -> None:
         raise InputError(f"manifest {name} {value!r} is not a timezone-aware UTC time")
 
 
+_PREVIOUS_DIGEST = re.compile(r"sha256:[0-9a-f]{64}")
+
+
+def _check_previous(previous: Any) -> None:
+    if previous is None:
+        return
+    if (not isinstance(previous, dict) or set(previous) != {"capture_id", "manifest_sha256"}
+            or not isinstance(previous["capture_id"], str)
+            or not _PREVIOUS_DIGEST.fullmatch(str(previous["manifest_sha256"]))):
+        raise InputError(f"malformed previous_capture {previous!r}")
+
+
 def media_type(path: str) -> str:
     if path in MEDIA_TYPES:
         return MEDIA_TYPES[path]
@@ -111,6 +123,8 @@ class Manifest:
     single_officer_reason: str | None = None  # why fewer than two officers captured (--single-officer-reason)
     no_timestamp_reason: str | None = None  # why no TSA was asked (--no-timestamp)
     schema: str = SCHEMA
+    # A re-capture names the capture it repeats: {"capture_id", "manifest_sha256": "sha256:<hex>"}.
+    previous_capture: dict[str, str] | None = None
 
     def __post_init__(self) -> None:
         if self.schema != SCHEMA:
@@ -122,9 +136,12 @@ class Manifest:
             raise InputError(f"unsupported signer {self.signer!r}")
         for name in _TIME_FIELDS:
             _utc_time(name, getattr(self, name))
+        _check_previous(self.previous_capture)
 
     def as_record(self) -> dict[str, Any]:
         record = {name: getattr(self, name) for name in self.__dataclass_fields__}
+        if self.previous_capture is None:
+            del record["previous_capture"]  # absent, not null: first captures keep their bytes
         record["officers"] = list(self.officers)
         record["warnings"] = list(self.warnings)
         record["artifacts"] = [entry.as_record() for entry in self.artifacts]
@@ -227,6 +244,7 @@ def build_manifest(folder: Path, *, signer: dict[str, str], sealed_at: str,
         dev_tsa_warning=dev_tsa_warning,
         single_officer_reason=_option(provenance, "single_officer_reason"),
         no_timestamp_reason=_option(provenance, "no_timestamp_reason"),
+        previous_capture=provenance.get("previous_capture"),
     )
 
 

@@ -50,12 +50,13 @@ class ExportResult:
     event_seq: int
     receipt: Path
     reports: tuple[dict[str, Any], ...] = ()
+    checkpoint: dict[str, Any] | None = None  # the custody checkpoint taken after the export
 
     def as_record(self) -> dict[str, Any]:
         return {"package": str(self.path), "sha256": self.sha256,
                 "captures": list(self.captures), "skipped": list(self.skipped),
                 "export_event_seq": self.event_seq, "receipt": str(self.receipt),
-                "reports": list(self.reports)}
+                "reports": list(self.reports), "checkpoint": self.checkpoint}
 
 
 def _select(store: Store, target: str) -> tuple[str | None, list[CaptureSummary], list[str]]:
@@ -161,7 +162,23 @@ def export_package(store: Store, target: str, out_zip: Path, *, reports: Sequenc
     receipt = out_zip.with_name(out_zip.name + ".export-event.json")
     atomic_write_bytes(receipt, (record_to_json(record) + "\n").encode("utf-8"))
     return ExportResult(out_zip, digest, tuple(c.capture_id for c in captures),
-                        tuple(skipped), record["seq"], receipt, tuple(index["reports"]))
+                        tuple(skipped), record["seq"], receipt, tuple(index["reports"]),
+                        _checkpoint(store, record))
+
+
+def _checkpoint(store: Store, record: dict[str, Any]) -> dict[str, Any] | None:
+    """Every export anchors the chain head, the export event included, when a TSA answers."""
+    from evidence_capture.errors import EvidenceError
+    from evidence_capture.storage.checkpoint import take_checkpoint
+    from evidence_capture.timestamping.verify import load_tsa_roots
+
+    settings = store.settings
+    try:
+        roots = load_tsa_roots(settings.tsa_ca) if settings.tsa_ca else ()
+        return take_checkpoint(settings.home, record, urls=settings.tsa_urls, roots=roots,
+                               timeout=30.0).as_record()
+    except EvidenceError as exc:
+        return {"error": exc.message}  # the export stands; `custody checkpoint` can be re-run
 
 
 def _bag_info(target: str, index: dict[str, Any]) -> dict[str, str]:

@@ -44,11 +44,14 @@ Verify by hand, with plain tools:
    nothing else), with the listed manifest_sha256, and custody.jsonl must run
    from "first_seq" to "last_seq", ending with "last_hash".  A package whose
    package.sig verifies only with a key shipped in data/keys/ proves nothing.
-5. Timestamp tokens (RFC 3161, over SHA-256 of manifest.json):
+5. Timestamp tokens (RFC 3161, over SHA-256 of the exact bytes of manifest.json;
+   -data hashes the manifest itself, so a token over other data fails):
      openssl ts -verify -in data/captures/<id>/timestamps/1.tsr \\
-       -queryfile data/captures/<id>/timestamps/1.tsq \\
+       -data data/captures/<id>/manifest.json \\
        -CAfile TRUSTED-TSA-ROOT.pem -untrusted data/tsa/<id>/1.chain.pem
      openssl ts -reply -in data/captures/<id>/timestamps/1.tsr -text
+   (The .tsq request and timestamps/<n>.json are not signed: never verify
+   against them.  The TSA name, genTime and serial are in the -text output.)
 6. Custody: every line of custody.jsonl has "event_hash" = "sha256:" + SHA-256 of
    the RFC 8785 canonical JSON of the event without event_hash, signer and
    signature (with "schema": "{custody_schema}" added); "prev_hash" equals the

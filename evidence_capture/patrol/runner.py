@@ -140,7 +140,7 @@ def capture_claim(station: Station, c: Claim, options: CaptureOptions, *, case: 
         if capture_state == "FAILED":
             error = _failure(outcome)
     except EvidenceError as exc:
-        error = exc.message
+        error = exc.message if not exc.hint else f"{exc.message} ({exc.hint})"
     except Exception as exc:  # noqa: BLE001 - one broken capture must not stop the patrol
         error = f"{type(exc).__name__}: {exc}"
     state = finish(station.store, c, capture_state=capture_state, error=error)

@@ -22,7 +22,7 @@ from evidence_capture.report import sources
 from evidence_capture.report.sources import EnvRow, TimestampRow, TlsCert
 from evidence_capture.timeutil import utcnow
 
-STATUSES = ("pass", "fail", "not-checked")
+STATUSES = ("pass", "fail", "not-checked", "not-applicable")
 
 
 @dataclass(frozen=True)
@@ -123,10 +123,10 @@ class CaptureSection:
 
     @property
     def verdict(self) -> str:
-        """fail if any check failed; pass only if every check passed; else not-checked."""
+        """fail if any check failed; pass only if every check passed (or was not applicable); else not-checked."""
         if not self.verification:
             return "not-checked"
-        statuses = {check.status for check in self.verification}
+        statuses = {check.status for check in self.verification} - {"not-applicable"}
         return "fail" if "fail" in statuses else ("pass" if statuses == {"pass"} else "not-checked")
 
 
@@ -142,6 +142,7 @@ class ReportData:
     officers: tuple[Person, ...]
     witness: Person | None
     captures: tuple[CaptureSection, ...]
+    comparisons: tuple[Any, ...] = ()  # report.comparison.ComparisonSection: the 对比记录 sections
 
     def __post_init__(self) -> None:
         check_lang(self.lang)
@@ -249,7 +250,7 @@ def _officers(case: Mapping[str, Any], folders: Sequence[Path]) -> tuple[Person,
 def build_report(folders: Sequence[Path], case: Mapping[str, Any] | None = None,
                  verify_summaries: Sequence[Iterable[Mapping[str, Any]] | None] | None = None,
                  lang: str = "zh", *, record_no: str | None = None,
-                 printed_at: datetime | None = None) -> ReportData:
+                 printed_at: datetime | None = None, comparisons: Sequence[Any] = ()) -> ReportData:
     """The record of one or more captures (a case report when there are several)."""
     if not folders:
         raise ReportError("a record needs at least one capture")
@@ -270,4 +271,5 @@ def build_report(folders: Sequence[Path], case: Mapping[str, Any] | None = None,
         officers=_officers(case, [c.folder for c in captures]),
         witness=_person(case.get("witness")),
         captures=captures,
+        comparisons=tuple(comparisons),
     )

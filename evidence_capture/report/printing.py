@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from evidence_capture.config import Settings
+from evidence_capture.report.comparison import comparison_sections
 from evidence_capture.report.model import ReportData, build_report
 from evidence_capture.report.render import RenderResult, render_pdf
 from evidence_capture.report.targets import ReportTarget, Trust, open_report_target
@@ -43,7 +44,8 @@ def print_record(target: str, output: Path, *, settings: Settings, trust: Trust,
                  rendering: Callable[[], AbstractContextManager[Any]] = nullcontext) -> PrintedRecord:
     """Verify and print TARGET's record to ``output``; ``rendering()`` wraps the PDF step."""
     with open_report_target(target, settings=settings, trust=trust) as found:
-        data = build_report(list(found.folders), found.case, list(found.summaries), lang)
+        comparisons = comparison_sections(found.comparisons, settings=settings, trust=trust)
+        data = build_report(list(found.folders), found.case, list(found.summaries), lang, comparisons=comparisons)
         with rendering():
             result = render_pdf(data, output, settings=settings)
     return PrintedRecord(result, data, lang, record_printed(found, result, data.record_no, open_store))
@@ -55,6 +57,8 @@ def record_printed(found: ReportTarget, result: RenderResult, record_no: str,
     if found.kind == "package":
         return None
     object_id = found.case_id or found.folders[0].name
+    if found.kind == "diff":
+        object_id = found.comparisons[0].name  # a change report: the event is about the report
     if found.kind == "capture":
         store = open_store(signed=False)
         stored = store.settings.capture_dir(object_id).resolve()

@@ -22,6 +22,7 @@ from markupsafe import Markup
 from evidence_capture.config import Settings
 from evidence_capture.errors import BrowserError, InputError, ReportError, VerificationError
 from evidence_capture.i18n import message
+from evidence_capture.report.comparison import read_licence, read_previous
 from evidence_capture.report.model import CaptureSection, ReportData
 from evidence_capture.report.screenshot import Piece, slice_screenshot
 from evidence_capture.timeutil import BEIJING, require_aware
@@ -82,6 +83,7 @@ def _environment(lang: str) -> jinja2.Environment:
     env.globals["t"] = lambda key, **values: message(key, lang, **values)
     env.filters["when"] = lambda moment: format_time(moment, lang)
     env.filters["clock"] = format_clock
+    env.globals.update(licence_of=read_licence, previous_of=read_previous)
     zh = lang == "zh"
     env.globals.update(colon="：" if zh else ": ", lp="（" if zh else " (", rp="）" if zh else ")")
     return env

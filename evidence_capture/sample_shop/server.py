@@ -11,6 +11,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
+from evidence_capture.sample_shop.catalogue import PREFIX as CATALOGUE, Catalogue
 from evidence_capture.sample_shop.testca import make_test_pki
 
 STATIC = Path(__file__).parent / "static"
@@ -36,6 +37,13 @@ PAGES = {
     "redirect": "/redirect/1",
     "not_found": "/missing.html",
     "server_error": "/error/500",
+    # 亮照 (licence display) pages and the changeable catalogue (catalogue.py)
+    "licence_valid": "/licence/valid.html",
+    "licence_typo": "/licence/typo.html",
+    "licence_none": "/licence/none.html",
+    "licence_linked": "/licence/linked.html",
+    "licence_image": "/licence/image.html",
+    "catalogue_item": "/catalogue/tea.html",
 }
 
 _REDIRECTS = {"/redirect/1": (302, "/redirect/2"), "/redirect/2": (301, "/redirect/3"),
@@ -65,6 +73,8 @@ class _Handler(SimpleHTTPRequestHandler):
             return self._text(parse_qs(urlsplit(self.path).query).get("t", [""])[0])
         if path.startswith("/never/"):
             return self._hang()
+        if path.startswith(CATALOGUE):
+            return self._catalogue(path)
         if not (STATIC / path.lstrip("/")).exists() and path != "/":
             return self._page(HTTPStatus.NOT_FOUND, "<h1>404 页面不存在</h1>")
         return super().do_GET()
@@ -79,6 +89,16 @@ class _Handler(SimpleHTTPRequestHandler):
         body = f'<!doctype html><meta charset="utf-8"><body>{body_html}</body>'.encode()
         self.send_response(status)
         self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def _catalogue(self, path: str) -> None:
+        status, page, session = self.server.catalogue.page(path)
+        body = page.encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Set-Cookie", f"shop_session={session}; Path=/; HttpOnly")
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
@@ -114,6 +134,7 @@ class _Server(ThreadingHTTPServer):
         super().__init__(("127.0.0.1", 0), _Handler)
         self.requests: list[str] = []
         self.stopping = threading.Event()
+        self.catalogue = Catalogue()
 
 
 class ShopServer:
@@ -160,6 +181,12 @@ class ShopServer:
 
     def url(self, page: str) -> str:
         return self.base + PAGES.get(page, page)
+
+    @property
+    def catalogue(self) -> Catalogue:
+        """Switch items between captures: ``set_price``, ``delist``, ``delete``, ``reset``."""
+        assert self._server is not None
+        return self._server.catalogue
 
     @property
     def requests(self) -> list[str]:

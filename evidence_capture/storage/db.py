@@ -111,12 +111,28 @@ def append_only_ddl(dialect: str) -> list[str]:
     return [stmt for table in APPEND_ONLY_TABLES for stmt in builders[dialect](table)]
 
 
+SCHEMA_LOCK_KEY = 0x45564945  # serializes schema creation by stations starting together
+
+
 def create_schema(engine: Engine) -> None:
-    """Create the tables and the append-only triggers (idempotent)."""
+    """Create the tables and the append-only triggers (idempotent, safe to run concurrently).
+
+    On PostgreSQL, stations starting at the same time take turns (advisory
+    lock), and the triggers are only (re)created when missing, so a reader
+    opening the store never rewrites DDL under running writers.
+    """
     try:
-        Base.metadata.create_all(engine)
         with engine.begin() as conn:
-            for statement in append_only_ddl(engine.dialect.name):
-                conn.execute(text(statement))
+            if engine.dialect.name == "postgresql":
+                conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SCHEMA_LOCK_KEY})
+            Base.metadata.create_all(conn)
+            if engine.dialect.name != "postgresql" or not _pg_triggers_present(conn):
+                for statement in append_only_ddl(engine.dialect.name):
+                    conn.execute(text(statement))
     except SQLAlchemyError as exc:
         raise StorageError(f"cannot create the database schema: {exc}") from exc
+
+
+def _pg_triggers_present(conn) -> bool:  # type: ignore[no-untyped-def]
+    names = set(conn.execute(text("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal")).scalars())
+    return all(f"{table}_append_only" in names for table in APPEND_ONLY_TABLES)

@@ -332,10 +332,17 @@ def _capture(session: Session, capture_id: str, status: str | None = None) -> Ca
 
 
 def _officer_row(session: Session, officer: Officer) -> OfficerRow:
-    row = session.scalars(select(OfficerRow).where(OfficerRow.cert_no == officer.cert_no)).first()
-    if row is None:
-        row = OfficerRow(name=officer.name, cert_no=officer.cert_no)
-        session.add(row)
+    """The officer's row, added if new; another station adding it at the same time is fine."""
+    query = select(OfficerRow).where(OfficerRow.cert_no == officer.cert_no)
+    row = session.scalars(query).first()
+    if row is not None:
+        return row
+    try:
+        with session.begin_nested():  # a savepoint: a concurrent insert only undoes this
+            row = OfficerRow(name=officer.name, cert_no=officer.cert_no)
+            session.add(row)
+    except IntegrityError:
+        row = session.scalars(query).one()
     return row
 
 

@@ -1,0 +1,161 @@
+"""Custody checkpoints: an RFC 3161 token over the chain head, kept outside the store.
+
+``custody-head.json`` sits next to the database: whoever can rewrite the
+database can rewrite it too, so deleting the last events and the head file
+together goes unseen.  A checkpoint fixes the head with a TSA's signature:
+
+    message = RFC 8785 {"schema": "evidence-capture/custody-checkpoint/1",
+                        "seq": <n>, "event_hash": "sha256:<hex>"}
+    token   = RFC 3161 over SHA-256(message)
+
+Files: ``EVIDENCE_HOME/checkpoints/<seq>.json`` (the message fields plus
+``tsa_url`` and ``taken_at``) and ``<seq>.tsr``.  ``evidence custody
+checkpoint`` takes one; every export takes one after its ``exported`` event.
+``custody verify`` checks the chain against the latest checkpoint (or one the
+reviewer holds, ``--checkpoint FILE``): the event at that seq must exist with
+that hash, and the token must verify.  Truncation behind a checkpoint is then
+detected by anyone holding it.  What stays undetectable: events appended
+after the latest checkpoint can be deleted together with the head file (take
+checkpoints often, and keep copies elsewhere), and deleting the checkpoint
+files themselves is only noticed by someone who holds a copy.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any, Mapping, Sequence
+
+from evidence_capture import safeio
+from evidence_capture.errors import EvidenceError, InputError, Msg, TimestampError
+from evidence_capture.storage.artifacts import atomic_write_bytes
+from evidence_capture.storage.chain import ChainReport, Problem, canonical
+from evidence_capture.timeutil import iso_utc, utcnow
+
+SCHEMA = "evidence-capture/custody-checkpoint/1"
+DIR = "checkpoints"
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    seq: int
+    event_hash: str
+    tsa_url: str
+    taken_at: str
+    tsr: bytes
+    path: Path
+
+    def message(self) -> bytes:
+        return canonical({"schema": SCHEMA, "seq": self.seq, "event_hash": self.event_hash})
+
+    def as_record(self) -> dict[str, Any]:
+        return {"seq": self.seq, "event_hash": self.event_hash, "tsa_url": self.tsa_url,
+                "taken_at": self.taken_at, "path": str(self.path)}
+
+
+def take_checkpoint(home: Path, head: Mapping[str, Any], *, urls: Sequence[str],
+                    roots: Sequence[Any], timeout: float) -> Checkpoint:
+    """Ask each TSA in turn for a token over the head; the first verified one is kept."""
+    from evidence_capture.timestamping import request_timestamp, verify_token
+
+    if not urls:
+        raise InputError("no TSA configured (EVIDENCE_TSA_URL): a checkpoint needs one")
+    seq, event_hash = int(head["seq"]), str(head["event_hash"])
+    message = canonical({"schema": SCHEMA, "seq": seq, "event_hash": event_hash})
+    digest = hashlib.sha256(message).digest()
+    errors = []
+    for url in urls:
+        try:
+            exchange = request_timestamp(url, digest, timeout=timeout)
+            verify_token(exchange.tsr, digest=digest, nonce=exchange.nonce, roots=list(roots))
+        except EvidenceError as exc:
+            errors.append(f"{url}: {exc.message}")
+            continue
+        folder = Path(home) / DIR
+        folder.mkdir(parents=True, exist_ok=True)
+        record = {"schema": SCHEMA, "seq": seq, "event_hash": event_hash, "tsa_url": url,
+                  "taken_at": iso_utc(utcnow())}
+        atomic_write_bytes(folder / f"{seq}.tsr", exchange.tsr, replace=True)
+        atomic_write_bytes(folder / f"{seq}.json", canonical(record), replace=True)
+        return Checkpoint(seq, event_hash, url, record["taken_at"], exchange.tsr, folder / f"{seq}.json")
+    raise TimestampError("no TSA granted a checkpoint token: " + "; ".join(errors))
+
+
+def load_checkpoint(path: Path) -> Checkpoint:
+    """A checkpoint file and the ``.tsr`` beside it; anything malformed is an ``InputError``."""
+    try:
+        record = safeio.read_json(path, safeio.MAX_RECORD_BYTES)
+        tsr = safeio.read_regular(path.with_suffix(".tsr"), 1 << 20)
+    except FileNotFoundError as exc:
+        raise InputError(f"checkpoint {path} or its .tsr is missing") from exc
+    if not isinstance(record, dict) or record.get("schema") != SCHEMA or not isinstance(
+            record.get("seq"), int) or not isinstance(record.get("event_hash"), str):
+        raise InputError(f"{path} is not a custody checkpoint")
+    return Checkpoint(record["seq"], record["event_hash"], str(record.get("tsa_url")),
+                      str(record.get("taken_at")), tsr, path)
+
+
+def latest_checkpoint(home: Path) -> Checkpoint | None:
+    folder = Path(home) / DIR
+    numbers = sorted(int(p.stem) for p in folder.glob("*.json") if p.stem.isdigit()) if folder.is_dir() else []
+    return load_checkpoint(folder / f"{numbers[-1]}.json") if numbers else None
+
+
+def checkpoint_problem(checkpoint: Checkpoint, records: Sequence[Mapping[str, Any]],
+                       roots: Sequence[Any]) -> Problem | None:
+    """Why the chain does not hold what the checkpoint's token fixes, else None."""
+    from evidence_capture.errors import VerificationError
+    from evidence_capture.timestamping import verify_token
+
+    if roots:
+        try:
+            verify_token(checkpoint.tsr, digest=hashlib.sha256(checkpoint.message()).digest(),
+                         nonce=None, roots=list(roots))
+        except (VerificationError, EvidenceError) as exc:
+            return Problem(checkpoint.seq, "checkpoint", f"the checkpoint token does not verify: "
+                           f"{getattr(exc, 'check', '')} {exc.message}".strip())
+    found = next((r for r in records if int(r["seq"]) == checkpoint.seq), None)
+    if found is None:
+        last = max((int(r["seq"]) for r in records), default=0)
+        return Problem(last + 1, "missing_tail", f"events {last + 1}..{checkpoint.seq} were deleted: "
+                       f"the checkpoint of {checkpoint.taken_at} fixes event {checkpoint.seq}")
+    if found["event_hash"] != checkpoint.event_hash:
+        return Problem(checkpoint.seq, "checkpoint", f"event {checkpoint.seq} differs from the "
+                       "one the checkpoint fixes")
+    return None
+
+
+def with_checkpoint(report: ChainReport, checkpoint: Checkpoint | None,
+                    records: Sequence[Mapping[str, Any]], roots: Sequence[Any]) -> ChainReport:
+    """``report`` plus the checkpoint's verdict (a problem, or a note when no roots are given)."""
+    if checkpoint is None:
+        return replace(report, notes=(*report.notes, "no custody checkpoint yet: truncation of the "
+                                      "log's end cannot be detected (evidence custody checkpoint)"))
+    problem = checkpoint_problem(checkpoint, records, roots)
+    notes = report.notes if roots else (*report.notes, "checkpoint token not verified: no TSA "
+                                        "roots (EVIDENCE_TSA_CA)")
+    problems = report.problems if problem is None else (*report.problems, problem)
+    return replace(report, problems=tuple(sorted(problems, key=lambda p: p.seq)), notes=notes)
+
+
+def _roots(settings: Any) -> Sequence[Any]:
+    from evidence_capture.timestamping.verify import load_tsa_roots
+
+    return load_tsa_roots(settings.tsa_ca) if settings.tsa_ca else ()
+
+
+def checkpoint_store(store: Any, *, timeout: float) -> Checkpoint:
+    """``evidence custody checkpoint``: a token over the store's last event, from the TSAs configured."""
+    records = store.custody_log()
+    if not records:
+        raise InputError(Msg("cli.checkpoint.empty"))
+    settings = store.settings
+    return take_checkpoint(settings.home, records[-1], urls=settings.tsa_urls,
+                           roots=_roots(settings), timeout=timeout)
+
+
+def verify_with_checkpoint(store: Any, report: ChainReport, path: Path | None) -> ChainReport:
+    """The store's chain report, checked against ``path`` or the latest checkpoint in EVIDENCE_HOME."""
+    checkpoint = load_checkpoint(path) if path is not None else latest_checkpoint(store.settings.home)
+    return with_checkpoint(report, checkpoint, store.custody_log(), _roots(store.settings))
