@@ -6,8 +6,12 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_PACKAGES := chromium chromium-headless-shell fonts-noto-cjk fonts-liberation \
-                openssl sqlite3 poppler-utils python3-venv pngcheck nodejs npm \
+                openssl sqlite3 poppler-utils python3-venv pngcheck \
                 postgresql redis-server
+# Node.js and npm (for the pinned npm test tools) come from Debian only when the
+# machine has none: a machine with another Node.js build already has its own npm,
+# and Debian's npm package conflicts with it.
+NODE_PACKAGES := nodejs npm
 
 .PHONY: all system-deps venv npm-tools test realworld fuzz demo bench clean replay-assets wacz-venv
 
@@ -18,6 +22,7 @@ system-deps:
 	for pkg in $(APT_PACKAGES); do \
 	  dpkg-query -W -f='$${Status}' $$pkg 2>/dev/null | grep -q "ok installed" || missing="$$missing $$pkg"; \
 	done; \
+	command -v npm >/dev/null 2>&1 || missing="$$missing $(NODE_PACKAGES)"; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing Debian packages:$$missing"; \
 	  $(SUDO) apt-get update -qq && \

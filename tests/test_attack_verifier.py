@@ -307,3 +307,31 @@ def test_report_token_facts_come_from_the_token(sealed_tsa) -> None:
     path.write_text(json.dumps({**genuine, "tsa_name": "CFCA", "serial": "1"}), "utf-8")
     row = read_timestamps(folder)[0]
     assert row.tsa_name == genuine["tsa_name"] and row.serial == genuine["serial"]
+
+
+def test_attack_a_flipped_byte_in_any_file_is_a_verdict_naming_it(exported_case, tmp_path) -> None:
+    """Every file of the bag in turn, one bit flipped, nothing re-hashed: exit 1, file named."""
+    work = tmp_path / "w"
+    with zipfile.ZipFile(exported_case) as archive:
+        archive.extractall(work)
+    files = [p for p in sorted((work / TOP).rglob("*")) if p.is_file()]
+    outcomes = {}
+    for number, path in enumerate(files):
+        original = path.read_bytes()
+        data = bytearray(original)
+        data[len(data) // 2] ^= 0x04
+        path.chmod(0o644)
+        path.write_bytes(bytes(data))
+        package = tmp_path / f"flip{number}.zip"
+        with zipfile.ZipFile(package, "w", zipfile.ZIP_DEFLATED) as archive:
+            for item in sorted(work.rglob("*")):
+                if item.is_file():
+                    archive.write(item, item.relative_to(work).as_posix())
+        path.write_bytes(original)
+        result = runner.invoke(app, ["verify", str(package), "--json"], catch_exceptions=False)
+        record = json.loads(result.stdout)
+        outcomes[path.relative_to(work / TOP).as_posix()] = (result.exit_code, path.name in result.stdout,
+                                                            record.get("result"))
+        package.unlink()
+    wrong = {name: got for name, got in outcomes.items() if got[:2] != (1, True) or got[2] != "fail"}
+    assert not wrong, wrong

@@ -17,7 +17,8 @@ def capture_lines(tx: Text, outcome: Any) -> list[str]:
              tx.t("cli.capture.manifest", digest=sealed.manifest_sha256,
                   state=tx.label("seal.state", sealed.state))]
     for step in result.failed_steps:
-        lines.append(tx.t("cli.capture.step", name=step.name, outcome=step.outcome, detail=step.detail))
+        lines.append(tx.t("cli.capture.step", name=tx.label("step", step.name),
+                          outcome=tx.label("step.outcome", step.outcome), detail=step.detail))
     for item in sealed.timestamps:
         if item.granted:
             lines.append(tx.t("cli.capture.ts_granted", n=item.number, gen_time=item.gen_time, url=item.url))
