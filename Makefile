@@ -6,10 +6,14 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_PACKAGES := chromium chromium-headless-shell fonts-noto-cjk fonts-liberation \
-                openssl sqlite3 poppler-utils python3-venv pngcheck nodejs npm \
+                openssl sqlite3 poppler-utils python3-venv pngcheck \
                 postgresql redis-server
+# Node.js and npm (for the pinned npm test tools) come from Debian only when the
+# machine has none: a machine with another Node.js build already has its own npm,
+# and Debian's npm package conflicts with it.
+NODE_PACKAGES := nodejs npm
 
-.PHONY: all system-deps venv npm-tools test demo bench clean replay-assets wacz-venv
+.PHONY: all system-deps venv npm-tools test realworld fuzz demo bench clean replay-assets wacz-venv
 
 all: test
 
@@ -18,6 +22,7 @@ system-deps:
 	for pkg in $(APT_PACKAGES); do \
 	  dpkg-query -W -f='$${Status}' $$pkg 2>/dev/null | grep -q "ok installed" || missing="$$missing $$pkg"; \
 	done; \
+	command -v npm >/dev/null 2>&1 || missing="$$missing $(NODE_PACKAGES)"; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing Debian packages:$$missing"; \
 	  $(SUDO) apt-get update -qq && \
@@ -75,6 +80,16 @@ test: system-deps venv npm-tools replay-assets wacz-venv
 	@$(BIN)/python -m pytest $(PYTEST_ARGS); rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "make test: pytest collected no tests (exit 5)"; rc=0; fi; \
 	exit $$rc
+
+# The 13-page real-world run (tests/data/readability, served locally): every HAR
+# valid, no English in zh output, the record within 60 pages and 8 MB.
+realworld: system-deps venv npm-tools
+	REALWORLD_ALL=1 REALWORLD_OUT=bench/out/realworld $(BIN)/python -m pytest -q -s -p no:timeout tests/test_realworld.py
+
+# The mutation fuzzer (tests/test_fuzz.py) for longer than CI gives it: FUZZ_SECONDS per target.
+FUZZ_SECONDS ?= 300
+fuzz: system-deps venv
+	FUZZ_SECONDS=$(FUZZ_SECONDS) $(BIN)/python -m pytest -q -p no:timeout tests/test_fuzz.py
 
 demo: system-deps venv replay-assets wacz-venv
 	$(BIN)/python scripts/demo.py

@@ -142,11 +142,21 @@ _TRUST_KEY = typer.Option([], "--trust-key", help="Pinned signer public key PEM 
 _TSA_CA = typer.Option(None, "--tsa-ca", help="PEM bundle of trusted TSA roots (default: EVIDENCE_TSA_CA).")
 
 
+def _localize_help(ctx: typer.Context, _param: Any, value: bool) -> bool:
+    """Eager, before any --help: every help text of the command tree in the reader's language."""
+    from evidence_capture.ui.help_zh import localize
+
+    localize(ctx.find_root().command, _resolve_lang())
+    return value
+
+
 @app.callback()
 def _root(
     version: bool = typer.Option(
         False, "--version", callback=_version_callback, is_eager=True, help="Show the version."
     ),
+    _lang: bool = typer.Option(False, "--help-lang", hidden=True, is_eager=True, callback=_localize_help,
+                               expose_value=False),
 ) -> None:
     """Capture, seal, keep, export and verify web-page evidence."""
 
@@ -657,7 +667,7 @@ def _passphrase(*, confirm: bool) -> str:
         return value
     try:
         return typer.prompt(_t("cli.passphrase"), hide_input=True,
-                            confirmation_prompt=confirm, err=True)
+                            confirmation_prompt=_t("cli.passphrase.repeat") if confirm else False, err=True)
     except typer.Abort as exc:
         raise ConfigError(Msg("cli.no_passphrase"), hint=Msg("cli.no_passphrase.hint")) from exc
 
@@ -1084,6 +1094,10 @@ def report_command(
 
 
 def main() -> None:
+    if _resolve_lang() == "zh":  # the top-level --help runs no callback: set its text here
+        from evidence_capture.ui.help_zh import COMMANDS
+
+        app.info.help = COMMANDS[""]
     app(prog_name="evidence")
 
 

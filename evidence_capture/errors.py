@@ -5,8 +5,8 @@ exit code.  Third-party exceptions are converted at module boundaries with
 ``raise SomeError(...) from exc``.
 
 A message for people is a catalog key and its parameters, never a finished
-English sentence: ``raise NotFoundError(Msg("store.no_case", case_id=x),
-hint=Msg("store.no_case.hint"))``.  The CLI and the record render it in the
+English sentence: ``raise NotFoundError(Msg("package.import.clash", captures=x),
+hint=Msg("package.import.see_verify"))``.  The CLI and the record render it in the
 reader's language; ``str(msg)``, ``exc.message`` and ``exc.hint`` are the
 English rendering (for logs, tests and older callers).  A plain string is
 still accepted while the code base is converted.

@@ -59,6 +59,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
                                     " (the signer key is not trusted: pin it with --trust-key)"),
     "cli.verify.counts": ("{verdict}：通过 {passed} 项，未通过 {failed} 项，未检查 {unchecked} 项",
                           "{verdict}: {passed} pass, {failed} fail, {unchecked} not checked"),
+    "cli.verify.not_applicable": ("，不适用 {n} 项", ", {n} not applicable"),
     "cli.verify.strict": ("（严格模式：未检查视为未通过）", " (strict: not-checked counts as failure)"),
     # timestamp tokens and the development TSA
     "cli.token.result": ("时间戳：{status}", "timestamp token: {status}"),

@@ -24,7 +24,7 @@ from evidence_capture.errors import InputError
 MAX_KEY_BYTES = 16 * 1024  # a PEM public key (or a small bundle of them)
 MAX_RECORD_BYTES = 1024 * 1024  # slot records, receipts, small JSON files
 MAX_JSON_DEPTH = 64
-MAX_JSON_VALUES = 2_000_000
+MAX_JSON_VALUES = 1_000_000
 _STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
 _ALL = bytes(range(256))
 _NOT_STRUCTURE = bytes(b for b in _ALL if b not in b"[]{}")

@@ -46,25 +46,44 @@ def tsa_config(tsa_rsa, monkeypatch: pytest.MonkeyPatch) -> TsaConfig:
     return TsaConfig(urls=(tsa_rsa.url,), roots=load_tsa_roots(tsa_rsa.ca_pem_path))
 
 
-def add_sealed_capture(store: Store, key, tsa: TsaConfig, case_id: str | None = None) -> str:
-    """begin → write folder → seal + timestamp → record and complete; returns the id."""
+def add_sealed_capture(store: Store, key, tsa: TsaConfig, case_id: str | None = None, *,
+                       state: str | None = None) -> str:
+    """begin → write folder → seal + timestamp → record and complete; returns the id.
+
+    ``state`` rewrites the provenance state, as a real FAILED or PARTIAL capture would have it;
+    a FAILED one also has no server answer, so no HTTP Date header in its HAR.
+    """
     capture_id = new_capture_id()
     url = "https://shop.test/item/1"
     folder = store.begin_capture(capture_id, url=url, case_id=case_id)
     ended = utcnow() - timedelta(seconds=2)
     write_capture_folder(folder, started=ended - timedelta(seconds=10), ended=ended,
                          capture_id=capture_id, url=url)
+    if state is not None:
+        _set_state(folder, state)
     seal_capture(folder, key=key, tsa=tsa)
     ingest_sealed_folder(store, capture_id)
     return capture_id
 
 
+def _set_state(folder: Path, state: str) -> None:
+    import json
+
+    provenance = json.loads((folder / "provenance.json").read_text(encoding="utf-8"))
+    (folder / "provenance.json").write_text(json.dumps({**provenance, "state": state}), encoding="utf-8")
+    if state == "FAILED":
+        har = json.loads((folder / "network.har").read_text(encoding="utf-8"))
+        for entry in har["log"]["entries"]:
+            entry["response"]["headers"] = [h for h in entry["response"]["headers"] if h["name"] != "Date"]
+        (folder / "network.har").write_text(json.dumps(har), encoding="utf-8")
+
+
 @pytest.fixture
 def stored_capture(store, station_key, tsa_config):
-    """A factory: a complete, sealed, timestamped capture in ``store``."""
+    """A factory: a sealed, timestamped capture in ``store`` (COMPLETE unless ``state`` says)."""
 
-    def make(case_id: str | None = None) -> str:
-        return add_sealed_capture(store, station_key, tsa_config, case_id)
+    def make(case_id: str | None = None, state: str | None = None) -> str:
+        return add_sealed_capture(store, station_key, tsa_config, case_id, state=state)
 
     return make
 

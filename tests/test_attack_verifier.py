@@ -258,3 +258,80 @@ def test_attack_object_is_a_string_in_a_custody_event(exported_case, tmp_path) -
 
     code, failed, _ = _failed_names(_rebuild(exported_case, tmp_path / "object.zip", confuse))
     assert code == 1 and "custody.format" in failed, failed
+
+
+# --- report prints only verified facts ------------------------------------------------------
+
+
+def test_attack_report_on_package_with_forged_slot_records(exported_case, tmp_path, public_key_pem,
+                                                          tsa_rsa) -> None:
+    def forge(bag: Path) -> None:
+        for path in (bag / "data" / "captures").rglob("timestamps/*.json"):
+            record = json.loads(path.read_text("utf-8"))
+            record.update(tsa_name="CFCA", gen_time="2026-05-01T00:00:00Z", dev_tsa=False)
+            path.write_text(json.dumps(record), "utf-8")
+
+    package = _rebuild(exported_case, tmp_path / "cfca.zip", forge)
+    out = tmp_path / "record.pdf"
+    result = runner.invoke(app, ["report", str(package), "-o", str(out), "--trust-key",
+                                 str(public_key_pem), "--tsa-ca", str(tsa_rsa.ca_pem_path)],
+                           catch_exceptions=False)
+    assert result.exit_code == 1 and not out.exists()
+    assert "timestamp:1" in result.output
+
+
+def test_attack_report_ignores_the_receipt_beside_the_package(exported_case, tmp_path, public_key_pem,
+                                                             tsa_rsa) -> None:
+    """The receipt records the genuine zip's SHA-256: a changed zip beside it must not print."""
+    changed = tmp_path / "case.zip"
+    with zipfile.ZipFile(exported_case) as source, zipfile.ZipFile(changed, "w") as target:
+        for info in source.infolist():
+            target.writestr(info, source.read(info))
+        target.comment = b"same files, other bytes"
+    receipt = exported_case.with_name(exported_case.name + ".export-event.json")
+    (tmp_path / "case.zip.export-event.json").write_bytes(receipt.read_bytes())
+    out = tmp_path / "record.pdf"
+    result = runner.invoke(app, ["report", str(changed), "-o", str(out), "--trust-key",
+                                 str(public_key_pem), "--tsa-ca", str(tsa_rsa.ca_pem_path)],
+                           catch_exceptions=False)
+    assert result.exit_code == 1 and not out.exists()
+    assert "custody.export" in result.output
+
+
+def test_report_token_facts_come_from_the_token(sealed_tsa) -> None:
+    from evidence_capture.report.sources import read_timestamps
+
+    folder, _ = sealed_tsa
+    path = folder / "timestamps" / "1.json"
+    genuine = json.loads(path.read_text("utf-8"))
+    path.write_text(json.dumps({**genuine, "tsa_name": "CFCA", "serial": "1"}), "utf-8")
+    row = read_timestamps(folder)[0]
+    assert row.tsa_name == genuine["tsa_name"] and row.serial == genuine["serial"]
+
+
+def test_attack_a_flipped_byte_in_any_file_is_a_verdict_naming_it(exported_case, tmp_path) -> None:
+    """Every file of the bag in turn, one bit flipped, nothing re-hashed: exit 1, file named."""
+    work = tmp_path / "w"
+    with zipfile.ZipFile(exported_case) as archive:
+        archive.extractall(work)
+    files = [p for p in sorted((work / TOP).rglob("*")) if p.is_file()]
+    outcomes = {}
+    for number, path in enumerate(files):
+        original = path.read_bytes()
+        data = bytearray(original)
+        data[len(data) // 2] ^= 0x04
+        path.chmod(0o644)
+        path.write_bytes(bytes(data))
+        package = tmp_path / f"flip{number}.zip"
+        with zipfile.ZipFile(package, "w", zipfile.ZIP_DEFLATED) as archive:
+            for item in sorted(work.rglob("*")):
+                if item.is_file():
+                    archive.write(item, item.relative_to(work).as_posix())
+        path.write_bytes(original)
+        result = runner.invoke(app, ["verify", str(package), "--json"], catch_exceptions=False)
+        record = json.loads(result.stdout)
+        outcomes[path.relative_to(work / TOP).as_posix()] = (result.exit_code, path.name in result.stdout,
+                                                            record.get("result"))
+        package.unlink()
+    wrong = {name: got for name, got in outcomes.items() if got[:2] != (1, True) or got[2] != "fail"}
+    assert not wrong, wrong

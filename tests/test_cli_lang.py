@@ -151,3 +151,11 @@ def test_dynamic_keys_cover_every_value() -> None:
 def test_english_texts_match_the_library_constants() -> None:
     assert message("cli.dev_tsa.warning", "en") == DEV_WARNING
     assert message("cli.dev_tsa.label", "en") == DEV_TSA_LABEL
+
+
+def test_help_in_chinese(monkeypatch) -> None:
+    zh = _run(monkeypatch, "zh", "capture", "--help").stdout
+    en = _run(monkeypatch, "en", "capture", "--help").stdout
+    assert "在全新的浏览器中提取网页" in zh and "以此理由由不足两名执法人员进行提取" in zh
+    assert "Capture web pages in a fresh browser" in en and "在全新" not in en
+    assert "立案（记入保管链）" in _run(monkeypatch, "zh", "case", "open", "--help").stdout

@@ -100,3 +100,39 @@ def test_error_with_json_is_one_json_document_on_stdout(lang: str, text: str, ev
 def test_error_without_json_leaves_stdout_empty(evidence_home, monkeypatch) -> None:
     result = _run(monkeypatch, "en", "case", "open", "SJ-1", "--title", "t")
     assert result.exit_code == 2 and result.stdout == ""
+
+
+def test_every_msg_key_used_in_the_code_is_in_the_catalog() -> None:
+    import re
+    from pathlib import Path
+
+    from evidence_capture.i18n import keys
+
+    package = Path(__file__).parent.parent / "evidence_capture"
+    source = "".join(p.read_text(encoding="utf-8") for p in package.rglob("*.py"))
+    used = set(re.findall(r'\bMsg\(\s*"([a-z0-9_.\-]+)"', source))
+    assert len(used) > 30 and used <= set(keys()), sorted(used - set(keys()))
+
+
+def test_fixed_names_have_catalog_entries() -> None:
+    from evidence_capture.capture.engine import STEPS
+    from evidence_capture.i18n import keys
+    from evidence_capture.storage.chain import EVENT_TYPES
+
+    catalog = set(keys())
+    assert {f"step.{step.name}" for step in STEPS} <= catalog
+    assert {f"custody.type.{name}" for name in EVENT_TYPES} <= catalog
+
+
+def test_custody_log_and_prompt_in_chinese(evidence_home, monkeypatch) -> None:
+    monkeypatch.delenv("EVIDENCE_KEY_PASSPHRASE", raising=False)
+    monkeypatch.setenv("EVIDENCE_LANG", "zh")
+    made = CliRunner().invoke(app, ["keys", "init"], input="pw-1234567\npw-1234567\n", catch_exceptions=False)
+    assert made.exit_code == 0, made.output
+    assert "请再次输入以确认" in made.stderr and "Repeat for confirmation" not in made.output
+    monkeypatch.setenv("EVIDENCE_KEY_PASSPHRASE", "pw-1234567")
+    assert _run(monkeypatch, "zh", "case", "open", "SJ-3", "--title", "t").exit_code == 0
+    zh = _run(monkeypatch, "zh", "custody", "log").stdout
+    en = _run(monkeypatch, "en", "custody", "log").stdout
+    assert " 案件 SJ-3" in zh and "opened" not in zh.split("经办人")[0]
+    assert " case SJ-3" in en

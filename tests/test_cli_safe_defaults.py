@@ -70,31 +70,11 @@ def test_recorded_reasons_reach_the_manifest_and_exit_4(lang, shop, evidence_hom
     assert "DEVELOPMENT" not in result.stderr and "开发用时间戳服务" not in result.stderr
 
 
-def _stored_with_state(store, key, tsa, state: str, case_id: str) -> str:
-    """A sealed, stored capture whose provenance says ``state`` (as a real FAILED/PARTIAL one would)."""
-    from datetime import timedelta
 
-    from evidence_capture.manifests.seal import seal_capture
-    from evidence_capture.storage.completion import ingest_sealed_folder
-    from evidence_capture.timeutil import utcnow
-    from tests.fixtures_capture_folder import write_capture_folder
-    from tests.fixtures_store import new_capture_id
-
-    capture_id = new_capture_id()
-    folder = store.begin_capture(capture_id, url="https://shop.test/x", case_id=case_id)
-    ended = utcnow() - timedelta(seconds=2)
-    write_capture_folder(folder, started=ended - timedelta(seconds=10), ended=ended, capture_id=capture_id)
-    provenance = json.loads((folder / "provenance.json").read_text(encoding="utf-8"))
-    (folder / "provenance.json").write_text(json.dumps({**provenance, "state": state}), encoding="utf-8")
-    seal_capture(folder, key=key, tsa=tsa)
-    ingest_sealed_folder(store, capture_id)
-    return capture_id
-
-
-def test_case_show_reads_each_state(store, station_key, tsa_config, monkeypatch) -> None:
+def test_case_show_reads_each_state(stored_capture, monkeypatch) -> None:
     _run(monkeypatch, "en", "case", "open", "SJ-9", "--title", "t")
     for state in ("COMPLETE", "PARTIAL", "FAILED"):
-        _stored_with_state(store, station_key, tsa_config, state, "SJ-9")
+        stored_capture("SJ-9", state)
     zh = _run(monkeypatch, "zh", "case", "show", "SJ-9").stdout
     en = _run(monkeypatch, "en", "case", "show", "SJ-9").stdout
     states = [line.split()[1] for line in zh.splitlines() if line.startswith("  2")]

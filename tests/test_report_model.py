@@ -17,7 +17,7 @@ from evidence_capture.i18n import keys, message, translator
 from evidence_capture.config import load_settings
 from evidence_capture.report import build_report, render_pdf
 from evidence_capture.report.render import SHOT_ASPECT, count_pages, format_time, render_html
-from evidence_capture.report.screenshot import piece_count, slice_screenshot
+from evidence_capture.report.screenshot import MERGE_TAIL, piece_count, slice_screenshot
 from tests.conftest import require_or_skip
 from tests.fixtures_report import CAPTURE_ID, CASE, FINAL_URL, OFFICERS, STARTED, URL, openssl_token
 
@@ -121,7 +121,19 @@ def test_a_100000_px_page_is_cut_without_gaps(tmp_path: Path) -> None:
     assert [p.top for p in pieces] == [sum(q.height for q in pieces[:i]) for i in range(len(pieces))]
     assert sum(p.height for p in pieces) == 100_000
     assert Image.open(pieces[-1].path).size == (320, pieces[-1].height)
-    assert piece_count(1366, 100_000, SHOT_ASPECT) == -(-100_000 // int(1366 * SHOT_ASPECT))
+    step = int(1366 * SHOT_ASPECT)
+    tail = 100_000 % step
+    assert piece_count(1366, 100_000, SHOT_ASPECT) == 100_000 // step + (tail >= step * MERGE_TAIL)
+
+
+def test_a_short_tail_joins_the_page_before(tmp_path: Path) -> None:
+    step = int(1366 * SHOT_ASPECT)
+    path = tmp_path / "tail.png"
+    Image.new("RGB", (1366, step * 2 + 40), "white").save(path, compress_level=1)
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    pieces = slice_screenshot(path, tmp_path / "pieces", aspect=SHOT_ASPECT, expected_sha256=digest)
+    assert [p.height for p in pieces] == [step, step + 40]
+    assert pieces[-1].width_percent < 100.0  # shrunk a little to fit its sheet
 
 
 def test_a_wide_page_is_split_into_readable_column_tiles(tmp_path: Path) -> None:

@@ -58,7 +58,7 @@ def test_keys_export_public_to_a_bad_path_is_a_usage_error(station_key, tmp_path
 
 def test_seal_then_verify_by_capture_id(capture_folder, station_key) -> None:
     sealed = _run("seal", capture_folder.name, "--json")
-    assert sealed.exit_code == 0, sealed.output
+    assert sealed.exit_code == 4, sealed.output
     assert json.loads(sealed.stdout)["state"] == "timestamp-pending"  # no TSA configured
     result = _run("verify", capture_folder.name)
     assert result.exit_code == 0, result.output
@@ -67,7 +67,7 @@ def test_seal_then_verify_by_capture_id(capture_folder, station_key) -> None:
 
 
 def test_verify_json_and_tamper_exit_code(capture_folder, station_key) -> None:
-    assert _run("seal", str(capture_folder)).exit_code == 0
+    assert _run("seal", str(capture_folder)).exit_code == 4
     (capture_folder / "page.pdf").write_bytes(b"%PDF-forged")
     result = _run("verify", str(capture_folder), "--json")
     assert result.exit_code == 1
@@ -77,7 +77,7 @@ def test_verify_json_and_tamper_exit_code(capture_folder, station_key) -> None:
 
 
 def test_verify_on_another_machine_needs_pinned_key(capture_folder, station_key, tmp_path) -> None:
-    assert _run("seal", str(capture_folder)).exit_code == 0
+    assert _run("seal", str(capture_folder)).exit_code == 4
     pinned = tmp_path / "station.pub.pem"
     pinned.write_bytes(station_key.public_pem)
     (station_key.path.parent / "station.pub.pem").unlink()  # the reviewer's machine has no station key
@@ -100,7 +100,7 @@ def test_verify_bad_input_exit_2(evidence_home, tmp_path) -> None:
 
 
 def test_seal_twice_is_refused(capture_folder, station_key) -> None:
-    assert _run("seal", str(capture_folder)).exit_code == 0
+    assert _run("seal", str(capture_folder)).exit_code == 4
     assert _run("seal", str(capture_folder)).exit_code == 2
 
 
@@ -140,7 +140,7 @@ def test_attack_forged_capture_resigned_with_a_shipped_key_is_not_verified(
 def test_attack_naive_time_in_resigned_manifest_is_a_parse_failure(capture_folder, station_key) -> None:
     from evidence_capture.manifests.canonical import canonical_bytes, parse_canonical
 
-    assert _run("seal", str(capture_folder)).exit_code == 0
+    assert _run("seal", str(capture_folder)).exit_code == 4
     record = parse_canonical((capture_folder / "manifest.json").read_bytes())
     record["ended_at"] = "2026-11-29T03:16:30"
     (capture_folder / "manifest.json").chmod(0o644)

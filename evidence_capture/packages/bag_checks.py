@@ -16,8 +16,9 @@ from typing import Iterator
 
 import bagit
 
-from evidence_capture.errors import PackageError
-from evidence_capture.verify.checks import CheckResult
+from evidence_capture import safeio
+from evidence_capture.errors import InputError, PackageError
+from evidence_capture.verify.checks import CheckResult, CheckStatus
 
 _STRONG = {"sha256", "sha512"}
 _SHOWN = 20  # FAIL rows per kind of problem; the rest are counted in the summary row
@@ -53,8 +54,9 @@ def _detail_check(detail: object) -> tuple[str, CheckResult]:
     path = str(getattr(detail, "path", "?"))
     name = f"bag:{path}" if path.isprintable() else f"bag:{path!r}"
     if isinstance(detail, bagit.ChecksumMismatch):
-        return path, CheckResult.failed(name, f"{detail.algorithm} differs from the bag manifest "
-                                        "(the file was changed)")
+        listing = ("tagmanifest" if "/" not in path else "manifest") + f"-{detail.algorithm}.txt"
+        return path, CheckResult.failed(name, f"{detail.algorithm} differs from the bag manifest: "
+                                        f"the file or its line in {listing} was changed")
     if isinstance(detail, bagit.FileMissing):
         return path, CheckResult.failed(name, "listed in the bag manifest but missing")
     if isinstance(detail, bagit.UnexpectedFile):
@@ -80,10 +82,35 @@ def _problems(bag: bagit.Bag) -> list[object]:
     return details or [bagit.ManifestErrorDetail(f"bag-info.txt ({oxum})")]
 
 
+def _declaration(root: Path) -> list[CheckResult]:
+    """A changed ``bagit.txt`` is one FAIL row; the private copy gets the real declaration
+    back, so that every other file can still be checked (a verdict, not a refusal)."""
+    from evidence_capture.packages.coverage import BAGIT_TXT
+
+    path = root / "bagit.txt"
+    if not safeio.is_regular(path) or not (root / "manifest-sha256.txt").exists():
+        return []
+    try:
+        if safeio.read_regular(path, 4096) == BAGIT_TXT:
+            return []
+    except InputError:
+        pass
+    path.unlink()
+    path.write_bytes(BAGIT_TXT)
+    return [CheckResult.failed("bag:bagit.txt", "is not the BagIt 0.97 / UTF-8 declaration "
+                               "this tool writes (the file was changed)")]
+
+
 def bag_checks(root: Path) -> list[CheckResult]:
-    """``bag`` (pass or fail) and one ``bag:<path>`` FAIL row per file that does not validate."""
+    """``bag`` (pass or fail) and one ``bag:<path>`` FAIL row per file that does not validate.
+
+    ``root`` is the private extracted copy (``bagit.txt`` may be restored in it)."""
+    declaration = _declaration(root)
     with _quiet():
-        return _bag_checks(root)
+        checks = _bag_checks(root)
+    if declaration and checks[0].status is CheckStatus.PASS:
+        checks[0] = CheckResult.failed("bag", "bagit.txt was changed")
+    return checks[:1] + declaration + checks[1:]
 
 
 def _bag_checks(root: Path) -> list[CheckResult]:

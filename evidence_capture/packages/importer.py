@@ -25,7 +25,7 @@ from typing import Any, Sequence
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from sqlalchemy import select
 
-from evidence_capture.errors import InputError, StorageError, VerificationError
+from evidence_capture.errors import InputError, Msg, StorageError, VerificationError
 from evidence_capture.packages import layout
 from evidence_capture.packages.custody_checks import load_package_keys
 from evidence_capture.packages.import_rows import insert_package_rows
@@ -87,10 +87,10 @@ def _already_imported(store: Store, digest: str, previous: ImportRow) -> ImportR
 def _refuse_if_failed(report: PackageReport) -> None:
     failures = report.blocking(allow_not_checked=_ALWAYS_ALLOWED)
     if failures:
-        listed = "; ".join(f"{c.name}: {c.status.value} {c.reason}" for c in failures[:6])
-        raise VerificationError("import", f"the package did not verify; nothing was imported: "
-                                f"{listed}", hint="pin the exporting station's key with "
-                                "--trust-key, or see `evidence verify` for the full report")
+        listed = ", ".join(f"{c.name} ({c.status.value})" for c in failures[:6])
+        about_key = any(c.name.endswith("signature") for c in failures)
+        raise VerificationError("import", Msg("package.import.refused", n=len(failures), checks=listed),
+                                hint=Msg("package.import.pin_key" if about_key else "package.import.see_verify"))
 
 
 def _check_conflicts(store: Store, capture_ids: Sequence[str]) -> None:
@@ -99,8 +99,7 @@ def _check_conflicts(store: Store, capture_ids: Sequence[str]) -> None:
             select(CaptureRow.capture_id).where(CaptureRow.capture_id.in_(capture_ids))).all()
     clash += [c for c in capture_ids if store.settings.capture_dir(c).exists() and c not in clash]
     if clash:
-        raise InputError(f"capture(s) already in this store: {', '.join(sorted(clash))}; "
-                         "nothing was imported")
+        raise InputError(Msg("package.import.clash", captures=", ".join(sorted(clash))))
 
 
 def _place_captures(store: Store, data: Path, capture_ids: Sequence[str]) -> list[Path]:

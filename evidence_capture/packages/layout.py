@@ -83,8 +83,8 @@ def find_bag_root(folder: Path) -> Path:
     raise PackageError("refused: this is not a BagIt package (no bagit.txt)")
 
 
-MAX_INDEX_BYTES = 64 * 1024 * 1024
-MAX_CUSTODY_BYTES = 512 * 1024 * 1024
+MAX_INDEX_BYTES = 16 * 1024 * 1024
+MAX_CUSTODY_BYTES = 32 * 1024 * 1024
 _HASH = re.compile(r"sha256:[0-9a-f]{64}")
 _LINK_TYPES = {"seq": int, "prev_hash": str, "event_hash": str, "signer": str, "signature": str}
 _BODY_FIELDS = ("actor", "host", "tool", "case_id")

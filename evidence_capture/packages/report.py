@@ -9,7 +9,7 @@ from evidence_capture.verify.checks import CheckResult, CheckStatus, VerifyRepor
 
 
 def prefixed(result: CheckResult, prefix: str) -> CheckResult:
-    return CheckResult(prefix + result.name, result.status, result.reason)
+    return CheckResult(prefix + result.name, result.status, result.msg or result.reason)  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True)

@@ -32,7 +32,7 @@ class ZipLimits:
     max_total_bytes: int = 8 << 30
     max_entry_bytes: int = 4 << 30
     max_entries: int = 200_000
-    max_ratio: float = 200.0
+    max_ratio: float = 100.0
     ratio_floor_bytes: int = 1 << 20  # small entries may compress well without alarm
 
 

@@ -12,7 +12,9 @@ Delivery is at-least-once (``acks_late``, requeued when a worker is lost);
 the job table makes that safe: a row that is no longer queued is not claimed
 again, and a row left ``running`` by a dead worker on this host is settled
 first (``jobs.reclaim``).  The worker pool is ``threads``: each thread keeps
-its own Playwright driver and shared Chromium process.
+its own Playwright driver and shared Chromium process.  ``--per-host`` and
+``--delay`` of a queued job hold per worker process (each station is polite
+on its own; stations do not coordinate a host limit among themselves).
 """
 
 from __future__ import annotations
@@ -81,9 +83,21 @@ def capture_item(job_id: str, position: int) -> dict[str, Any]:
         return {"job_id": job_id, "position": position, "skipped": "not queued"}
     plan = load_plan(station.store, job_id)
     case = station.case_info(c.case_id)
-    result = capture_claim(station, c, plan.capture_options(), case=case,
-                           officers=plan.officers, browsers=_browsers(station.settings))
+    with _gate(job_id, plan.patrol).hold(c.url):
+        result = capture_claim(station, c, plan.capture_options(), case=case,
+                               officers=plan.officers, browsers=_browsers(station.settings))
     return result.as_record()
+
+
+def _gate(job_id: str, patrol: Any) -> Any:
+    """The job's per-host limit and delay, kept by each worker process for its own threads."""
+    from evidence_capture.patrol.runner import HostGate
+
+    with _station_lock:
+        gates = _state.setdefault("gates", {})
+        if job_id not in gates:
+            gates[job_id] = HostGate(patrol.per_host, patrol.host_delay)
+        return gates[job_id]
 
 
 def _browsers(settings: Settings) -> Any:

@@ -22,7 +22,7 @@ from evidence_capture.report import sources
 from evidence_capture.report.sources import EnvRow, TimestampRow, TlsCert
 from evidence_capture.timeutil import utcnow
 
-STATUSES = ("pass", "fail", "not-checked")
+STATUSES = ("pass", "fail", "not-checked", "not-applicable")
 
 
 @dataclass(frozen=True)
@@ -123,10 +123,10 @@ class CaptureSection:
 
     @property
     def verdict(self) -> str:
-        """fail if any check failed; pass only if every check passed; else not-checked."""
+        """fail if any check failed; pass only if every check passed (or was not applicable); else not-checked."""
         if not self.verification:
             return "not-checked"
-        statuses = {check.status for check in self.verification}
+        statuses = {check.status for check in self.verification} - {"not-applicable"}
         return "fail" if "fail" in statuses else ("pass" if statuses == {"pass"} else "not-checked")
 
 

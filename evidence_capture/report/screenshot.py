@@ -31,6 +31,7 @@ MAX_HEIGHT = DEFAULTS.max_screenshot_height
 COLUMN_PX = 1_600  # widest strip of the page printed across one sheet
 MIN_COLUMN_PX = 1_000  # a narrower page is printed at this scale, not enlarged
 JPEG_QUALITY = 80
+MERGE_TAIL = 0.25  # a last strip shorter than this share of a page joins the page before
 
 
 @dataclass(frozen=True)
@@ -64,9 +65,18 @@ def piece_height(width: int, aspect: float) -> int:
     return max(1, math.floor(max(width, MIN_COLUMN_PX) * aspect))
 
 
+def row_bounds(height: int, step: int) -> list[tuple[int, int]]:
+    """(top, bottom) of each page's rows; a short tail is printed on the page before, slightly
+    smaller, instead of on a sheet of its own."""
+    bounds = [(top, min(height, top + step)) for top in range(0, height, step)]
+    if len(bounds) > 1 and bounds[-1][1] - bounds[-1][0] < step * MERGE_TAIL:
+        bounds[-2:] = [(bounds[-2][0], height)]
+    return bounds
+
+
 def piece_count(width: int, height: int, aspect: float) -> int:
     count, column_width = columns(width)
-    return count * max(1, math.ceil(height / piece_height(column_width, aspect)))
+    return count * len(row_bounds(height, piece_height(column_width, aspect)))
 
 
 @contextmanager
@@ -113,12 +123,12 @@ def slice_screenshot(path: Path, out_dir: Path, *, aspect: float, expected_sha25
     pieces: list[Piece] = []
     for column, left in enumerate(range(0, width, column_width), start=1):
         right = min(width, left + column_width)
-        for top in range(0, height, step):
-            bottom = min(height, top + step)
+        for top, bottom in row_bounds(height, step):
             index = len(pieces) + 1
             target = out_dir / f"{prefix}-{index:04d}.jpg"
             image.crop((left, top, right, bottom)).save(target, quality=JPEG_QUALITY)
             pieces.append(Piece(path=target, index=index, top=top, height=bottom - top,
                                 left=left, width=right - left, column=column, columns=count,
-                                scale_px=max(column_width, MIN_COLUMN_PX)))
+                                scale_px=math.ceil(max(column_width, MIN_COLUMN_PX)
+                                                   * max(1.0, (bottom - top) / step))))
     return tuple(pieces)

@@ -7,7 +7,6 @@ parsed raise ``ReportError``.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -15,7 +14,8 @@ from typing import Any
 
 from cryptography import x509
 
-from evidence_capture.errors import ReportError
+from evidence_capture import safeio
+from evidence_capture.errors import InputError, ReportError
 from evidence_capture.manifests.stamping import slot_number
 from evidence_capture.timeutil import parse_iso
 
@@ -52,12 +52,12 @@ class EnvRow:
 def read_json(path: Path, *, required: bool = False) -> dict[str, Any]:
     """The JSON object in ``path``; ``{}`` if it is absent and not required."""
     try:
-        data = json.loads(path.read_bytes())
+        data = safeio.read_json(path, 64 << 20)
     except FileNotFoundError:
         if required:
             raise
         return {}
-    except (OSError, ValueError) as exc:
+    except (OSError, ValueError, InputError) as exc:
         raise ReportError(f"cannot read {path.name} in {path.parent}") from exc
     if not isinstance(data, dict):
         raise ReportError(f"{path} does not hold a JSON object")
@@ -88,12 +88,12 @@ def read_tls(folder: Path) -> tuple[TlsCert, ...]:
 
 
 def _token_fields(tsr: Path) -> dict[str, Any]:
-    """genTime, serial and policy read from a reply, when the metadata lacks them."""
+    """TSA name, genTime, serial and policy, read from the reply itself (never the record)."""
     import rfc3161_client
 
     try:
-        info = rfc3161_client.decode_timestamp_response(tsr.read_bytes()).tst_info
-    except (OSError, ValueError) as exc:
+        info = rfc3161_client.decode_timestamp_response(safeio.read_regular(tsr, 1 << 20)).tst_info
+    except (OSError, ValueError, InputError) as exc:
         raise ReportError(f"cannot parse the timestamp reply {tsr.name}") from exc
     name = info.name
     if isinstance(name, x509.DirectoryName):
@@ -105,14 +105,16 @@ def _token_fields(tsr: Path) -> dict[str, Any]:
 
 
 def read_timestamps(folder: Path) -> tuple[TimestampRow, ...]:
-    """``timestamps/<n>.json`` in TSA order, with the TSA fields of docs/ARCHITECTURE.md."""
+    """``timestamps/<n>.json`` in TSA order; the TSA fields come from each ``<n>.tsr`` itself."""
     metas = [p for p in (folder / "timestamps").glob("*.json") if slot_number(p, "json")]
     rows = []
     for meta_path in sorted(metas, key=lambda p: slot_number(p, "json") or 0):
         meta = read_json(meta_path, required=True)
         tsr = meta_path.with_suffix(".tsr")
-        if meta.get("state") == "granted" and not meta.get("gen_time") and tsr.exists():
-            meta = {**_token_fields(tsr), **{k: v for k, v in meta.items() if v is not None}}
+        if tsr.exists():  # the token's own facts; timestamps/<n>.json is only an unsigned cache
+            meta = {**meta, **_token_fields(tsr)}
+        else:
+            meta = {**meta, "tsa_name": None, "serial": None, "policy_oid": None, "gen_time": None}
         serial = meta.get("serial")
         rows.append(TimestampRow(
             index=int(meta_path.stem), url=str(meta.get("url") or ""),

@@ -84,16 +84,17 @@ def _case_target(case_id: str, settings: Settings, trust: Trust) -> ReportTarget
 def _package_target(path: Path, trust: Trust) -> Iterator[ReportTarget]:
     from evidence_capture.packages import layout
     from evidence_capture.packages.safezip import unpacked
-    from evidence_capture.packages.verify_pkg import verify_extracted
+    from evidence_capture.packages.verify_pkg import receipt_path, verify_extracted
 
-    with unpacked(path) as unzipped:
+    receipt = receipt_path(path) if receipt_path(path).is_file() else None
+    with unpacked(path, receipt=receipt) as unzipped:  # verified with its receipt when it lies beside
         digest = unzipped.sha256
         root = layout.find_bag_root(unzipped.folder)
         data = root / "data"
-        index = layout.read_index(data)
         package = verify_extracted(root, package_name=path.name, package_sha256=digest,
                                    trusted_keys=trust.keys, tsa_roots=trust.tsa_roots,
-                                   strict=False, receipt=None)
+                                   strict=False, receipt=unzipped.receipt, damaged=unzipped.damaged)
+        index = package.index
         if not package.report.ok():
             failed = [c.name for c in package.report.checks if c.status.value == "fail"]
             raise VerificationError("package", f"refused: {path.name} does not verify "

@@ -117,6 +117,16 @@ class _Walk:
     unverified: int = 0
 
     def step(self, record: Mapping[str, Any]) -> None:
+        try:
+            self._step(record)
+        except (KeyError, IndexError, TypeError, ValueError, AttributeError, RecursionError):
+            seq = record.get("seq") if isinstance(record, Mapping) else None
+            seq = seq if isinstance(seq, int) and not isinstance(seq, bool) else (self.first or 0) + self.count
+            self._add(seq, "edited", f"event {seq} is malformed (a field of the wrong type was "
+                      "edited in): its hash cannot be recomputed")
+            self.prev = dict(record) if isinstance(record, Mapping) and _linkable(record) else self.prev
+
+    def _step(self, record: Mapping[str, Any]) -> None:
         seq = int(record["seq"])
         self.count += 1
         if self.prev is None:
@@ -160,6 +170,10 @@ class _Walk:
 
     def _add(self, seq: int, kind: str, message: str) -> None:
         self.problems.append(Problem(seq, kind, message))
+
+
+def _linkable(record: Mapping[str, Any]) -> bool:
+    return isinstance(record.get("seq"), int) and isinstance(record.get("event_hash"), str)
 
 
 def verify_records(

@@ -59,13 +59,22 @@ class NewEvent:
             raise InputError(f"unknown custody event type {self.type!r}")
 
 
+def _details(text: Any) -> Any:
+    """The stored details; text edited into something that is not JSON stays text (its hash
+    then fails: an edit, reported, not a crash)."""
+    try:
+        return json.loads(text)
+    except (TypeError, ValueError, RecursionError):
+        return text
+
+
 def row_to_record(row: CustodyEventRow) -> dict[str, Any]:
     return {
         "seq": row.seq, "type": row.event_type, "time": row.time_utc,
         "actor": {"name": row.actor_name, "cert_no": row.actor_cert}, "host": row.host,
         "tool": {"name": TOOL_NAME, "version": row.tool_version},
         "object": {"kind": row.object_kind, "id": row.object_id, "digest": row.object_digest},
-        "case_id": row.case_id, "details": json.loads(row.details),
+        "case_id": row.case_id, "details": _details(row.details),
         "prev_hash": row.prev_hash, "event_hash": row.event_hash,
         "signer": row.signer, "signature": row.signature,
     }

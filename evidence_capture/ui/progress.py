@@ -32,7 +32,7 @@ class CaptureBars:
 
     def started(self, url: str) -> Callable[[Any], None]:
         task = self._task = self.progress.add_task(url[:60], total=self._steps, step="")
-        return lambda outcome: self.progress.update(task, advance=1, step=outcome.name)
+        return lambda outcome: self.progress.update(task, advance=1, step=self._tx.label("step", outcome.name))
 
     def finished(self, _outcome: Any) -> None:
         self.progress.update(self._task, step=self._tx.t("cli.capture.sealed"))

@@ -17,7 +17,8 @@ def capture_lines(tx: Text, outcome: Any) -> list[str]:
              tx.t("cli.capture.manifest", digest=sealed.manifest_sha256,
                   state=tx.label("seal.state", sealed.state))]
     for step in result.failed_steps:
-        lines.append(tx.t("cli.capture.step", name=step.name, outcome=step.outcome, detail=step.detail))
+        lines.append(tx.t("cli.capture.step", name=tx.label("step", step.name),
+                          outcome=tx.label("step.outcome", step.outcome), detail=step.detail))
     for item in sealed.timestamps:
         if item.granted:
             lines.append(tx.t("cli.capture.ts_granted", n=item.number, gen_time=item.gen_time, url=item.url))
@@ -53,14 +54,16 @@ def seal_lines(tx: Text, result: Any) -> list[str]:
 def verify_lines(tx: Text, report: Any) -> list[str]:
     """One line per check (status, name, reason), then the verdict and the counts."""
     width = max(len(check.name) for check in report.checks)
-    lines = [f"{pad(tx.t(f'cli.status.{check.status.value}'), 11)} {check.name.ljust(width)}  {check.reason}"
+    lines = [f"{pad(tx.t(f'cli.status.{check.status.value}'), 11)} {check.name.ljust(width)}  {tx.reason(check)}"
              for check in report.checks]
     counts = report.summary()
     verdict = tx.t("cli.verify.verified" if report.ok() else "cli.verify.not_verified")
     if report.signer_untrusted():
         verdict += tx.t("cli.verify.signer_untrusted")
     lines.append(tx.t("cli.verify.counts", verdict=verdict, passed=counts["pass"], failed=counts["fail"],
-                      unchecked=counts["not-checked"]) + (tx.t("cli.verify.strict") if report.strict else ""))
+                      unchecked=counts["not-checked"])
+                 + (tx.t("cli.verify.not_applicable", n=counts["not-applicable"]) if counts["not-applicable"] else "")
+                 + (tx.t("cli.verify.strict") if report.strict else ""))
     return lines
 
 

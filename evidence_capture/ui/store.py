@@ -47,8 +47,9 @@ def event_line(tx: Text, event: dict[str, Any]) -> str:
     details = event["details"]
     extra = details.get("text") or details.get("action") or details.get("package") or ""
     actor = tx.t("cli.custody.by", name=event["actor"]["name"], cert_no=event["actor"]["cert_no"])
-    return (f"{event['seq']:>6}  {iso_beijing(parse_iso(event['time']))}  {event['type']:<11} "
-            f"{obj['kind']} {obj['id']}{digest}  {actor} {extra}".rstrip())
+    kind = tx.label("custody.type", event["type"])
+    return (f"{event['seq']:>6}  {iso_beijing(parse_iso(event['time']))}  {pad(kind, 11)} "
+            f"{tx.label('custody.kind', obj['kind'])} {obj['id']}{digest}  {actor} {extra}".rstrip())
 
 
 def custody_log_lines(tx: Text, target: str | None, events: list[dict[str, Any]],

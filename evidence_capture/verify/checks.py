@@ -29,7 +29,7 @@ class CheckStatus(str, Enum):
 
 @dataclass(frozen=True)
 class CheckResult:
-    """``CheckResult.failed("signature", Msg("verify.signature.bad"))``; ``msg`` keeps the key."""
+    """``CheckResult.failed("signature", Msg("verify.gentime.no_token"))``; ``msg`` keeps the key."""
 
     name: str
     status: CheckStatus

@@ -25,7 +25,7 @@ from evidence_capture.verify.checks import CheckResult, VerifyReport
 from evidence_capture.verify.seal_files import check_regular, record_disagreement, unvouched_seal_files
 from evidence_capture.verify.timing import DEFAULT_TOLERANCE_S, HAR_NAME, check_gentime, check_http_dates
 
-MAX_MANIFEST_BYTES = 64 * 1024 * 1024
+MAX_MANIFEST_BYTES = 16 * 1024 * 1024
 MAX_TOKEN_BYTES = 1024 * 1024
 
 

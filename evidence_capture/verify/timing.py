@@ -1,7 +1,9 @@
 """Time-consistency checks: TSA genTime vs capture end, HTTP ``Date`` vs capture time.
 
 The HAR is read only after its hashes matched the signed manifest: an
-artifact never vouches for itself.
+artifact never vouches for itself.  A capture that the signed manifest says
+ended FAILED or PARTIAL may have no HTTP answer at all: then the Date check
+is not-applicable (never a failure), not not-checked.
 """
 
 from __future__ import annotations
@@ -12,14 +14,14 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from evidence_capture import safeio
-from evidence_capture.errors import InputError
+from evidence_capture.errors import InputError, Msg
 from evidence_capture.manifests.model import Manifest
 from evidence_capture.timeutil import iso_utc
 from evidence_capture.verify.checks import CheckResult, CheckStatus
 
 DEFAULT_TOLERANCE_S = 300.0
 HAR_NAME = "network.har"
-MAX_HAR_BYTES = 1 << 30
+MAX_HAR_BYTES = 64 << 20
 
 
 def _seconds(delta: timedelta) -> str:
@@ -29,20 +31,18 @@ def _seconds(delta: timedelta) -> str:
 def check_gentime(manifest: Manifest, gen_times: list[datetime], tolerance: float) -> CheckResult:
     name = "time.gentime"
     if not gen_times:
-        return CheckResult.not_checked(name, "no verified timestamp token")
+        return CheckResult.not_checked(name, Msg("verify.gentime.no_token"))
     ended, allowed = manifest.ended(), timedelta(seconds=tolerance)
-    problems = []
-    for gen_time in gen_times:
+    for gen_time in gen_times:  # the first problem is reported
         delta = gen_time - ended
         if delta < -allowed:
-            problems.append(f"genTime {iso_utc(gen_time)} is {_seconds(delta)} before the capture ended")
-        elif delta > allowed:
-            problems.append(f"genTime {iso_utc(gen_time)} is {_seconds(delta)} after the capture ended "
-                            f"(token obtained late: it proves existence only from then)")
-    if problems:
-        return CheckResult.failed(name, f"tolerance {tolerance:g}s: " + "; ".join(problems))
+            return CheckResult.failed(name, Msg("verify.gentime.before", tolerance=f"{tolerance:g}",
+                                                gen_time=iso_utc(gen_time), delta=_seconds(delta)))
+        if delta > allowed:
+            return CheckResult.failed(name, Msg("verify.gentime.late", tolerance=f"{tolerance:g}",
+                                                gen_time=iso_utc(gen_time), delta=_seconds(delta)))
     deltas = ", ".join(_seconds(gen_time - ended) for gen_time in gen_times)
-    return CheckResult.passed(name, f"genTime {deltas} after capture end, within {tolerance:g}s")
+    return CheckResult.passed(name, Msg("verify.gentime.ok", deltas=deltas, tolerance=f"{tolerance:g}"))
 
 
 def _get(obj: Any, key: str) -> Any:
@@ -90,24 +90,33 @@ def check_http_dates(folder: Path, manifest: Manifest, har_status: CheckStatus |
                      tolerance: float) -> CheckResult:
     name = "time.http_date"
     if har_status is None:
-        return CheckResult.not_checked(name, f"no {HAR_NAME} in the manifest")
+        return _nothing_to_check(name, manifest, Msg("verify.http_date.no_har", har=HAR_NAME))
     if har_status is not CheckStatus.PASS:
-        return CheckResult.not_checked(name, f"{HAR_NAME} did not match the manifest; its dates prove nothing")
+        return CheckResult.not_checked(name, Msg("verify.http_date.har_mismatch", har=HAR_NAME))
     try:
         har = safeio.read_json(folder / HAR_NAME, MAX_HAR_BYTES)
     except (OSError, InputError):
-        return CheckResult.failed(name, f"{HAR_NAME} is not readable JSON")
+        return CheckResult.failed(name, Msg("verify.http_date.har_unreadable", har=HAR_NAME))
     dates = list(http_dates(har))
     good = [(url, moment) for url, moment in dates if moment is not None]
     if not good:
-        return CheckResult.not_checked(name, "no parseable HTTP Date header in the HAR")
+        return _nothing_to_check(name, manifest, Msg("verify.http_date.none"))
     allowed = timedelta(seconds=tolerance)
     low, high = manifest.started() - allowed, manifest.ended() + allowed
     outside = [(url, moment) for url, moment in good if not low <= moment <= high]
     if outside:
         url, moment = outside[0]
-        return CheckResult.failed(name, f"{len(outside)} of {len(good)} Date header(s) outside capture time "
-                                        f"±{tolerance:g}s, e.g. {url}: {iso_utc(moment)}")
+        return CheckResult.failed(name, Msg("verify.http_date.outside", n=len(outside), total=len(good),
+                                            tolerance=f"{tolerance:g}", url=url, date=iso_utc(moment)))
     unparsed = len(dates) - len(good)
-    extra = f"; {unparsed} unparseable" if unparsed else ""
-    return CheckResult.passed(name, f"{len(good)} Date header(s) within capture time ±{tolerance:g}s{extra}")
+    if unparsed:
+        return CheckResult.passed(name, Msg("verify.http_date.ok_some_unparsed", n=len(good),
+                                            tolerance=f"{tolerance:g}", unparsed=unparsed))
+    return CheckResult.passed(name, Msg("verify.http_date.ok", n=len(good), tolerance=f"{tolerance:g}"))
+
+
+def _nothing_to_check(name: str, manifest: Manifest, why: Msg) -> CheckResult:
+    """Not-applicable for a FAILED or PARTIAL capture (the signed manifest says so), else not-checked."""
+    if manifest.state in ("FAILED", "PARTIAL"):
+        return CheckResult.not_applicable(name, Msg("verify.not_applicable", state=manifest.state, why=why))
+    return CheckResult.not_checked(name, why)
