@@ -11,13 +11,14 @@ import secrets
 import zipfile
 from datetime import timedelta
 from pathlib import Path
+from typing import Sequence
 
 import pytest
 
 from evidence_capture.config import load_settings
 from evidence_capture.manifests.seal import TsaConfig, seal_capture
 from evidence_capture.timestamping.verify import load_tsa_roots
-from evidence_capture.models import CaseInfo
+from evidence_capture.models import CaseInfo, Officer
 from evidence_capture.storage import StationSigner, Store
 from evidence_capture.storage.completion import ingest_sealed_folder
 from evidence_capture.timeutil import utcnow
@@ -47,7 +48,7 @@ def tsa_config(tsa_rsa, monkeypatch: pytest.MonkeyPatch) -> TsaConfig:
 
 
 def add_sealed_capture(store: Store, key, tsa: TsaConfig, case_id: str | None = None, *,
-                       state: str | None = None) -> str:
+                       state: str | None = None, officers: Sequence[Officer] = ()) -> str:
     """begin → write folder → seal + timestamp → record and complete; returns the id.
 
     ``state`` rewrites the provenance state, as a real FAILED or PARTIAL capture would have it;
@@ -55,7 +56,7 @@ def add_sealed_capture(store: Store, key, tsa: TsaConfig, case_id: str | None = 
     """
     capture_id = new_capture_id()
     url = "https://shop.test/item/1"
-    folder = store.begin_capture(capture_id, url=url, case_id=case_id)
+    folder = store.begin_capture(capture_id, url=url, case_id=case_id, officers=officers)
     ended = utcnow() - timedelta(seconds=2)
     write_capture_folder(folder, started=ended - timedelta(seconds=10), ended=ended,
                          capture_id=capture_id, url=url)
@@ -82,8 +83,9 @@ def _set_state(folder: Path, state: str) -> None:
 def stored_capture(store, station_key, tsa_config):
     """A factory: a sealed, timestamped capture in ``store`` (COMPLETE unless ``state`` says)."""
 
-    def make(case_id: str | None = None, state: str | None = None) -> str:
-        return add_sealed_capture(store, station_key, tsa_config, case_id, state=state)
+    def make(case_id: str | None = None, state: str | None = None,
+             officers: Sequence[Officer] = ()) -> str:
+        return add_sealed_capture(store, station_key, tsa_config, case_id, state=state, officers=officers)
 
     return make
 

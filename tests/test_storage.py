@@ -65,6 +65,18 @@ def test_complete_capture_records_hashes_makes_folder_read_only_and_logs(store, 
         "sha256:" + summary.manifest_sha256)
 
 
+def test_custody_events_name_the_acting_officers_not_the_os_user(store, stored_capture):
+    officers = [Officer("张三", "A-1"), Officer("李四", "B-2")]
+    capture_id = stored_capture(officers=officers)
+    events = store.custody_log(capture_id)
+    assert [e["type"] for e in events] == ["captured", "sealed", "timestamped"]
+    named = [{"name": o.name, "cert_no": o.cert_no} for o in officers]
+    for event in events:
+        assert event["actor"] == named[0]
+        assert event["details"]["officers"] == named
+    assert store.verify_custody().ok
+
+
 def test_complete_refuses_when_a_file_differs_from_its_recorded_hash(store):
     capture_id = new_capture_id()
     folder = store.begin_capture(capture_id, url="http://127.0.0.1/")

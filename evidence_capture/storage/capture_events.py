@@ -12,7 +12,7 @@ from typing import Iterator, Sequence
 from evidence_capture.errors import StorageError
 from evidence_capture.models import format_digest
 from evidence_capture.storage.artifacts import file_digests
-from evidence_capture.storage.custody import NewEvent
+from evidence_capture.storage.custody import Actor, NewEvent
 from evidence_capture.storage.models import CaptureRow, TimestampRow
 from evidence_capture.storage.views import ArtifactRecord, CaptureSummary
 from evidence_capture.timeutil import iso_utc
@@ -41,15 +41,25 @@ def _sha256(path: Path) -> str:
     return file_digests(path).sha256
 
 
+def _officers(row: CaptureRow) -> list[dict[str, str]]:
+    return [{"name": o.name, "cert_no": o.cert_no} for o in row.officers]
+
+
+def _actor(row: CaptureRow) -> Actor | None:
+    """The capture's first officer acts; without officers, the station's default actor."""
+    return Actor(row.officers[0].name, row.officers[0].cert_no) if row.officers else None
+
+
 def completion_events(row: CaptureRow) -> Iterator[NewEvent]:
     digest = format_digest("sha256", row.manifest_sha256 or "")
+    actor = _actor(row)
     yield NewEvent("captured", "capture", row.capture_id, digest, row.case_id, {
         "url": row.url, "state": row.capture_state, "artifacts": len(row.artifacts),
-        "officers": [{"name": o.name, "cert_no": o.cert_no} for o in row.officers],
-    })
+        "officers": _officers(row),
+    }, actor)
     yield NewEvent("sealed", "capture", row.capture_id, digest, row.case_id, {
-        "manifest": "manifest.json", "signer": row.signer_fingerprint,
-    })
+        "manifest": "manifest.json", "signer": row.signer_fingerprint, "officers": _officers(row),
+    }, actor)
     for ts in row.timestamps:
         if ts.state == "granted":
             yield timestamp_event(row, ts)
@@ -61,4 +71,4 @@ def timestamp_event(row: CaptureRow, ts: TimestampRow) -> NewEvent:
                         "position": ts.position, "tsa_url": ts.tsa_url,
                         "gen_time": None if ts.gen_time is None else iso_utc(ts.gen_time),
                         "serial": ts.serial, "policy_oid": ts.policy_oid,
-                        "tsr_sha256": ts.tsr_sha256})
+                        "tsr_sha256": ts.tsr_sha256, "officers": _officers(row)}, _actor(row))

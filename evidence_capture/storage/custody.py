@@ -53,6 +53,7 @@ class NewEvent:
     object_digest: str | None = None
     case_id: str | None = None
     details: Mapping[str, Any] = field(default_factory=dict)
+    actor: Actor | None = None  # who acted, when not the station's default actor (the first officer)
 
     def __post_init__(self) -> None:
         if self.type not in EVENT_TYPES:
@@ -112,7 +113,8 @@ class CustodyLog:
         seq, prev_hash = self._tail(session)
         body = {
             "seq": seq + 1, "type": new.type,
-            "time": iso_utc(utcnow()), "actor": self.actor.as_record(), "host": self.host,
+            "time": iso_utc(utcnow()), "actor": (new.actor or self.actor).as_record(),
+            "host": self.host,
             "tool": {"name": TOOL_NAME, "version": __version__},
             "object": {"kind": new.object_kind, "id": new.object_id,
                        "digest": new.object_digest},
