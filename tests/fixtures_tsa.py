@@ -213,6 +213,11 @@ class ExpiringTSA(DevTSA):
             time.sleep(remaining + 1.1)  # X.509 times have whole seconds
 
 
+# Seconds between making an expiring TSA's certificate and its expiry: long enough for
+# the token to be issued before it on a loaded machine (the fixture's OpenSSL runs count).
+EXPIRY_LEAD = 6.0
+
+
 @pytest.fixture
 def expiring_tsa(tmp_path: Path) -> Iterator[Callable[[float], ExpiringTSA]]:
     _need_openssl()

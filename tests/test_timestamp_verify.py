@@ -21,7 +21,7 @@ from evidence_capture.timestamping.devtsa import DevTSA, is_dev_tsa_name
 from evidence_capture.timestamping.models import token_check_states
 from evidence_capture.timestamping.tokens import parse_response, parse_token
 from evidence_capture.timeutil import utcnow
-from tests.fixtures_tsa import edit_signed_data, flip_signature_byte, load_roots, resign_token, set_certificates
+from tests.fixtures_tsa import EXPIRY_LEAD, edit_signed_data, flip_signature_byte, load_roots, resign_token, set_certificates
 
 pytestmark = pytest.mark.tsa
 
@@ -161,7 +161,7 @@ def test_attack_sha1_signature_refused(tmp_path_factory: pytest.TempPathFactory)
 
 
 def test_expired_now_but_valid_at_gen_time_passes(expiring_tsa) -> None:  # type: ignore[no-untyped-def]
-    tsa = expiring_tsa(2.0)
+    tsa = expiring_tsa(EXPIRY_LEAD)
     exchange = _token(tsa)
     tsa.wait_until_expired()
     assert tsa.tsa.cert.not_valid_after_utc < utcnow()

@@ -14,7 +14,7 @@ from evidence_capture.timestamping import request_timestamp
 from evidence_capture.verify.checks import CheckStatus
 from evidence_capture.verify.runner import verify_capture
 from tests.conftest import require_or_skip
-from tests.fixtures_tsa import flip_signature_byte, load_roots
+from tests.fixtures_tsa import EXPIRY_LEAD, flip_signature_byte, load_roots
 
 pytestmark = pytest.mark.tsa
 
@@ -120,7 +120,7 @@ def test_attack_replayed_token_with_wrong_nonce(sealed, station_key, roots, tsa_
 
 
 def test_tsa_certificate_expired_now_but_valid_at_gentime_passes(capture_folder, station_key, expiring_tsa) -> None:
-    tsa = expiring_tsa(2.0)
+    tsa = expiring_tsa(EXPIRY_LEAD)
     roots = tuple(load_roots(tsa.ca_pem_path))
     result = seal_capture(capture_folder, key=station_key, tsa=TsaConfig(urls=(tsa.url,), roots=roots))
     assert result.state == TIMESTAMPED, result.as_record()

@@ -34,13 +34,14 @@ def redact(record: dict[str, Any]) -> dict[str, Any]:
 
 
 def token_certificates(tsr: bytes) -> list[x509.Certificate]:
-    from rfc3161_client import decode_timestamp_response
+    """The certificates a reply carries, read with the verifier's BER-tolerant parser."""
+    from evidence_capture.timestamping.tokens import ParseError, parse_response, parse_token
 
     try:
-        certs = decode_timestamp_response(tsr).signed_data.certificates
-    except Exception:  # noqa: BLE001 - a token we cannot parse simply carries no chain here
+        status = parse_response(tsr)
+        return [] if status.token is None else list(parse_token(status.token).certificates)
+    except ParseError:  # a token we cannot parse simply carries no chain here
         return []
-    return [x509.load_der_x509_certificate(bytes(der)) for der in certs]
 
 
 def write_tsa_chains(capture_folder: Path, dest: Path) -> None:

@@ -88,20 +88,22 @@ def read_tls(folder: Path) -> tuple[TlsCert, ...]:
 
 
 def _token_fields(tsr: Path) -> dict[str, Any]:
-    """TSA name, genTime, serial and policy, read from the reply itself (never the record)."""
-    import rfc3161_client
+    """TSA name, genTime, serial and policy, read from the reply itself (never the record).
+
+    Parsed with the verifier's own BER-tolerant reader, so tokens of real TSAs
+    (indefinite lengths, unsorted sets) print like the ones our verifier accepts.
+    """
+    from evidence_capture.timestamping.tokens import ParseError, parse_response, parse_token
 
     try:
-        info = rfc3161_client.decode_timestamp_response(safeio.read_regular(tsr, 1 << 20)).tst_info
+        status = parse_response(safeio.read_regular(tsr, 1 << 20))
+        if status.token is None:
+            raise ParseError("the reply carries no token")
+        token = parse_token(status.token)
     except (OSError, ValueError, InputError) as exc:
         raise ReportError(f"cannot parse the timestamp reply {tsr.name}") from exc
-    name = info.name
-    if isinstance(name, x509.DirectoryName):
-        name = name.value.rfc4514_string()
-    elif name is not None:
-        name = str(name.value)
-    return {"tsa_name": name, "serial": str(info.serial_number),
-            "policy_oid": info.policy.dotted_string, "gen_time": info.gen_time.isoformat()}
+    return {"tsa_name": token.tst.tsa_name, "serial": str(token.tst.serial),
+            "policy_oid": token.tst.policy_oid, "gen_time": token.gen_time.isoformat()}
 
 
 def read_timestamps(folder: Path) -> tuple[TimestampRow, ...]:
