@@ -14,9 +14,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "the site cannot be reached: check this machine's network and proxy, or the site is "
         "down; try again later"),
     "tls.hint.cert": (
-        "网站证书未通过校验：如为内网私有 CA，请用 --tls-ca 指定其证书包；"
+        "网站证书未通过校验：如网站使用私有 CA，请用 --tls-ca 指定（或核对）其证书包；"
         "如需照常取证并记录该错误，请加 --record-tls-errors。证书链已保存在 tls/ 下",
-        "the site's certificate did not validate: for a private CA give its bundle with "
-        "--tls-ca; to capture anyway and record the error add --record-tls-errors. "
+        "the site's certificate did not validate: for a private CA give (or check) its "
+        "bundle with --tls-ca; to capture anyway and record the error add --record-tls-errors. "
         "The chain is kept under tls/"),
 }

@@ -126,3 +126,20 @@ def test_unreachable_host_gets_a_hint_in_the_officers_language(station_key, tsa_
                                       *TWO, "--timeout", "30"], catch_exceptions=False)
     assert result.exit_code == 3
     assert "ERR_CONNECTION_REFUSED" in result.output and "无法连接到该网站" in result.output
+
+
+@pytest.mark.browser
+def test_attack_wrong_ca_bundle_fails_the_capture(https_shop, station_key, tsa_config, tmp_path,
+                                                  monkeypatch) -> None:
+    require_chromium(load_settings())
+    wrong = _write(tmp_path / "other-ca.pem", make_test_pki().ca_pem)
+    result = CliRunner().invoke(app, ["capture", https_shop.url("product"), "--allow-private",
+                                      *TWO, "--timeout", "60", "--tls-ca", wrong],
+                                catch_exceptions=False)
+    assert result.exit_code == 3, result.output
+    assert "did not validate" in result.output and "--record-tls-errors" in result.output
+    folder = next((load_settings().home / "captures").iterdir())
+    check = _provenance(folder)["tls_validation"]
+    assert check["valid"] is False and check["checked_by"] == "engine"
+    assert "signature does not match" in check["error"] and (folder / check["file"]).is_file()
+    assert not (folder / "screenshot.png").exists()  # nothing from that server is captured
