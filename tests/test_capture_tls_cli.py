@@ -143,3 +143,13 @@ def test_attack_wrong_ca_bundle_fails_the_capture(https_shop, station_key, tsa_c
     assert check["valid"] is False and check["checked_by"] == "engine"
     assert "signature does not match" in check["error"] and (folder / check["file"]).is_file()
     assert not (folder / "screenshot.png").exists()  # nothing from that server is captured
+
+
+@pytest.mark.browser
+def test_dns_failure_gets_a_hint_in_english(station_key, tsa_config) -> None:
+    require_chromium(load_settings())
+    result = CliRunner().invoke(app, ["capture", "http://no-such-shop.invalid/", *TWO,
+                                      "--timeout", "30"], catch_exceptions=False)
+    assert result.exit_code == 3, result.output
+    assert "ERR_NAME_NOT_RESOLVED" in result.output
+    assert "hint: the host name does not resolve" in result.output
