@@ -177,6 +177,14 @@ _CAPTURE_TIMEOUT = typer.Option(DEFAULTS.total_timeout, "--timeout", metavar="SE
 _ALLOW_PRIVATE = typer.Option(
     DEFAULTS.allow_private, "--allow-private",
     help="Allow loopback, link-local and private addresses (recorded in the capture).")
+_TLS_CA = typer.Option(
+    DEFAULTS.tls_ca, "--tls-ca", metavar="BUNDLE",
+    help="Trust this private CA (PEM bundle) for this capture: the engine checks the served "
+    "chain against it (recorded in the capture).")
+_RECORD_TLS_ERRORS = typer.Option(
+    DEFAULTS.record_tls_errors, "--record-tls-errors",
+    help="Capture even when the certificate does not validate; the chain and the error are "
+    "recorded and the capture is PARTIAL.")
 _TSA_TIMEOUT = typer.Option(10.0, "--tsa-timeout", metavar="SECONDS", min=0.1,
                             help="Seconds to wait for each TSA.")
 
@@ -221,6 +229,7 @@ def capture_command(
     timeout: float = _CAPTURE_TIMEOUT, allow_private: bool = _ALLOW_PRIVATE,
     tsa_timeout: float = _TSA_TIMEOUT,
     single_officer_reason: Optional[str] = _SINGLE_OFFICER, no_timestamp: Optional[str] = _NO_TIMESTAMP,
+    tls_ca: Optional[str] = _TLS_CA, record_tls_errors: bool = _RECORD_TLS_ERRORS,
     as_json: bool = typer.Option(False, "--json", help="Print the results as JSON."),
 ) -> None:
     """Capture web pages in a fresh browser, seal them and record them in the store.
@@ -235,6 +244,10 @@ def capture_command(
     starts.  A capture ends COMPLETE (exit 0), PARTIAL (the failed steps are
     listed; exit 4) or FAILED (exit 3).  A TSA that fails leaves the capture
     timestamp-pending (exit 4): `evidence timestamp --pending` retries.
+    With --tls-ca the browser ignores certificate errors and the engine
+    validates the served chain against the bundle; a chain that does not
+    validate FAILS the capture unless --record-tls-errors (then PARTIAL).
+    The chain is kept under tls/ either way.
     """
     from evidence_capture.capture import validate_url
     from evidence_capture.capture.engine import STEPS
@@ -245,7 +258,8 @@ def capture_command(
     settings = _settings()
     officers = _officers(officer, settings)
     options = capture_options(device=device, total_timeout=timeout, allow_private=allow_private,
-                              single_officer_reason=single_officer_reason, no_timestamp_reason=no_timestamp)
+                              single_officer_reason=single_officer_reason, no_timestamp_reason=no_timestamp,
+                              tls_ca=tls_ca, record_tls_errors=record_tls_errors)
     check_capture_policy(settings, officers, options)
     _policy_notes(options)
     station = _open_station(settings, tsa_timeout)

@@ -57,6 +57,12 @@ class CaptureOptions:
     # Accept certificates that do not chain to a trusted root (test CA only);
     # the chain is still recorded, and provenance records the option.
     ignore_https_errors: bool = False
+    # A private CA (PEM bundle path) for this capture: the browser ignores
+    # certificate errors and the engine validates the served chain against it
+    # (capture/tls_step.py); a chain that does not validate fails the capture
+    # unless record_tls_errors, which captures anyway (PARTIAL, recorded).
+    tls_ca: str | None = None
+    record_tls_errors: bool = False
     # Safe by default: a capture needs two officers and at least one TSA.  The
     # officer's reason for an exception is recorded (provenance and manifest).
     single_officer_reason: str | None = None

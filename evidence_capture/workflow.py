@@ -120,14 +120,21 @@ def capture_and_seal(station: Station, url: str, options: CaptureOptions, *,
 
 def capture_options(*, device: str | None, total_timeout: float, allow_private: bool,
                     single_officer_reason: str | None = None,
-                    no_timestamp_reason: str | None = None) -> CaptureOptions:
-    """The defaults with these changes; an unknown device name is refused before any capture."""
+                    no_timestamp_reason: str | None = None, tls_ca: str | None = None,
+                    record_tls_errors: bool = False) -> CaptureOptions:
+    """The defaults with these changes; an unknown device name or an unreadable
+    ``--tls-ca`` bundle is refused before any capture."""
     from evidence_capture.capture.browser import check_device
+    from evidence_capture.capture.tls_check import load_bundle
     from evidence_capture.defaults import DEFAULTS
 
+    if tls_ca is not None:
+        load_bundle(tls_ca)
+        tls_ca = str(Path(tls_ca).resolve())
     options = DEFAULTS.with_changes(device=device, total_timeout=total_timeout, allow_private=allow_private,
                                     single_officer_reason=_reason(single_officer_reason, "--single-officer-reason"),
-                                    no_timestamp_reason=_reason(no_timestamp_reason, "--no-timestamp"))
+                                    no_timestamp_reason=_reason(no_timestamp_reason, "--no-timestamp"),
+                                    tls_ca=tls_ca, record_tls_errors=record_tls_errors)
     check_device(device)
     return options
 

@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 
 from evidence_capture.archive import capture as archive
 from evidence_capture.capture import browser as chromium
-from evidence_capture.capture import finalize, steps
+from evidence_capture.capture import finalize, steps, tls_step
 from evidence_capture.capture.addresses import AddressGuard, pin_rule
 from evidence_capture.capture.documents import DocumentWatch
 from evidence_capture.capture.environment import check_environment
@@ -97,6 +97,9 @@ def run_capture(url: str, options: CaptureOptions, *, settings: Settings, folder
     fonts = font_check(session.facts.get("scripts") or {})
     environment.update(fonts={k: v for k, v in fonts.items() if k != "finding"})
     environment["findings"].append(fonts["finding"])
+    tls_finding = tls_step.finding(session)
+    if tls_finding is not None:
+        environment["findings"].append(tls_finding)
     session.facts["missing_artifacts"] = missing_artifacts(
         folder, options, video_problem or session.video_problem)
     session.facts["missing_fonts"] = fonts["missing"]
@@ -128,6 +131,11 @@ def _warnings(options: CaptureOptions, officers: tuple[Officer, ...],
         found.append("private and loopback addresses were allowed (--allow-private)")
     if options.ignore_https_errors:
         found.append("certificate errors were ignored (ignore_https_errors)")
+    if tls_step.engine_checks(options):
+        found.append("the browser ignored certificate errors; the engine checked each chain "
+                     f"against {options.tls_ca or 'the system CA bundle'}"
+                     + (" and captured despite errors (--record-tls-errors)"
+                        if options.record_tls_errors else ""))
     if video_problem:
         found.append(video_problem)
     return found
@@ -228,8 +236,9 @@ def _new_context(s: Session, browser: Any, options: dict[str, Any]) -> Any:
     """A new context; if the video recorder will not start, one without video."""
     from playwright.sync_api import Error as PlaywrightError
 
+    ignore = tls_step.browser_ignores_cert_errors(s.options)  # --tls-ca: the engine checks
     try:
-        return browser.new_context(**options, ignore_https_errors=s.options.ignore_https_errors)
+        return browser.new_context(**options, ignore_https_errors=ignore)
     except PlaywrightError as exc:
         if "record_video_dir" not in options:
             raise
@@ -237,7 +246,7 @@ def _new_context(s: Session, browser: Any, options: dict[str, Any]) -> Any:
         s.video_problem = f"video disabled: the recorder did not start ({steps.first_line(exc)})"
         s.warnings.append(s.video_problem)
     options = {k: v for k, v in options.items() if not k.startswith("record_video")}
-    return browser.new_context(**options, ignore_https_errors=s.options.ignore_https_errors)
+    return browser.new_context(**options, ignore_https_errors=ignore)
 
 
 def run_steps(s: Session, on_step: OnStep | None) -> tuple[StepOutcome, ...]:
@@ -302,7 +311,7 @@ def decide_state(s: Session, outcomes: tuple[StepOutcome, ...]) -> CaptureState:
     for script in s.facts.get("missing_fonts") or []:
         s.warnings.append(f"no installed font for the page's {script} text: drawn as empty boxes")
     if (any(o.outcome in (FAILED, TIMEOUT) for o in outcomes) or s.facts.get("missing_artifacts")
-            or s.facts.get("missing_fonts")):
+            or s.facts.get("missing_fonts") or tls_step.invalid(s)):
         return CaptureState.PARTIAL
     return CaptureState.COMPLETE
 

@@ -54,6 +54,8 @@ def build_provenance(s: Session, *, capture_id: str, state: CaptureState,
         "scroll": s.facts.get("scroll"),
         "tls": s.facts.get("tls"),
         "main_tls": s.facts.get("main_tls"),
+        "tls_validation": s.facts.get("tls_validation"),  # the main chain's check (tls_step.py)
+        "tls_origins_validation": s.facts.get("tls_origins_validation", []),
         "steps": [step.as_record() for step in steps],
         "warnings": list(s.warnings),
         "missing_artifacts": s.facts.get("missing_artifacts", []),

@@ -15,6 +15,7 @@ from evidence_capture.capture.fonts import VISIBLE_TEXT_JS, scripts_in
 from evidence_capture.capture.quiet import wait_quiet
 from evidence_capture.capture.screenshot import take_screenshot
 from evidence_capture.capture.session import Session
+from evidence_capture.capture import tls_step
 from evidence_capture.capture.tls import https_origins, save_chains
 
 
@@ -37,12 +38,14 @@ def navigate(s: Session, budget: float) -> str:
     try:
         s.response = s.page.goto(s.url, wait_until="commit", timeout=budget * 1000)
     except PlaywrightError as exc:
+        tls_step.keep_refused(s, first_line(exc))
         raise StepFailed(f"navigation failed: {first_line(exc)}") from exc
     if s.response is None:
         raise StepFailed("navigation produced no response")
     s.redirect_chain = redirect_chain(s.response)
     s.facts["main_tls"] = s.response.security_details()  # None for plain HTTP
     _check_connected(s)
+    _check_certificate(s)
     status = s.response.status
     s.page.wait_for_load_state("load", timeout=max(deadline - time.monotonic(), 0.001) * 1000)
     s.loaded_at = time.monotonic()
@@ -58,6 +61,15 @@ def _check_connected(s: Session) -> None:
         s.guard.record_block(s.response.url, f"connected to private address {address}")
         s.response = None  # nothing from this server is captured
         raise StepFailed(f"browser connected to private address {address}; capture stopped")
+
+
+def _check_certificate(s: Session) -> None:
+    """With --tls-ca / --record-tls-errors the engine judges the chain (capture/tls_step.py)."""
+    record = tls_step.check_main(s)
+    if record and not record["valid"] and not s.options.record_tls_errors:
+        s.response = None  # nothing from a server that failed the check is captured
+        raise StepFailed(f"the certificate of {record['host']} did not validate against "
+                         f"{record['against']['bundle']}: {record['error']}")
 
 
 def redirect_chain(response: Any) -> list[dict[str, object]]:
@@ -219,6 +231,7 @@ def pdf(s: Session, budget: float) -> str:
 def certificates(s: Session, budget: float) -> str:
     origins = https_origins(s.response_urls)
     written, problems = save_chains(s.cdp, origins, s.folder)
+    problems += tls_step.check_origins(s, origins)
     s.facts["tls"] = {"origins": origins, "files": written, "problems": problems}
     if problems:
         raise StepFailed("; ".join(problems))

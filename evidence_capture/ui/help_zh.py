@@ -19,7 +19,9 @@ COMMANDS: dict[str, str] = {
                "须有两名执法人员（--officer 或 EVIDENCE_OFFICER）和一个时间戳服务，"
                "否则在浏览器启动前以退出码 2 拒绝，除非用 --single-officer-reason / --no-timestamp 说明理由（记入清单）。"
                "结果为完成（退出码 0）、部分完成（列出失败步骤，退出码 4）或失败（退出码 3）；"
-               "时间戳服务失败时为待加盖时间戳（退出码 4），可用 `evidence timestamp --pending` 重试。",
+               "时间戳服务失败时为待加盖时间戳（退出码 4），可用 `evidence timestamp --pending` 重试。"
+               "使用 --tls-ca 时浏览器忽略证书错误，由本工具按该证书包校验服务器证书链；"
+               "校验不通过则提取失败，除非加 --record-tls-errors（部分完成）。证书链均保存在 tls/ 下。",
     "seal": "封存尚未封存的提取记录：计算校验值、签名、加盖时间戳。时间戳服务失败时为待加盖时间戳（退出码 4）。",
     "verify": "离线校验提取记录或导入包：每项检查为通过、未通过、未检查或不适用。全部通过退出码 0，任一未通过为 1。",
     "export": "将提取记录导出为 BagIt 压缩包，含保管链与说明文件（记入保管链）。",
@@ -49,6 +51,12 @@ OPTIONS: dict[str, str] = {
     "Print JSON.": "输出 JSON。",
     "Print the result as JSON.": "以 JSON 输出结果。",
     "Print the results as JSON.": "以 JSON 输出结果。",
+    "Trust this private CA (PEM bundle) for this capture: the engine checks the served "
+    "chain against it (recorded in the capture).":
+        "本次提取信任此私有 CA（PEM 证书包）：由本工具按其校验服务器证书链（记入提取记录）。",
+    "Capture even when the certificate does not validate; the chain and the error are "
+    "recorded and the capture is PARTIAL.":
+        "证书校验不通过时仍然提取；证书链与错误记入记录，提取结果为部分完成。",
     "Machine-readable result.": "机器可读的结果（JSON）。",
     "Seconds to wait for each TSA.": "等待每个时间戳服务的秒数。",
     "Pinned signer public key PEM (repeatable).": "固定的签名公钥 PEM（可重复）。",

@@ -7,6 +7,22 @@ from typing import Any
 from evidence_capture.ui.text import Err, Text, pad
 
 _INDENT = " " * 9
+# What a failed navigation's Chromium error means for the officer (catalog: i18n_tls.py).
+_NAVIGATION_HINTS = (
+    (("ERR_NAME_NOT_RESOLVED", "ERR_NAME_RESOLUTION_FAILED"), "tls.hint.dns"),
+    (("ERR_CONNECTION_REFUSED", "ERR_CONNECTION_TIMED_OUT", "ERR_CONNECTION_RESET",
+      "ERR_ADDRESS_UNREACHABLE", "ERR_INTERNET_DISCONNECTED", "ERR_TIMED_OUT",
+      "ERR_CONNECTION_CLOSED"), "tls.hint.unreachable"),
+    (("ERR_CERT_", "certificate of"), "tls.hint.cert"),
+)
+
+
+def navigation_hint(step: Any) -> str | None:
+    """The catalog key of the hint for a failed navigate step, if its error is a known one."""
+    if step.name != "navigate":
+        return None
+    return next((key for marks, key in _NAVIGATION_HINTS
+                 if any(mark in step.detail for mark in marks)), None)
 
 
 def capture_lines(tx: Text, outcome: Any) -> list[str]:
@@ -19,6 +35,9 @@ def capture_lines(tx: Text, outcome: Any) -> list[str]:
     for step in result.failed_steps:
         lines.append(tx.t("cli.capture.step", name=tx.label("step", step.name),
                           outcome=tx.label("step.outcome", step.outcome), detail=step.detail))
+        hint = navigation_hint(step)
+        if hint is not None:
+            lines.append(tx.labelled("cli.hint", tx.t(hint)))
     for item in sealed.timestamps:
         if item.granted:
             lines.append(tx.t("cli.capture.ts_granted", n=item.number, gen_time=item.gen_time, url=item.url))

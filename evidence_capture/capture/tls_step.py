@@ -1,0 +1,108 @@
+"""TLS during a capture: the engine's chain check and the chain Chromium refused.
+
+With ``--tls-ca`` or ``--record-tls-errors`` the browser context ignores
+certificate errors (``browser_ignores_cert_errors``) and ``check_main``
+validates the main document's served chain with ``tls_check``; the navigate
+step fails the capture when it does not validate, unless
+``--record-tls-errors`` says to capture anyway (then the state is PARTIAL and
+the error is a finding).  ``check_origins`` does the same for every other
+HTTPS origin the page loaded from.  Without either option Chromium's own
+check stands; when it refuses a certificate, ``keep_refused`` fetches the
+served chain itself so that ``tls/`` keeps it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlsplit
+
+from evidence_capture.capture import tls_check
+from evidence_capture.capture.session import Session
+from evidence_capture.capture.tls import pem_name, save_chains
+from evidence_capture.defaults import CaptureOptions
+from evidence_capture.timeutil import utcnow
+
+CHECKED_BY_ENGINE = "engine"
+CHECKED_BY_CHROMIUM = "chromium"
+
+
+def browser_ignores_cert_errors(options: CaptureOptions) -> bool:
+    return options.ignore_https_errors or engine_checks(options)
+
+
+def engine_checks(options: CaptureOptions) -> bool:
+    return bool(options.tls_ca) or options.record_tls_errors
+
+
+def _check_origin(s: Session, origin: str) -> dict[str, Any]:
+    written, problems = save_chains(s.cdp, [origin], s.folder)
+    pem = (s.folder / written[0]).read_bytes() if written else b""
+    record = tls_check.check(pem, s.options.tls_ca, urlsplit(origin).hostname or "", utcnow())
+    record.update(origin=origin, file=written[0] if written else None, problems=problems,
+                  checked_by=CHECKED_BY_ENGINE)
+    return record
+
+
+def check_main(s: Session) -> dict[str, Any] | None:
+    """The main document's chain, validated and recorded; None for plain HTTP or no check."""
+    parts = urlsplit(s.response.url)
+    if parts.scheme != "https" or not engine_checks(s.options):
+        return None
+    record = _check_origin(s, f"https://{parts.netloc}")
+    s.facts["tls_validation"] = record
+    if not record["valid"] and s.options.record_tls_errors:
+        s.warnings.append(f"the certificate of {parts.hostname} did not validate "
+                          f"({record['error']}); captured anyway (--record-tls-errors)")
+    return record
+
+
+def check_origins(s: Session, origins: list[str]) -> list[str]:
+    """Validate every other HTTPS origin's chain; returns the problems (empty when all validate)."""
+    if not engine_checks(s.options):
+        return []
+    main = (s.facts.get("tls_validation") or {}).get("origin")
+    rows = [_check_origin(s, o) for o in origins if o != main]
+    s.facts["tls_origins_validation"] = rows
+    return [f"{r['origin']}: certificate did not validate ({r['error']})"
+            for r in rows if not r["valid"]]
+
+
+def keep_refused(s: Session, error: str) -> None:
+    """Chromium refused the certificate: keep the served chain anyway, as a record."""
+    parts = urlsplit(s.url)
+    if parts.scheme != "https" or "ERR_CERT" not in error:
+        return
+    address = s.dns.answers[0] if s.dns.answers else (parts.hostname or "")
+    origin = f"https://{parts.netloc}"
+    record: dict[str, Any] = {"origin": origin, "host": parts.hostname, "valid": False,
+                              "error": error, "checked_by": CHECKED_BY_CHROMIUM, "file": None}
+    try:
+        pem = tls_check.fetch_served_chain(parts.hostname or "", address, parts.port or 443,
+                                           timeout=s.options.budgets.certificates)
+        target = s.folder / "tls" / pem_name(origin)
+        target.parent.mkdir(exist_ok=True)
+        target.write_bytes(pem)
+        record["file"] = target.relative_to(s.folder).as_posix()
+        record["chain"] = [c.subject.rfc4514_string() for c in tls_check.pems(pem)]
+    except (OSError, ValueError) as exc:
+        record["problems"] = [f"the served chain could not be read: {exc}"]
+    s.facts["tls_validation"] = record
+
+
+def finding(s: Session) -> dict[str, str] | None:
+    """The environment finding of the main document's certificate check, if there was one."""
+    record = s.facts.get("tls_validation")
+    if not record:
+        return None
+    if record["valid"]:
+        detail = f"{record['host']}: chain validates against {record['against']['bundle']}"
+    else:
+        detail = (f"{record['host']}: certificate did not validate ({record['checked_by']}): "
+                  f"{record['error']}; chain: {'; '.join(record.get('chain') or [])}; "
+                  f"kept in {record.get('file')}")
+    return {"check": "tls", "status": "ok" if record["valid"] else "warn", "detail": detail}
+
+
+def invalid(s: Session) -> bool:
+    record = s.facts.get("tls_validation")
+    return bool(record) and not record["valid"]
