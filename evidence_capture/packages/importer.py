@@ -87,7 +87,8 @@ def _already_imported(store: Store, digest: str, previous: ImportRow) -> ImportR
 def _refuse_if_failed(report: PackageReport) -> None:
     failures = report.blocking(allow_not_checked=_ALWAYS_ALLOWED)
     if failures:
-        listed = ", ".join(f"{c.name} ({c.status.value})" for c in failures[:6])
+        # name, status and reason: the officer sees which file or fact blocked the import
+        listed = "; ".join(f"{c.name}: {c.status.value} — {c.reason}" for c in failures[:6])
         about_key = any(c.name.endswith("signature") for c in failures)
         raise VerificationError("import", Msg("package.import.refused", n=len(failures), checks=listed),
                                 hint=Msg("package.import.pin_key" if about_key else "package.import.see_verify"))
