@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+from datetime import timedelta
 from html import unescape
 from pathlib import Path
 
@@ -20,7 +21,7 @@ from evidence_capture.report import build_report, render_pdf
 from evidence_capture.report.render import SHOT_ASPECT
 from evidence_capture.report.screenshot import piece_count
 from tests.conftest import require_or_skip
-from tests.fixtures_report import CASE, GEN_TIME, make_sealed_capture
+from tests.fixtures_report import CASE, make_sealed_capture, openssl_token
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -37,10 +38,15 @@ def _require_poppler() -> None:
 def rendered(sealed_capture: Path, tmp_path_factory: pytest.TempPathFactory) -> dict:
     settings = load_settings({"EVIDENCE_HOME": str(tmp_path_factory.mktemp("home"))})
     require_or_skip(Path(settings.chromium).exists(), f"Chromium not found at {settings.chromium}")
+    require_or_skip(shutil.which("openssl") is not None, "openssl is not installed")
     out = tmp_path_factory.mktemp("pdf")
+    # The record prints token facts from the token itself: give slot 1 a real reply.
+    folder = Path(shutil.copytree(sealed_capture, out / sealed_capture.name))
+    (folder / "timestamps" / "1.tsr").write_bytes(
+        openssl_token(tmp_path_factory.mktemp("tsa"), folder / "manifest.json"))
     results = {}
     for lang in ("zh", "en"):
-        data = build_report([sealed_capture], CASE, [SUMMARY], lang)
+        data = build_report([folder], CASE, [SUMMARY], lang)
         results[lang] = (data, render_pdf(data, out / f"record-{lang}.pdf", settings=settings))
     return results
 
@@ -70,9 +76,10 @@ def test_text_holds_url_hashes_gentime_and_case(rendered: dict, lang: str) -> No
         assert artifact.sha256 in text, artifact.path
         assert artifact.sm3 in text, artifact.path
     assert capture.manifest_sha256 in text
-    assert GEN_TIME == "2026-11-29T02:40:31Z"
-    assert "2026-11-2910:40:31" in text  # genTime in Beijing time
-    assert "UTC2026-11-2902:40:31Z" in text  # and in UTC alongside
+    gen_time = capture.timestamps[0].gen_time  # from the .tsr, never the unsigned slot record
+    assert gen_time is not None
+    assert (gen_time + timedelta(hours=8)).strftime("%Y-%m-%d%H:%M:%S") in text  # genTime in Beijing time
+    assert gen_time.strftime("UTC%Y-%m-%d%H:%M:%SZ") in text  # and in UTC alongside
     assert squash(CASE["case_id"]) in text
     title = "电子数据提取笔录" if lang == "zh" else "ElectronicDataExtractionRecord"
     assert title in text
