@@ -11,15 +11,14 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import zipfile
 from pathlib import Path
 
-import bagit
 import pytest
+
+from tests.fixtures_store import rehashed_package
 
 LIMIT_MB = 300
 ZIP_BUDGET = 6 * 1024 * 1024
-TOP = "evidence-CASE-7"
 _MEASURE = """
 import sys
 from pathlib import Path
@@ -51,23 +50,14 @@ def _package(source: Path, target: Path, kind: str) -> Path:
     from evidence_capture.packages.layout import MAX_CUSTODY_BYTES
     from evidence_capture.verify.runner import MAX_MANIFEST_BYTES
 
-    work = target.with_suffix(".d")
-    with zipfile.ZipFile(source) as archive:
-        archive.extractall(work)
-    bag = work / TOP
-    for path in bag.rglob("*"):
-        path.chmod(0o755 if path.is_dir() else 0o644)
-    capture = next((bag / "data" / "captures").iterdir())
-    (capture / "manifest.json").write_bytes(_crafted(kind, MAX_MANIFEST_BYTES - 16))
-    (capture / "timestamps" / "1.json").write_bytes(_crafted(kind, (1 << 20) - 16))
-    (bag / "data" / "custody.jsonl").write_bytes(_crafted(kind, MAX_CUSTODY_BYTES - 16) + b"\n")
-    (bag / "data" / "padding.bin").write_bytes(os.urandom(4 << 20))
-    bagit.Bag(str(bag)).save(manifests=True)
-    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
-        for path in sorted(work.rglob("*")):
-            if path.is_file():
-                archive.write(path, path.relative_to(work).as_posix())
-    return target
+    def craft(data: Path) -> None:
+        capture = next((data / "captures").iterdir())
+        (capture / "manifest.json").write_bytes(_crafted(kind, MAX_MANIFEST_BYTES - 16))
+        (capture / "timestamps" / "1.json").write_bytes(_crafted(kind, (1 << 20) - 16))
+        (data / "custody.jsonl").write_bytes(_crafted(kind, MAX_CUSTODY_BYTES - 16) + b"\n")
+        (data / "padding.bin").write_bytes(os.urandom(4 << 20))
+
+    return rehashed_package(source, target, craft)
 
 
 def _peak_mb(package: Path) -> int:
