@@ -35,6 +35,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "custody.kind.case": ("案件", "case"),
     "custody.kind.capture": ("提取记录", "capture"),
     "custody.kind.package": ("导入包", "package"),
+    "custody.kind.store": ("保管库", "store"),
+    # the "action" of a note event (storage, patrol, diff), shown in the custody log
+    "custody.action.case-opened": ("立案", "case-opened"),
+    "custody.action.capture-failed": ("提取失败", "capture-failed"),
+    "custody.action.capture-incomplete": ("提取未完成", "capture-incomplete"),
+    "custody.action.patrol-created": ("创建巡查任务", "patrol-created"),
+    "custody.action.patrol-item-queued": ("巡查行排队", "patrol-item-queued"),
+    "custody.action.patrol-item-running": ("巡查行提取中", "patrol-item-running"),
+    "custody.action.patrol-item-done": ("巡查行完成", "patrol-item-done"),
+    "custody.action.patrol-item-failed": ("巡查行失败", "patrol-item-failed"),
+    "custody.action.change-report": ("生成对比记录", "change-report"),
     # prompts
     "cli.passphrase.repeat": ("请再次输入以确认", "Repeat for confirmation"),
     "cli.passphrase.mismatch": ("两次输入的口令不一致", "the two entered passphrases do not match"),
