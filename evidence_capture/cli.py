@@ -322,10 +322,11 @@ def capture_command(
 
 
 def _report_captures(outcomes: list[Any], as_json: bool) -> None:
-    from evidence_capture.ui.sealing import capture_lines, dev_tsa_warning
+    from evidence_capture.ui.sealing import capture_lines, dev_tsa_warning, hint_lines
 
     if as_json:
         _emit_json([outcome.as_record() for outcome in outcomes])
+        _echo(hint_lines(_tx(), outcomes))
     else:
         _echo([line for outcome in outcomes for line in capture_lines(_tx(), outcome)])
     _echo(dev_tsa_warning(_tx(), [outcome.seal for outcome in outcomes]))
