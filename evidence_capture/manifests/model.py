@@ -40,6 +40,7 @@ _PROVENANCE_SUMMARY = ("tool", "playwright_version", "chromium_version", "user_a
                        "device", "options", "private_addresses_allowed", "steps")
 _ENVIRONMENT_SUMMARY = ("hostname", "os", "proxy", "dns_resolvers", "fresh_profile", "findings")
 _TIME_FIELDS = ("started_at", "ended_at", "sealed_at")
+_OMITTED_WHEN_ABSENT = ("previous_capture", "place", "witness")  # never written as null
 _UNSAFE_PART = re.compile(r"[\x00-\x1f\x7f\\]")  # control characters and backslash
 
 
@@ -125,6 +126,8 @@ class Manifest:
     schema: str = SCHEMA
     # A re-capture names the capture it repeats: {"capture_id", "manifest_sha256": "sha256:<hex>"}.
     previous_capture: dict[str, str] | None = None
+    place: str | None = None  # where the capture was made (--place); absent when not given
+    witness: dict[str, str] | None = None  # {"name", "id_no"} (--witness); absent when none
 
     def __post_init__(self) -> None:
         if self.schema != SCHEMA:
@@ -137,11 +140,18 @@ class Manifest:
         for name in _TIME_FIELDS:
             _utc_time(name, getattr(self, name))
         _check_previous(self.previous_capture)
+        if self.witness is not None and not (
+                isinstance(self.witness, dict) and set(self.witness) == {"name", "id_no"}
+                and all(isinstance(v, str) and v for v in self.witness.values())):
+            raise InputError(f"malformed witness {self.witness!r}")
+        if self.place is not None and not isinstance(self.place, str):
+            raise InputError("malformed place")
 
     def as_record(self) -> dict[str, Any]:
         record = {name: getattr(self, name) for name in self.__dataclass_fields__}
-        if self.previous_capture is None:
-            del record["previous_capture"]  # absent, not null: first captures keep their bytes
+        for name in _OMITTED_WHEN_ABSENT:
+            if record[name] is None:
+                del record[name]  # absent, not null: older manifests keep their bytes
         record["officers"] = list(self.officers)
         record["warnings"] = list(self.warnings)
         record["artifacts"] = [entry.as_record() for entry in self.artifacts]
@@ -247,6 +257,8 @@ def build_manifest(folder: Path, *, signer: dict[str, str], sealed_at: str,
         single_officer_reason=_option(provenance, "single_officer_reason"),
         no_timestamp_reason=_option(provenance, "no_timestamp_reason"),
         previous_capture=provenance.get("previous_capture"),
+        place=_option(provenance, "place"),
+        witness=(provenance.get("options") or {}).get("witness"),
     )
 
 
