@@ -13,6 +13,7 @@ import re
 from functools import lru_cache
 from typing import Any, Sequence
 
+from evidence_capture.ui.cjk_wrap import cells, wrap_line, wrap_paragraphs
 from evidence_capture.ui.help_zh_texts import COMMANDS, ENV_TITLE, ENV_VARS, OPTIONS
 
 __all__ = ["COMMANDS", "OPTIONS", "env_help_zh", "localize"]
@@ -69,8 +70,23 @@ def _zh_context(base: type) -> type:
         def write_heading(self, heading: str) -> None:
             self.write(" " * self.current_indent + _SECTIONS.get(heading, heading) + "：\n")
 
-        def write_dl(self, rows: Sequence[tuple[str, str]], *args: Any, **kwargs: Any) -> None:
-            super().write_dl([(first, help_text_zh(second)) for first, second in rows], *args, **kwargs)
+        def write_text(self, text: str) -> None:
+            self.write(wrap_paragraphs(text, self.width, " " * self.current_indent) + "\n")
+
+        def write_dl(self, rows: Sequence[tuple[str, str]], col_max: int = 30, col_spacing: int = 2) -> None:
+            """Click's definition list, its second column translated and wrapped by cells."""
+            rows = list(rows)
+            first_col = min(max((cells(first) for first, _ in rows), default=0), col_max) + col_spacing
+            margin = " " * (first_col + self.current_indent)
+            for first, second in rows:
+                self.write(" " * self.current_indent + first)
+                if not second:
+                    self.write("\n")
+                    continue
+                fits = cells(first) <= first_col - col_spacing
+                self.write(" " * (first_col - cells(first)) if fits else "\n" + margin)
+                lines = wrap_line(help_text_zh(second), max(self.width - first_col - 2, 10))
+                self.write("\n".join([lines[0], *(margin + line for line in lines[1:])]) + "\n")
 
     return type("ZhContext", (base,), {"formatter_class": ZhFormatter})
 
