@@ -61,6 +61,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "ui.usage.takes_no_value": ("选项 {name} 不接受值", "option {name} does not take a value"),
     "ui.usage.bad_value": ("{name} 的值无效：{reason}", "invalid value for {name}: {reason}"),
     "ui.usage.no_such_command": ("没有此命令：{name}", "no such command: {name}"),
+    "ui.usage.no_such_command.similar": ("没有此命令：{name}（相近的命令：{options}）",
+                                         "no such command: {name} (did you mean {options}?)"),
     "ui.usage.extra_args": ("多余的参数：{name}", "unexpected extra argument(s): {name}"),
     "ui.usage.missing_command": ("缺少子命令", "missing command"),
     "ui.usage.reason.number": ("应为数字", "not a number"),

@@ -24,6 +24,7 @@ USAGE_ERRORS = [
     (["case", "show", "A", "B", "--json"], "多余的参数：B", "unexpected extra argument(s): B"),
     (["report", "X", "--json"], "缺少必填选项 '--output' / '-o'", "missing option '--output' / '-o'"),
     (["nope", "--json"], "没有此命令：nope", "no such command: nope"),
+    (["case", "lst", "--json"], "没有此命令：lst（相近的命令：'list'）", "no such command: lst (did you mean 'list'?)"),
     (["keys", "init", "--json=yes"], "选项 --json 不接受值", "option --json does not take a value"),
 ]
 

@@ -22,7 +22,7 @@ _BOUND_KEYS = {("greater", True): "min", ("greater", False): "above", ("less", T
 _LISTED = re.compile(r"is not (in the range|one of) (.+?)\.?$")
 _PATH = re.compile(r"(?:File|Directory|Path) (.+?) (does not exist|is a directory|is a file)")
 _PATH_KEYS = {"does not exist": "missing", "is a directory": "is_dir", "is a file": "is_file"}
-_NO_SUCH_COMMAND = re.compile(r"No such command '(.+)'")
+_NO_SUCH_COMMAND = re.compile(r"No such command '(.+?)'(?:\. Did you mean (.+)\?)?\.?$")
 _EXTRA_ARGS = re.compile(r"Got unexpected extra argument(?:s|\(s\))? \((.*)\)")
 
 
@@ -90,10 +90,14 @@ def _message(exc: Any) -> Msg | str:
         return Msg(key, name=exc.option_name)
     if "BadParameter" in kinds and _param_name(exc):
         return Msg("ui.usage.bad_value", name=_param_name(exc), reason=reason_msg(text))
-    for pattern, key in ((_NO_SUCH_COMMAND, "ui.usage.no_such_command"), (_EXTRA_ARGS, "ui.usage.extra_args")):
-        found = pattern.search(text)
-        if found:
-            return Msg(key, name=found.group(1))
+    found = _NO_SUCH_COMMAND.search(text)
+    if found and found.group(2):
+        return Msg("ui.usage.no_such_command.similar", name=found.group(1), options=found.group(2))
+    if found:
+        return Msg("ui.usage.no_such_command", name=found.group(1))
+    found = _EXTRA_ARGS.search(text)
+    if found:
+        return Msg("ui.usage.extra_args", name=found.group(1))
     return Msg("ui.usage.missing_command") if text.startswith("Missing command") else text
 
 
