@@ -114,7 +114,30 @@ ERRORS: dict[str, tuple[tuple[str, ...], list[str], Callable[[Path], str] | None
                             "packages/safezip.py: extract_safely raises an English PackageError"),
     "report without a target": ((), ["report", "SJ-NOPE", "-o", "{arg}"], lambda tmp: str(tmp / "r.pdf"), None),
     "no pending TSA": (("station_key",), ["timestamp", "--pending"], None, None),
+    "note on an unknown target": (("station_key",), ["custody", "note", "SJ-NOPE", "--text", "x"], None,
+                                  "storage/store.py: _target_kind raises an English NotFoundError"),
+    "case opened twice": (("station_key", "case_opened"), ["case", "open", "SJ-2026-1", "--title", "t"], None,
+                          "storage/store.py: open_case raises an English InputError"),
+    "malformed case id": (("station_key",), ["case", "open", "a b", "--title", "t"], None, None),
+    "malformed officer": (("station_key", "tsa_config"), ["capture", "http://127.0.0.1:9/", "--allow-private",
+                                                          "--officer", "张三"], None, None),
+    "diff of unknown captures": (("station_key", "tsa_config"), ["diff", "20260101T000000Z-abcdef12",
+                                                                 "20260101T000000Z-abcdef13", *TWO], None, None),
+    "replay of an unknown capture": ((), ["replay", "20260101T000000Z-abcdef12"], None, None),
+    "seal of an unknown capture": (("station_key", "tsa_config"), ["seal", "20260101T000000Z-abcdef12"], None, None),
+    "report in an unknown language": ((), ["report", "SJ-NOPE", "-o", "{arg}", "--lang", "fr"],
+                                      lambda tmp: str(tmp / "r.pdf"), None),
+    "unknown device": (("station_key", "tsa_config"), ["capture", "http://127.0.0.1:9/", "--allow-private", *TWO,
+                                                       "--device", "Nokia 3310"], None,
+                       "capture/browser.py: device_descriptor raises an English InputError"),
+    "checkpoint of an empty log": ((), ["custody", "checkpoint"], None, None),
+    "token without a CA": ((), ["timestamp", "verify", "{arg}"], _file("x.tsr", b"\x30\x00"), None),
 }
+
+
+@pytest.fixture
+def case_opened(station_key, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert _run(monkeypatch, "case", "open", "SJ-2026-1", "--title", "t").exit_code == 0
 
 
 @pytest.fixture
