@@ -142,7 +142,7 @@ def with_checkpoint(report: ChainReport, checkpoint: Checkpoint | None,
 def _roots(settings: Any) -> Sequence[Any]:
     if not settings.tsa_ca:
         return ()
-    from evidence_capture.timestamping.verify import load_tsa_roots
+    from evidence_capture.timestamping.bundles import load_tsa_roots
 
     return load_tsa_roots(settings.tsa_ca)
 

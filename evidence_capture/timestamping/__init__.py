@@ -15,7 +15,7 @@ _WHERE = {
     "is_dev_tsa_name": "devtsa",
     "TOKEN_CHECKS": "models", "TimestampExchange": "models", "TokenInfo": "models",
     "token_check_states": "models",
-    "load_tsa_roots": "verify", "verify_token": "verify",
+    "load_tsa_roots": "bundles", "verify_token": "verify",
 }
 
 __all__ = sorted(_WHERE)
