@@ -45,7 +45,11 @@ class CaptureOptions:
     scroll_pause_ms: int = 150
     settle_network_idle_ms: int = 500  # no request in flight this long: network quiet
     settle_quiet_ms: int = 300  # no DOM change this long (and no timer due): page quiet
-    screenshot_tile_height: int = 8_000
+    # Tiles of a tall screenshot, in CSS px: Chromium holds about one tile's
+    # bitmap at a time, so smaller tiles lower its peak memory (4,000 px:
+    # about 120 MiB less than 8,000 on the 100,000 px page) at no measurable
+    # cost in time (bench/RESULTS.md, issue 14).
+    screenshot_tile_height: int = 4_000
     max_screenshot_height: int = 200_000
     budgets: StepBudgets = field(default_factory=StepBudgets)
     # Upper bound of the settle wait after the load event: until then the
