@@ -39,6 +39,14 @@ class CaptureOptions:
     allow_private: bool = False
     block_service_workers: bool = True
     record_video: bool = True
+    # The session video is recorded at this fraction of the viewport (both
+    # sides; 0.5: 683 x 384 for the default viewport).  Chromium encodes a
+    # JPEG of every frame for the recorder and ffmpeg re-encodes it as VP8,
+    # on the same cores as the capture: at full size this was about a fifth
+    # of a product page's CPU time and made scrolling a 100,000 px page four
+    # times slower (bench/RESULTS.md, issue 14).  The screenshot, DOM, MHTML
+    # and PDF are the content record; the video shows what happened.
+    video_scale: float = 0.5
     har_content: str = "embed"
     scroll_max_steps: int = 200
     scroll_max_height: int = 150_000
