@@ -195,6 +195,10 @@ _SINGLE_OFFICER = typer.Option(
 _NO_TIMESTAMP = typer.Option(
     None, "--no-timestamp", metavar="REASON",
     help="Capture without asking any TSA, for this reason (recorded; the capture stays timestamp-pending).")
+_PLACE = typer.Option(None, "--place", metavar="TEXT",
+                      help="Where the capture is made, e.g. the office (recorded; printed in the record).")
+_WITNESS = typer.Option(None, "--witness", metavar="NAME:ID",
+                        help="Witness present and their ID number (recorded; printed and signed in the record).")
 
 
 def _officers(values: list[str], settings: Settings) -> tuple[Any, ...]:
@@ -230,6 +234,7 @@ def capture_command(
     tsa_timeout: float = _TSA_TIMEOUT,
     single_officer_reason: Optional[str] = _SINGLE_OFFICER, no_timestamp: Optional[str] = _NO_TIMESTAMP,
     tls_ca: Optional[str] = _TLS_CA, record_tls_errors: bool = _RECORD_TLS_ERRORS,
+    place: Optional[str] = _PLACE, witness: Optional[str] = _WITNESS,
     as_json: bool = typer.Option(False, "--json", help="Print the results as JSON."),
 ) -> None:
     """Capture web pages in a fresh browser, seal them and record them in the store.
@@ -259,7 +264,8 @@ def capture_command(
     officers = _officers(officer, settings)
     options = capture_options(device=device, total_timeout=timeout, allow_private=allow_private,
                               single_officer_reason=single_officer_reason, no_timestamp_reason=no_timestamp,
-                              tls_ca=tls_ca, record_tls_errors=record_tls_errors)
+                              tls_ca=tls_ca, record_tls_errors=record_tls_errors,
+                              place=place, witness=witness)
     check_capture_policy(settings, officers, options)
     _policy_notes(options)
     station = _open_station(settings, tsa_timeout)
@@ -343,6 +349,7 @@ def patrol_run(
     timeout: float = _CAPTURE_TIMEOUT, allow_private: bool = _ALLOW_PRIVATE,
     tsa_timeout: float = _TSA_TIMEOUT,
     single_officer_reason: Optional[str] = _SINGLE_OFFICER, no_timestamp: Optional[str] = _NO_TIMESTAMP,
+    place: Optional[str] = _PLACE, witness: Optional[str] = _WITNESS,
     licence_report: Optional[Path] = typer.Option(None, "--licence-report", metavar="FILE.csv", help=_LICENCE_HELP),
     json_out: bool = _JSON,
 ) -> None:
@@ -367,7 +374,7 @@ def patrol_run(
     if list_file is not None:
         capture = {"device": device, "total_timeout": timeout, "allow_private": allow_private,
                    "single_officer_reason": single_officer_reason,
-                   "no_timestamp_reason": no_timestamp}
+                   "no_timestamp_reason": no_timestamp, "place": place, "witness": witness}
         job_id = _plan_patrol(station, list_file, patrol, queue, officer=officer, capture=capture)
     else:
         job_id = _resume_patrol(station, resume, retry_failed)

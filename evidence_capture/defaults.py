@@ -67,6 +67,10 @@ class CaptureOptions:
     # officer's reason for an exception is recorded (provenance and manifest).
     single_officer_reason: str | None = None
     no_timestamp_reason: str | None = None
+    # Where the capture was made (--place; the record prints the host name when absent)
+    # and the witness present, {"name", "id_no"} (--witness NAME:ID); both go into the manifest.
+    place: str | None = None
+    witness: dict[str, str] | None = None
 
     def with_changes(self, **changes: object) -> "CaptureOptions":
         return replace(self, **changes)

@@ -125,7 +125,7 @@ _CATALOG: dict[str, tuple[str, str]] = {
     "state.FAILED": ("失败", "FAILED"),
     # --- signatures ------------------------------------------------------------------------------
     "report.sign.officer": ("执法人员签名", "Officer's signature"),
-    "report.sign.witness": ("见证人或当事人签名", "Witness or party signature"),
+    "report.sign.witness": ("见证人签名", "Witness's signature"),
     "report.sign.date": ("日期", "Date"),
     "report.sign.initials": ("执法人员签名：", "Officers' initials:"),
     "report.sign.absent": (

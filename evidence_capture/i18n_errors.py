@@ -30,4 +30,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
                                    "e.g. EVIDENCE_TSA_URL=https://tsa.example/tsr"),
     "config.tsa_ca": ("EVIDENCE_TSA_CA：{reason}", "EVIDENCE_TSA_CA: {reason}"),
     "config.tsa_bundle": ("{variable}：{reason}", "{variable}: {reason}"),
+    # composing messages
+    "errors.text": ("{text}", "{text}"),
+    "errors.with_hint": ("{message}（提示：{hint}）", "{message} (hint: {hint})"),
 }

@@ -10,4 +10,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "report.servers.more": ("等，共 {n} 个；完整列表见 network.har", "and more, {n} in all; the full "
                             "list is in network.har"),
     "report.shot.columns": ("第 {col}/{cols} 列", "column {col} of {cols}"),
+    # --- place, witness and the recorded exceptions to the safe defaults --------------
+    "capture.witness.invalid": ("见证人「{value}」应写作 姓名:证件号码",
+                                "witness '{value}' must be written as NAME:ID"),
+    "capture.witness.hint": (
+        "例如 --witness 王五:310101199001011234；证件号码为 2 至 64 个字母、数字或 - _ /",
+        "e.g. --witness 'Wang Wu:310101199001011234'; the ID is 2 to 64 letters, digits, "
+        "'-', '_' or '/'"),
+    "report.place": ("提取地点", "Place"),
+    "report.place.host": ("未记录地点，提取设备主机名：{host}",
+                          "no place recorded; capture host name: {host}"),
+    "report.id_no": ("身份证件号码", "ID number"),
+    "report.single_officer_reason": ("单人提取理由", "Reason for a single-officer capture"),
+    "report.no_timestamp_reason": ("未加盖时间戳理由", "Reason for no timestamp"),
+    "report.sign.party": ("当事人签名", "Party's signature"),
 }

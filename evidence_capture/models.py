@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from enum import Enum
 
-from evidence_capture.errors import InputError
+from evidence_capture.errors import InputError, Msg
 
 _CERT_RE = re.compile(r"[A-Za-z0-9\-_/]{2,64}")
 
@@ -26,18 +26,15 @@ class Officer:
 
     def __post_init__(self) -> None:
         if not self.name.strip():
-            raise InputError("officer name is empty")
+            raise InputError(Msg("officer.empty"))
         if not _CERT_RE.fullmatch(self.cert_no):
-            raise InputError(
-                f"officer certificate number {self.cert_no!r} is not valid",
-                hint="use letters, digits, '-', '_' or '/', 2 to 64 characters",
-            )
+            raise InputError(Msg("officer.cert_no", value=repr(self.cert_no)), hint=Msg("officer.cert_no.hint"))
 
     @classmethod
     def parse(cls, text: str) -> "Officer":
         name, sep, cert = text.rpartition(":")
         if not sep:
-            raise InputError(f"officer {text!r} must be written as NAME:CERT_NO")
+            raise InputError(Msg("officer.format", value=repr(text)))
         return cls(name=name.strip(), cert_no=cert.strip())
 
     def as_record(self) -> dict[str, str]:
@@ -58,11 +55,7 @@ CASE_ID = re.compile(
 def check_case_id(case_id: str) -> str:
     """``case_id`` if it is a valid case id, else InputError saying what is allowed."""
     if not isinstance(case_id, str) or not CASE_ID.fullmatch(case_id) or ".." in case_id:
-        raise InputError(
-            f"invalid case id {case_id!r}",
-            hint=f"1-{CASE_ID_MAX} characters: Chinese characters, letters, digits and "
-                 "- _ . 〔〕【】()（）, starting with a character or bracket; no '/', '\\', "
-                 "'..' or spaces (e.g. 沪市监处〔2026〕12号)")
+        raise InputError(Msg("case.invalid_id", value=repr(case_id)), hint=Msg("case.invalid_id.hint", max=CASE_ID_MAX))
     return case_id
 
 

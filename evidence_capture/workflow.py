@@ -11,6 +11,7 @@ leaves an ``in_progress`` row that ``Station.open`` turns into a visible
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Callable, Sequence
@@ -121,7 +122,8 @@ def capture_and_seal(station: Station, url: str, options: CaptureOptions, *,
 def capture_options(*, device: str | None, total_timeout: float, allow_private: bool,
                     single_officer_reason: str | None = None,
                     no_timestamp_reason: str | None = None, tls_ca: str | None = None,
-                    record_tls_errors: bool = False) -> CaptureOptions:
+                    record_tls_errors: bool = False, place: str | None = None,
+                    witness: str | None = None) -> CaptureOptions:
     """The defaults with these changes; an unknown device name or an unreadable
     ``--tls-ca`` bundle is refused before any capture."""
     from evidence_capture.capture.browser import check_device
@@ -134,7 +136,8 @@ def capture_options(*, device: str | None, total_timeout: float, allow_private: 
     options = DEFAULTS.with_changes(device=device, total_timeout=total_timeout, allow_private=allow_private,
                                     single_officer_reason=_reason(single_officer_reason, "--single-officer-reason"),
                                     no_timestamp_reason=_reason(no_timestamp_reason, "--no-timestamp"),
-                                    tls_ca=tls_ca, record_tls_errors=record_tls_errors)
+                                    tls_ca=tls_ca, record_tls_errors=record_tls_errors,
+                                    place=_reason(place, "--place"), witness=parse_witness(witness))
     check_device(device)
     return options
 
@@ -145,6 +148,20 @@ def _reason(text: str | None, option: str) -> str | None:
     if not text.strip():
         raise InputError(Msg("capture.policy.empty_reason", option=option))
     return " ".join(text.split())
+
+
+def parse_witness(text: str | None) -> dict[str, str] | None:
+    """``--witness NAME:ID`` as ``{"name", "id_no"}``; refused (exit 2) unless it is NAME:ID."""
+    if text is None:
+        return None
+    name, sep, id_no = text.rpartition(":")
+    name, id_no = " ".join(name.split()), id_no.strip()
+    if not sep or not name or not _WITNESS_ID.fullmatch(id_no):
+        raise InputError(Msg("capture.witness.invalid", value=text), hint=Msg("capture.witness.hint"))
+    return {"name": name, "id_no": id_no}
+
+
+_WITNESS_ID = re.compile(r"[A-Za-z0-9\-_/]{2,64}")
 
 
 def check_capture_policy(settings: Settings, officers: Sequence[Officer], options: CaptureOptions) -> None:

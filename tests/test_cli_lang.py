@@ -51,7 +51,7 @@ def test_verify_failure_verdict_in_chinese(stored_capture, store, monkeypatch) -
     zh = _run(monkeypatch, "zh", "verify", capture_id)
     en = _run(monkeypatch, "en", "verify", capture_id)
     assert zh.exit_code == en.exit_code == 1
-    assert re.search(r"^未通过      artifact:page.pdf +size is 11 bytes", zh.stdout, re.M)
+    assert re.search(r"^未通过      artifact:page.pdf +大小为 11 字节，清单记载为", zh.stdout, re.M)
     assert zh.stdout.splitlines()[-1].startswith("校验未通过：")
     assert en.stdout.splitlines()[-1].startswith("NOT VERIFIED: ")
 

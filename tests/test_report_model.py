@@ -28,7 +28,7 @@ def test_report_data_from_a_sealed_folder(sealed_capture: Path) -> None:
     assert data.record_no == f"ER-{CAPTURE_ID}"
     assert (data.case_id, data.subject) == (CASE["case_id"], CASE["subject"])
     assert [o.cert_no for o in data.officers] == [o["cert_no"] for o in OFFICERS]
-    assert data.witness and data.witness.name == "王五"
+    assert [w.name for w in data.witnesses] == ["王五"]
     assert (capture.requested_url, capture.final_url) == (URL, FINAL_URL)
     assert [status for _, status in capture.redirects] == ["302", "200"]
     assert capture.manifest_sha256 == hashlib.sha256((sealed_capture / "manifest.json").read_bytes()).hexdigest()

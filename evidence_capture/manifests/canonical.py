@@ -13,7 +13,7 @@ from typing import Any
 
 import rfc8785
 
-from evidence_capture.errors import InputError
+from evidence_capture.errors import InputError, Msg
 
 SAFE_INT_MAX = 2**53 - 1
 
@@ -26,15 +26,15 @@ def prepare(value: Any) -> Any:
         return str(value) if abs(value) > SAFE_INT_MAX else value
     if isinstance(value, float):
         if not math.isfinite(value):
-            raise InputError(f"non-finite number {value!r} cannot be canonicalised")
+            raise InputError(Msg("canonical.non_finite", value=repr(value)))
         return value
     if isinstance(value, dict):
         if not all(isinstance(key, str) for key in value):
-            raise InputError("JSON object keys must be strings")
+            raise InputError(Msg("canonical.keys"))
         return {key: prepare(item) for key, item in value.items()}
     if isinstance(value, (list, tuple)):
         return [prepare(item) for item in value]
-    raise InputError(f"value of type {type(value).__name__} cannot be canonicalised")
+    raise InputError(Msg("canonical.type", kind=type(value).__name__))
 
 
 def canonical_bytes(obj: Any) -> bytes:
@@ -42,7 +42,7 @@ def canonical_bytes(obj: Any) -> bytes:
     try:
         return rfc8785.dumps(prepare(obj))
     except rfc8785.CanonicalizationError as exc:
-        raise InputError("value cannot be canonicalised (RFC 8785)") from exc
+        raise InputError(Msg("canonical.failed")) from exc
 
 
 def parse_canonical(data: bytes) -> Any:
@@ -50,7 +50,7 @@ def parse_canonical(data: bytes) -> Any:
     try:
         obj = json.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise InputError("not valid UTF-8 JSON") from exc
+        raise InputError(Msg("canonical.not_json")) from exc
     if canonical_bytes(obj) != data:
-        raise InputError("JSON is not in RFC 8785 canonical form")
+        raise InputError(Msg("canonical.not_canonical"))
     return obj

@@ -13,7 +13,7 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from evidence_capture.errors import StorageError
+from evidence_capture.errors import Msg, StorageError
 
 CHUNK_SIZE = 1024 * 1024
 _HEX_LEN = {"sha256": 64, "sm3": 64}
@@ -54,5 +54,5 @@ def hash_file(path: Path) -> FileDigests:
                 sm3.update(chunk)
                 size += count
     except OSError as exc:
-        raise StorageError(f"cannot read {path}") from exc
+        raise StorageError(Msg("manifest.hash_unreadable", path=path)) from exc
     return FileDigests(size, sha256.hexdigest(), sm3.hexdigest())

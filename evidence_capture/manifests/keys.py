@@ -16,7 +16,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from evidence_capture.errors import InputError, NotFoundError, SigningError
+from evidence_capture.errors import InputError, Message, Msg, NotFoundError, SigningError, cause_msg
 
 PRIVATE_NAME = "station.key.pem"
 PUBLIC_NAME = "station.pub.pem"
@@ -32,14 +32,14 @@ def public_pem(public_key: Ed25519PublicKey) -> bytes:
     return public_key.public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
 
 
-def load_public_pem(data: bytes, *, source: str = "public key") -> Ed25519PublicKey:
+def load_public_pem(data: bytes, *, source: Message = Msg("keys.public_key")) -> Ed25519PublicKey:
     """Parse an Ed25519 public key PEM; anything else is an ``InputError``."""
     try:
         key = serialization.load_pem_public_key(data)
     except (ValueError, TypeError) as exc:
-        raise InputError(f"{source} is not a PEM public key") from exc
+        raise InputError(Msg("keys.not_pem", source=source)) from exc
     if not isinstance(key, Ed25519PublicKey):
-        raise InputError(f"{source} is not an Ed25519 public key")
+        raise InputError(Msg("keys.not_ed25519_public", source=source))
     return key
 
 
@@ -64,21 +64,22 @@ def station_public_key(keys_dir: Path) -> Ed25519PublicKey | None:
 def write_public_pem(output: Path, public_key: Ed25519PublicKey) -> None:
     """Write the public key as PEM to a new file ``output`` (never replaces one)."""
     if output.is_dir():
-        raise InputError(f"{output} is a folder; give the PEM file to write")
+        raise InputError(Msg("keys.output_is_dir", path=output))
     try:
         with output.open("xb") as handle:
             handle.write(public_pem(public_key))
     except FileExistsError as exc:
-        raise InputError(f"{output} already exists; choose another file name") from exc
+        raise InputError(Msg("keys.output_exists", path=output)) from exc
     except OSError as exc:
-        raise InputError(f"cannot write {output}: {exc.strerror or exc}") from exc
+        raise InputError(Msg("keys.output_unwritable", path=output,
+                             cause=cause_msg(exc) or Msg("cause.os", errno=type(exc).__name__))) from exc
 
 
 def _write_private(path: Path, data: bytes) -> None:
     try:
         descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError as exc:
-        raise InputError(f"a station key already exists at {path}", hint="keys are never overwritten") from exc
+        raise InputError(Msg("keys.exists", path=path), hint=Msg("keys.exists.hint")) from exc
     with os.fdopen(descriptor, "wb") as handle:
         handle.write(data)
         handle.flush()
@@ -108,13 +109,13 @@ class StationKey:
     def sign(self, data: bytes) -> bytes:
         signature = self.private_key.sign(data)
         if not verify_signature(self.public_key, signature, data):  # guard against faults
-            raise SigningError("the fresh signature does not verify")
+            raise SigningError(Msg("keys.fresh_signature"))
         return signature
 
     @classmethod
     def create(cls, keys_dir: Path, passphrase: str) -> "StationKey":
         if not passphrase:
-            raise InputError("the key passphrase must not be empty")
+            raise InputError(Msg("keys.empty_passphrase"))
         keys_dir = Path(keys_dir)
         keys_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
         private_key = Ed25519PrivateKey.generate()
@@ -133,11 +134,11 @@ class StationKey:
         try:
             data = path.read_bytes()
         except FileNotFoundError as exc:
-            raise NotFoundError(f"no station key at {path}", hint="run `evidence keys init`") from exc
+            raise NotFoundError(Msg("keys.missing", path=path), hint=Msg("keys.missing.hint")) from exc
         try:
             key = serialization.load_pem_private_key(data, password=passphrase.encode("utf-8"))
         except (ValueError, TypeError) as exc:
-            raise SigningError(f"cannot unlock the station key {path}", hint="wrong passphrase?") from exc
+            raise SigningError(Msg("keys.locked", path=path), hint=Msg("keys.locked.hint")) from exc
         if not isinstance(key, Ed25519PrivateKey):
-            raise SigningError(f"{path} is not an Ed25519 key")
+            raise SigningError(Msg("keys.not_ed25519", path=path))
         return cls(key, path)

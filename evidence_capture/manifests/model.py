@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from evidence_capture.errors import InputError, StorageError
+from evidence_capture.errors import InputError, Msg, StorageError
 from evidence_capture.manifests.hashing import FileDigests, hash_file
 from evidence_capture.timeutil import parse_iso
 
@@ -40,6 +40,7 @@ _PROVENANCE_SUMMARY = ("tool", "playwright_version", "chromium_version", "user_a
                        "device", "options", "private_addresses_allowed", "steps")
 _ENVIRONMENT_SUMMARY = ("hostname", "os", "proxy", "dns_resolvers", "fresh_profile", "findings")
 _TIME_FIELDS = ("started_at", "ended_at", "sealed_at")
+_OMITTED_WHEN_ABSENT = ("previous_capture", "place", "witness")  # never written as null
 _UNSAFE_PART = re.compile(r"[\x00-\x1f\x7f\\]")  # control characters and backslash
 
 
@@ -48,9 +49,9 @@ def _utc_time(name: str, value: Any) -> None:
     try:
         moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except (TypeError, ValueError, AttributeError) as exc:
-        raise InputError(f"manifest {name} {value!r} is not an RFC 3339 time") from exc
+        raise InputError(Msg("manifest.time_format", field=name, value=repr(value))) from exc
     if moment.utcoffset() != timedelta(0):
-        raise InputError(f"manifest {name} {value!r} is not a timezone-aware UTC time")
+        raise InputError(Msg("manifest.time_utc", field=name, value=repr(value)))
 
 
 _PREVIOUS_DIGEST = re.compile(r"sha256:[0-9a-f]{64}")
@@ -62,7 +63,7 @@ def _check_previous(previous: Any) -> None:
     if (not isinstance(previous, dict) or set(previous) != {"capture_id", "manifest_sha256"}
             or not isinstance(previous["capture_id"], str)
             or not _PREVIOUS_DIGEST.fullmatch(str(previous["manifest_sha256"]))):
-        raise InputError(f"malformed previous_capture {previous!r}")
+        raise InputError(Msg("manifest.previous", value=repr(previous)[:200]))
 
 
 def media_type(path: str) -> str:
@@ -75,7 +76,7 @@ def check_relative_path(path: str) -> str:
     """Refuse anything but a plain relative POSIX path inside the folder."""
     parts = path.split("/")
     if not path or any(part in ("", ".", "..") or _UNSAFE_PART.search(part) for part in parts):
-        raise InputError(f"unsafe artifact path {path!r}")
+        raise InputError(Msg("manifest.unsafe_path", path=repr(path)))
     return path
 
 
@@ -96,7 +97,7 @@ class ArtifactEntry:
         try:
             return cls(**{key: record[key] for key in ("path", "media_type", "size", "sha256", "sm3")})
         except (KeyError, TypeError, ValueError) as exc:
-            raise InputError(f"malformed artifact entry {record!r}") from exc
+            raise InputError(Msg("manifest.bad_entry", entry=repr(record)[:200])) from exc
 
     def as_record(self) -> dict[str, Any]:
         return {"path": self.path, "media_type": self.media_type, "size": self.size,
@@ -125,23 +126,32 @@ class Manifest:
     schema: str = SCHEMA
     # A re-capture names the capture it repeats: {"capture_id", "manifest_sha256": "sha256:<hex>"}.
     previous_capture: dict[str, str] | None = None
+    place: str | None = None  # where the capture was made (--place); absent when not given
+    witness: dict[str, str] | None = None  # {"name", "id_no"} (--witness); absent when none
 
     def __post_init__(self) -> None:
         if self.schema != SCHEMA:
-            raise InputError(f"unknown manifest schema {self.schema!r}")
+            raise InputError(Msg("manifest.schema", schema=repr(self.schema)))
         paths = [entry.path for entry in self.artifacts]
         if len(set(paths)) != len(paths):
-            raise InputError("manifest lists an artifact twice")
+            raise InputError(Msg("manifest.twice"))
         if self.signer.get("algorithm") != "ed25519" or not str(self.signer.get("fingerprint", "")).startswith("sha256:"):
-            raise InputError(f"unsupported signer {self.signer!r}")
+            raise InputError(Msg("manifest.signer", signer=repr(self.signer)[:200]))
         for name in _TIME_FIELDS:
             _utc_time(name, getattr(self, name))
         _check_previous(self.previous_capture)
+        if self.witness is not None and not (
+                isinstance(self.witness, dict) and set(self.witness) == {"name", "id_no"}
+                and all(isinstance(v, str) and v for v in self.witness.values())):
+            raise InputError(f"malformed witness {self.witness!r}")
+        if self.place is not None and not isinstance(self.place, str):
+            raise InputError("malformed place")
 
     def as_record(self) -> dict[str, Any]:
         record = {name: getattr(self, name) for name in self.__dataclass_fields__}
-        if self.previous_capture is None:
-            del record["previous_capture"]  # absent, not null: first captures keep their bytes
+        for name in _OMITTED_WHEN_ABSENT:
+            if record[name] is None:
+                del record[name]  # absent, not null: older manifests keep their bytes
         record["officers"] = list(self.officers)
         record["warnings"] = list(self.warnings)
         record["artifacts"] = [entry.as_record() for entry in self.artifacts]
@@ -150,10 +160,10 @@ class Manifest:
     @classmethod
     def from_record(cls, record: Any) -> "Manifest":
         if not isinstance(record, dict):
-            raise InputError("manifest is not a JSON object")
+            raise InputError(Msg("manifest.not_object"))
         unknown = set(record) - set(cls.__dataclass_fields__)
         if unknown:
-            raise InputError(f"unknown manifest field(s): {', '.join(sorted(unknown))}")
+            raise InputError(Msg("manifest.unknown_fields", fields=", ".join(sorted(unknown))))
         try:
             fields = dict(record)
             fields["artifacts"] = tuple(ArtifactEntry.from_record(item) for item in record["artifacts"])
@@ -161,7 +171,9 @@ class Manifest:
             fields["warnings"] = tuple(record["warnings"])
             return cls(**fields)
         except (KeyError, TypeError, AttributeError) as exc:
-            raise InputError(f"malformed manifest: {exc}") from exc
+            if isinstance(exc, KeyError):
+                raise InputError(Msg("manifest.missing_field", field=str(exc.args[0]))) from exc
+            raise InputError(Msg("manifest.malformed", kind=type(exc).__name__)) from exc
 
     def ended(self) -> datetime:
         return parse_iso(self.ended_at)
@@ -195,9 +207,9 @@ def _read_json(path: Path) -> dict[str, Any] | None:
     except FileNotFoundError:
         return None
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise InputError(f"cannot read {path.name}") from exc
+        raise InputError(Msg("manifest.read_json", name=path.name)) from exc
     if not isinstance(data, dict):
-        raise InputError(f"{path.name} is not a JSON object")
+        raise InputError(Msg("manifest.json_not_object", name=path.name))
     return data
 
 
@@ -206,7 +218,7 @@ def hash_artifacts(folder: Path, on_file=None) -> tuple[ArtifactEntry, ...]:  # 
     for relative in list_folder(folder):
         path = folder / relative
         if path.is_symlink() or not path.is_file():
-            raise StorageError(f"refusing to seal {relative}: not a regular file")
+            raise StorageError(Msg("manifest.not_regular", path=relative))
         digests = hash_file(path)
         entries.append(ArtifactEntry(check_relative_path(relative), media_type(relative),
                                      digests.size, digests.sha256, digests.sm3))
@@ -220,7 +232,7 @@ def build_manifest(folder: Path, *, signer: dict[str, str], sealed_at: str,
     """Hash every artifact and assemble the manifest from provenance/environment."""
     provenance = _read_json(folder / "provenance.json")
     if provenance is None:
-        raise InputError(f"{folder} is not a capture folder: provenance.json is missing")
+        raise InputError(Msg("manifest.no_provenance", folder=folder))
     environment = _read_json(folder / "environment.json")
     hosts = (environment or {}).get("hosts_file") or {}
     return Manifest(
@@ -245,6 +257,8 @@ def build_manifest(folder: Path, *, signer: dict[str, str], sealed_at: str,
         single_officer_reason=_option(provenance, "single_officer_reason"),
         no_timestamp_reason=_option(provenance, "no_timestamp_reason"),
         previous_capture=provenance.get("previous_capture"),
+        place=_option(provenance, "place"),
+        witness=(provenance.get("options") or {}).get("witness"),
     )
 
 

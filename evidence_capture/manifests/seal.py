@@ -19,7 +19,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from evidence_capture.config import Settings
-from evidence_capture.errors import ConfigError, InputError, NotFoundError, VerificationError
+from evidence_capture.errors import ConfigError, InputError, Msg, NotFoundError, VerificationError
 from evidence_capture.manifests.canonical import canonical_bytes
 from evidence_capture.manifests.keys import StationKey, fingerprint, verify_signature
 from evidence_capture.manifests.model import build_manifest
@@ -116,7 +116,7 @@ def seal_capture(folder: Path, *, key: StationKey, tsa: TsaConfig,
     """Seal an unsealed capture folder.  TSA failures are recorded, never raised."""
     folder = Path(folder)
     if (folder / "manifest.json").exists():
-        raise InputError(f"{folder} is already sealed", hint="use `evidence timestamp --pending` to add tokens")
+        raise InputError(Msg("seal.already", folder=folder), hint=Msg("seal.already.hint"))
     manifest = build_manifest(folder, signer={"algorithm": "ed25519", "fingerprint": key.fingerprint},
                               sealed_at=iso_utc(utcnow()), dev_tsa_warning=tsa.dev_warning, on_file=on_file)
     data = canonical_bytes(manifest.as_record())
@@ -158,14 +158,14 @@ def retry_pending(folder: Path, *, tsa: TsaConfig, signer: Ed25519PublicKey) -> 
     """
     folder = Path(folder)
     if not tsa.urls:
-        raise ConfigError("no TSA configured", hint="set EVIDENCE_TSA_URL")
+        raise ConfigError(Msg("seal.no_tsa"), hint=Msg("seal.no_tsa.hint"))
     try:
         data = (folder / "manifest.json").read_bytes()
         signature = (folder / "manifest.sig").read_bytes()
     except FileNotFoundError as exc:
-        raise InputError(f"{folder} is not sealed") from exc
+        raise InputError(Msg("seal.not_sealed", folder=folder)) from exc
     if not verify_signature(signer, signature, data):
-        raise VerificationError("signature", f"{folder}: manifest signature does not verify with the station key")
+        raise VerificationError("signature", Msg("seal.signature_bad", folder=folder))
     _stamp(folder, retry_plan(read_slots(folder), tsa.urls), data, tsa)
     capture_id = str(json.loads(data).get("capture_id") or folder.name)
     return _result(folder, data, fingerprint(signer), capture_id, tsa.dev_warning)

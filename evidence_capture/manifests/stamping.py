@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from evidence_capture import safeio
-from evidence_capture.errors import EvidenceError, TimestampError
+from evidence_capture.errors import EvidenceError, Message, Msg, TimestampError, VerificationError
 from evidence_capture.timeutil import iso_utc, utcnow
 
 SLOT_DIR = "timestamps"
@@ -53,7 +53,8 @@ class TimestampOutcome:
     url: str
     state: str  # "granted" | "failed"
     nonce: int | None = None
-    error: str | None = None
+    error: str | None = None  # English, for logs and older readers
+    error_i18n: dict[str, Any] | None = None  # the same as a catalog message record (key, params)
     gen_time: str | None = None
     tsa_name: str | None = None
     serial: str | None = None
@@ -64,6 +65,15 @@ class TimestampOutcome:
     @property
     def granted(self) -> bool:
         return self.state == GRANTED
+
+    def error_message(self) -> Message:
+        """The failure as a catalog message when recorded so, else the English text."""
+        if isinstance(self.error_i18n, dict) and isinstance(self.error_i18n.get("key"), str):
+            try:
+                return Msg.from_record(self.error_i18n)
+            except (KeyError, TypeError, AttributeError):
+                pass
+        return self.error or ""
 
     def as_record(self) -> dict[str, Any]:
         record = {name: getattr(self, name) for name in self.__dataclass_fields__ if name != "number"}
@@ -109,6 +119,21 @@ def _token_fields(info: Any) -> dict[str, Any]:
             "serial": str(info.serial), "policy_oid": info.policy_oid}
 
 
+def failure_msg(exc: EvidenceError) -> Msg:
+    """What an error says (its check, message and hint) as one catalog message."""
+    message: Message = exc.msg if exc.msg is not None else exc.message
+    if isinstance(exc, VerificationError):
+        message = Msg("verify.token.check", check=exc.check, reason=message)
+    if exc._raw_hint is None:
+        return message if isinstance(message, Msg) else Msg("errors.text", text=message)
+    return Msg("errors.with_hint", message=message, hint=exc._raw_hint)
+
+
+def _failed(exc: EvidenceError, **fields: Any) -> "TimestampOutcome":
+    return TimestampOutcome(state=FAILED, error=exc.diagnostics(), error_i18n=failure_msg(exc).as_record(),
+                            **fields)
+
+
 def stamp_slot(folder: Path, number: int, url: str, manifest_bytes: bytes, *, roots: tuple,
                timeout: float, dev_tsa: bool, untrusted: tuple = ()) -> TimestampOutcome:
     """Request, verify and store one token; record the failure instead of raising."""
@@ -122,14 +147,14 @@ def stamp_slot(folder: Path, number: int, url: str, manifest_bytes: bytes, *, ro
     try:
         exchange = request_timestamp(url, digest, timeout=timeout)
     except TimestampError as exc:
-        outcome = TimestampOutcome(state=FAILED, error=exc.diagnostics(), **base)
+        outcome = _failed(exc, **base)
     else:
         write_atomic(slot_path(folder, number, "tsq"), exchange.tsq)
         try:
             info = verify_token(exchange.tsr, digest=digest, nonce=exchange.nonce, roots=list(roots),
                                 untrusted=untrusted)
         except EvidenceError as exc:  # VerificationError, or any other refusal of the reply
-            outcome = TimestampOutcome(state=FAILED, nonce=exchange.nonce, error=exc.diagnostics(), **base)
+            outcome = _failed(exc, nonce=exchange.nonce, **base)
         else:
             write_atomic(slot_path(folder, number, "tsr"), exchange.tsr)
             outcome = TimestampOutcome(state=GRANTED, nonce=exchange.nonce, **_token_fields(info), **base)

@@ -93,6 +93,9 @@ class CaptureSection:
     started: datetime | None
     ended: datetime | None
     host: str
+    place: str
+    single_officer_reason: str
+    no_timestamp_reason: str
     os_text: str
     environment: tuple[EnvRow, ...]
     requested_url: str
@@ -140,7 +143,7 @@ class ReportData:
     subject: str
     purpose: str
     officers: tuple[Person, ...]
-    witness: Person | None
+    witnesses: tuple[Person, ...]
     captures: tuple[CaptureSection, ...]
     comparisons: tuple[Any, ...] = ()  # report.comparison.ComparisonSection: the 对比记录 sections
 
@@ -206,7 +209,9 @@ def read_capture(folder: Path, verify_summary: Iterable[Mapping[str, Any]] | Non
         state=_text(manifest.get("state") or prov.get("state")),
         started=sources.optional_time(manifest.get("started_at") or prov.get("started_at")),
         ended=sources.optional_time(manifest.get("ended_at") or prov.get("ended_at")),
-        host=_text(env.get("hostname")), os_text=_os_text(env),
+        host=_text(env.get("hostname")), place=_text(manifest.get("place")),
+        single_officer_reason=_text(manifest.get("single_officer_reason")),
+        no_timestamp_reason=_text(manifest.get("no_timestamp_reason")), os_text=_os_text(env),
         environment=sources.environment_rows(env),
         requested_url=_text(manifest.get("requested_url") or prov.get("requested_url")),
         final_url=_text(manifest.get("final_url") or prov.get("final_url")),
@@ -238,13 +243,18 @@ def _person(value: Any) -> Person | None:
     return Person(_text(value))
 
 
-def _officers(case: Mapping[str, Any], folders: Sequence[Path]) -> tuple[Person, ...]:
-    records = case.get("officers") or []
+def _people(case: Mapping[str, Any], folders: Sequence[Path], field: str) -> tuple[Person, ...]:
+    """The case's ``officers`` / ``witness``, else those of the captures' manifests, each once."""
+    records = _as_list(case.get(field))
     if not records:
         for folder in folders:
-            records = [*records, *(sources.read_json(folder / "manifest.json").get("officers") or [])]
+            records += _as_list(sources.read_json(folder / "manifest.json").get(field))
     people = (_person(record) for record in records)
     return tuple(dict.fromkeys(person for person in people if person))
+
+
+def _as_list(value: Any) -> list[Any]:
+    return list(value) if isinstance(value, (list, tuple)) else ([value] if value else [])
 
 
 def build_report(folders: Sequence[Path], case: Mapping[str, Any] | None = None,
@@ -268,8 +278,8 @@ def build_report(folders: Sequence[Path], case: Mapping[str, Any] | None = None,
         printed_at=printed_at or utcnow(),
         case_id=_text(case.get("case_id")), case_title=_text(case.get("title")),
         subject=_text(case.get("subject")), purpose=_text(case.get("purpose")),
-        officers=_officers(case, [c.folder for c in captures]),
-        witness=_person(case.get("witness")),
+        officers=_people(case, [c.folder for c in captures], "officers"),
+        witnesses=_people(case, [c.folder for c in captures], "witness"),
         captures=captures,
         comparisons=tuple(comparisons),
     )

@@ -14,7 +14,13 @@ MAX_NESTING = 64
 
 
 class BerError(ValueError):
-    """The bytes are not a well-formed BER element."""
+    """The bytes are not a well-formed BER element; ``msg`` says how (a catalog message)."""
+
+    def __init__(self, key: str, **params: object) -> None:
+        from evidence_capture.errors import Msg
+
+        self.msg = Msg(key, **params)
+        super().__init__(str(self.msg))
 
 
 @dataclass(frozen=True)
@@ -32,7 +38,7 @@ class Element:
 
 def _length(data: bytes, pos: int) -> tuple[int | None, int]:
     if pos >= len(data):
-        raise BerError("truncated length")
+        raise BerError("ber.truncated_length")
     first = data[pos]
     if first < 0x80:
         return first, pos + 1
@@ -40,14 +46,14 @@ def _length(data: bytes, pos: int) -> tuple[int | None, int]:
         return None, pos + 1
     count = first & 0x7F
     if count > 8 or pos + 1 + count > len(data):
-        raise BerError("bad long-form length")
+        raise BerError("ber.bad_length")
     return int.from_bytes(data[pos + 1:pos + 1 + count], "big"), pos + 1 + count
 
 
 def element(data: bytes, pos: int = 0, depth: int = 0) -> Element:
     """The element that starts at ``pos``."""
     if depth > MAX_NESTING or pos >= len(data):
-        raise BerError("truncated or too deeply nested element")
+        raise BerError("ber.truncated_element")
     tag, at = data[pos], pos + 1
     if tag & 0x1F == 0x1F:  # high tag number form
         while at < len(data) and data[at] & 0x80:
@@ -56,10 +62,10 @@ def element(data: bytes, pos: int = 0, depth: int = 0) -> Element:
     length, content = _length(data, at)
     if length is not None:
         if content + length > len(data):
-            raise BerError("element runs past the end of the data")
+            raise BerError("ber.past_end")
         return Element(tag, pos, content, content + length, content + length, False)
     if not tag & 0x20:
-        raise BerError("indefinite length on a primitive element")
+        raise BerError("ber.indefinite_primitive")
     cursor = content
     while data[cursor:cursor + 2] != b"\x00\x00":
         cursor = element(data, cursor, depth + 1).end
@@ -77,7 +83,7 @@ def children(data: bytes, parent: Element) -> list[Element]:
 
 def _expect(found: Element, tag: int, what: str) -> Element:
     if found.tag != tag:
-        raise BerError(f"{what} has tag {found.tag:#04x}, not {tag:#04x}")
+        raise BerError("ber.tag", what=what, found=f"{found.tag:#04x}", expected=f"{tag:#04x}")
     return found
 
 

@@ -17,7 +17,7 @@ import urllib.request
 
 import rfc3161ng
 
-from evidence_capture.errors import TimestampError
+from evidence_capture.errors import Msg, TimestampError, cause_msg
 from evidence_capture.timestamping.models import TimestampExchange
 from evidence_capture.timestamping.tokens import ParseError, parse_response
 
@@ -43,16 +43,15 @@ def _post(url: str, tsq: bytes, timeout: float) -> tuple[bytes, str]:
         with urllib.request.urlopen(request, timeout=timeout) as reply:  # noqa: S310 - http(s) only
             return _read_body(url, reply, deadline, timeout), reply.headers.get_content_type()
     except urllib.error.HTTPError as exc:
-        raise TimestampError(f"TSA {url} answered HTTP error {exc.code} {exc.reason}") from exc
+        raise TimestampError(Msg("tsa.client.http_error", url=url, code=exc.code)) from exc
     except urllib.error.URLError as exc:
         raise _unreachable(url, exc.reason, timeout) from exc
     except (TimeoutError, socket.timeout) as exc:
         raise _unreachable(url, exc, timeout) from exc
     except (http.client.InvalidURL, ValueError) as exc:
-        raise TimestampError(f"TSA URL {url!r} is not a valid URL: {exc}",
-                             hint="check EVIDENCE_TSA_URL") from exc
+        raise TimestampError(Msg("tsa.client.bad_url", url=repr(url)), hint=Msg("tsa.client.bad_url.hint")) from exc
     except (http.client.HTTPException, ConnectionError) as exc:
-        raise TimestampError(f"TSA {url} broke the HTTP exchange: {type(exc).__name__}") from exc
+        raise TimestampError(Msg("tsa.client.broken", url=url, kind=type(exc).__name__)) from exc
     except OSError as exc:
         raise _unreachable(url, exc, timeout) from exc
 
@@ -65,42 +64,44 @@ def _read_body(url: str, reply: http.client.HTTPResponse, deadline: float, timeo
         chunks.append(chunk)
         size += len(chunk)
         if size > MAX_REPLY:
-            raise TimestampError(f"TSA {url} sent more than {MAX_REPLY} bytes: not a timestamp reply")
+            raise TimestampError(Msg("tsa.client.too_large", url=url, limit=MAX_REPLY))
         if time.monotonic() > deadline:
-            raise TimestampError(f"TSA {url} timed out: the answer took longer than {timeout:g} s (hanging)")
+            raise TimestampError(Msg("tsa.client.trickle", url=url, timeout=f"{timeout:g}"))
     return b"".join(chunks)
 
 
 def _unreachable(url: str, reason: object, timeout: float) -> TimestampError:
     if isinstance(reason, ConnectionRefusedError):
-        return TimestampError(f"TSA {url} is down: connection refused",
-                              hint="check the URL and that the TSA is running; retry later")
+        return TimestampError(Msg("tsa.client.refused", url=url), hint=Msg("tsa.client.refused.hint"))
     if isinstance(reason, (TimeoutError, socket.timeout)):
-        return TimestampError(f"TSA {url} timed out: no answer within {timeout:g} s (hanging)",
-                              hint="the TSA is slow or stuck; retry later")
-    return TimestampError(f"cannot reach TSA {url}: {reason}")
+        return TimestampError(Msg("tsa.client.timeout", url=url, timeout=f"{timeout:g}"),
+                              hint=Msg("tsa.client.timeout.hint"))
+    cause = cause_msg(reason) if isinstance(reason, OSError) else None
+    if cause is None and isinstance(reason, OSError):
+        cause = Msg("cause.os", errno=type(reason).__name__)
+    if cause is None:  # urllib's own words (a str) never reach the reader
+        return TimestampError(Msg("tsa.client.unreachable_plain", url=url))
+    return TimestampError(Msg("tsa.client.unreachable", url=url, cause=cause))
 
 
 def _check_reply(url: str, body: bytes, content_type: str) -> None:
     if content_type != REPLY_TYPE:
-        raise TimestampError(
-            f"TSA {url} answered with wrong content type {content_type!r}, not {REPLY_TYPE}")
+        raise TimestampError(Msg("tsa.client.content_type", url=url, found=repr(content_type), expected=REPLY_TYPE))
     try:
         status = parse_response(body)
     except ParseError as exc:
-        raise TimestampError(f"TSA {url} answered garbage bytes, not a TimeStampResp "
-                             f"({len(body)} bytes)") from exc
+        raise TimestampError(Msg("tsa.client.garbage", url=url, size=len(body))) from exc
     if not status.granted:
-        raise TimestampError(f"TSA {url} rejected the request: {status.describe()}")
+        raise TimestampError(Msg("tsa.client.rejected", url=url, status=status.describe()))
     if status.token is None:
-        raise TimestampError(f"TSA {url} granted the request but sent no token")
+        raise TimestampError(Msg("tsa.client.no_token", url=url))
 
 
 def request_timestamp(url: str, digest: bytes, *, timeout: float,
                       hash_name: str = "sha256") -> TimestampExchange:
     """Send one timestamp request; raise ``TimestampError`` naming what went wrong."""
     if not url.startswith(("http://", "https://")):
-        raise TimestampError(f"TSA URL {url!r} must start with http:// or https://")
+        raise TimestampError(Msg("tsa.client.scheme", url=repr(url)))
     nonce = secrets.randbits(64)
     tsq = build_request(digest, nonce, hash_name)
     body, content_type = _post(url, tsq, timeout)

@@ -16,7 +16,7 @@ from cryptography import x509
 from pyasn1.codec.der import decoder
 from pyasn1_modules import rfc5208, rfc5915
 
-from evidence_capture.errors import ConfigError
+from evidence_capture.errors import ConfigError, Msg
 
 DIST_ID = "distid:1234567812345678"  # GM/T 0009 default user ID, as the verifier assumes
 _DAYS = "3650"
@@ -45,8 +45,7 @@ def private_scalar(pem: bytes) -> int:
 def _openssl(*args: str) -> None:
     done = subprocess.run(["openssl", *args], capture_output=True, timeout=60, check=False)
     if done.returncode != 0:
-        raise ConfigError(f"openssl {args[0]} failed making the SM2 development PKI: "
-                          f"{done.stderr.decode(errors='replace').strip()[:300]}")
+        raise ConfigError(Msg("devtsa.sm2_openssl", command=args[0], code=done.returncode))
 
 
 def _key(path: Path) -> None:

@@ -20,7 +20,7 @@ from pyasn1.codec.der import decoder, encoder
 from pyasn1.type import univ
 from pyasn1_modules import rfc3161, rfc5652
 
-from evidence_capture.errors import ConfigError, TimestampError
+from evidence_capture.errors import ConfigError, Msg, TimestampError
 from evidence_capture.timestamping.devpki import Issued, make_ca, make_tsa_cert
 from evidence_capture.timestamping.devpki_sm2 import Sm2Issued, make_sm2_pki
 from evidence_capture.timestamping.sm2 import is_sm2_certificate
@@ -102,8 +102,7 @@ class DevTSA:
         ``send_certs=False`` (responses without certificates: the signer must come from
         ``EVIDENCE_TSA_CHAIN``)."""
         if not shutil.which("openssl"):
-            raise ConfigError("the development TSA needs the openssl command",
-                              hint="install the Debian package 'openssl'")
+            raise ConfigError(Msg("devtsa.no_openssl"), hint=Msg("devtsa.no_openssl.hint"))
         self.directory = Path(directory)
         self.directory.mkdir(parents=True, exist_ok=True)
         self.key_type = key_type
@@ -149,8 +148,8 @@ class DevTSA:
                     d / "tsa.key", d / "tsa.pem")
                 return
             if found != self.key_type:
-                raise ConfigError(f"{d} holds a {found} development TSA, not {self.key_type}",
-                                  hint="use another --dir or the matching --key-type")
+                raise ConfigError(Msg("devtsa.other_key_type", dir=d, found=found, key_type=self.key_type),
+                                  hint=Msg("devtsa.other_key_type.hint"))
             self.root = Issued.read(d / "root.key", d / "root.pem")
             self.tsa = Issued.read(d / "tsa.key", d / "tsa.pem")
             return
@@ -185,7 +184,7 @@ class DevTSA:
         with self._lock:  # openssl rewrites the serial file on every reply
             done = subprocess.run(command, input=tsq, capture_output=True, timeout=30, check=False)
         if done.returncode != 0 or not done.stdout:
-            raise TimestampError(f"openssl ts -reply failed: {done.stderr.decode(errors='replace').strip()}")
+            raise TimestampError(Msg("devtsa.reply_failed", code=done.returncode))
         return done.stdout if self.send_certs else without_certificates(done.stdout)
 
     def _sm2_reply(self, tsq: bytes) -> bytes:
@@ -203,7 +202,7 @@ class DevTSA:
     @property
     def url(self) -> str:
         if self._server is None:
-            raise TimestampError("the development TSA is not serving; call serve() first")
+            raise TimestampError(Msg("devtsa.not_serving"))
         host, port = self._server.server_address[:2]
         return f"http://{host}:{port}/tsa"
 

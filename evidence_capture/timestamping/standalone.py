@@ -14,7 +14,7 @@ from typing import Any, Callable, Optional, Sequence
 
 from cryptography import x509
 
-from evidence_capture.errors import EvidenceError, InputError, Msg, NotFoundError, VerificationError
+from evidence_capture.errors import EvidenceError, InputError, Msg, NotFoundError, VerificationError, cause_msg
 
 Translate = Callable[..., str]
 
@@ -34,15 +34,19 @@ class TokenCheck:
         return {"result": "fail" if failure else "pass", "token": str(self.token), "checks": self.states,
                 "failed_check": failure.check if failure else None,
                 "message": failure.message if failure else None,
+                "key": failure.key if failure else None, "params": failure.params if failure else None,
+                "hint": failure.hint if failure else None,
+                "hint_key": failure.hint_msg.key if failure and failure.hint_msg else None,
                 "development_tsa": self.development, "info": info.as_record() if info else None}
 
 
 def open_error(path: Path, what: str, exc: OSError, t: Translate) -> EvidenceError:
     """A missing file is NotFoundError; an unreadable one is InputError."""
-    what = t(f"cli.file.{what}")
+    label = Msg(f"cli.file.{what}")
     if isinstance(exc, FileNotFoundError):
-        return NotFoundError(t("cli.file.missing", what=what, path=path))
-    return InputError(t("cli.file.unreadable", what=what, path=path, reason=exc.strerror))
+        return NotFoundError(Msg("cli.file.missing", what=label, path=path))
+    reason = cause_msg(exc) or Msg("cause.os", errno=type(exc).__name__)
+    return InputError(Msg("cli.file.unreadable", what=label, path=path, reason=reason))
 
 
 _DIGEST_SIZES = {"sha256": 32, "sha384": 48, "sha512": 64, "sm3": 32}
@@ -53,7 +57,7 @@ def expected_digest(file: Optional[Path], digest: Optional[str], token_hash: str
     """(digest, algorithm) the token must carry: ``file`` hashed with the token's own
     imprint algorithm, or ``digest`` as ``ALG:HEX`` (bare hex means SHA-256)."""
     if (file is None) == (digest is None):
-        raise InputError(t("cli.token.one_of"))
+        raise InputError(Msg("cli.token.one_of"))
     if file is not None:
         try:
             with file.open("rb") as handle:
@@ -68,7 +72,7 @@ def expected_digest(file: Optional[Path], digest: Optional[str], token_hash: str
     except ValueError:
         value = b""
     if _DIGEST_SIZES.get(name) != len(value):
-        raise InputError(t("cli.token.bad_digest", value=repr(digest)))
+        raise InputError(Msg("cli.token.bad_digest", value=repr(digest)))
     return value, name
 
 
@@ -88,12 +92,13 @@ def _verify(path: Path, data: bytes, expected: tuple[bytes, str] | None, nonce: 
 
 
 def _as_response(path: Path, data: bytes) -> tuple[bytes, VerificationError | None]:
-    from evidence_capture.timestamping.tokens import as_timestamp_response
+    from evidence_capture.timestamping.tokens import ParseError, as_timestamp_response
 
     try:
         return as_timestamp_response(data), None
     except ValueError as exc:  # neither a response nor a token
-        return data, VerificationError("tsa.format", Msg("tsa.reason.not_token", path=str(path), detail=str(exc)))
+        detail = exc.msg if isinstance(exc, ParseError) else Msg("token.unparseable")
+        return data, VerificationError("tsa.format", Msg("tsa.reason.not_token", path=str(path), detail=detail))
 
 
 def _token_hash(data: bytes) -> tuple[str, VerificationError | None]:

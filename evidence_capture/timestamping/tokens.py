@@ -15,7 +15,7 @@ from pyasn1.codec.der import encoder
 from pyasn1.error import PyAsn1Error
 from pyasn1_modules import rfc3161, rfc5652
 
-from evidence_capture.errors import one_line
+from evidence_capture.errors import Msg
 from evidence_capture.timestamping import ber
 from evidence_capture.timestamping.names import format_name
 
@@ -30,7 +30,11 @@ FAIL_INFO_NAMES = {0: "badAlg", 2: "badRequest", 5: "badDataFormat", 14: "timeNo
 
 
 class ParseError(ValueError):
-    """The bytes are not a well-formed TimeStampResp / token."""
+    """The bytes are not a well-formed TimeStampResp / token; ``msg`` says how (a catalog message)."""
+
+    def __init__(self, msg: Msg) -> None:
+        self.msg = msg
+        super().__init__(str(msg))
 
 
 class MultipleSigners(ParseError):
@@ -48,14 +52,15 @@ class ResponseStatus:
     def granted(self) -> bool:
         return self.status in (0, 1)
 
-    def describe(self) -> str:
+    def describe(self) -> Msg:
+        """PKIStatus, failInfo and statusString (the TSA's own words, quoted) as a catalog message."""
         name = STATUS_NAMES.get(self.status, "unknown")
-        parts = [f"PKIStatus {name} ({self.status})"]
+        result = Msg("token.status", name=name, status=self.status)
         if self.fail_info:
-            parts.append("failInfo " + ", ".join(self.fail_info))
+            result = Msg("token.status.fail_info", status=result, info=", ".join(self.fail_info))
         if self.text:
-            parts.append("statusString " + " / ".join(repr(t) for t in self.text))
-        return "; ".join(parts)
+            result = Msg("token.status.text", status=result, text=" / ".join(repr(t) for t in self.text))
+        return result
 
 
 @dataclass(frozen=True)
@@ -96,18 +101,20 @@ class ParsedToken:
 
 
 def _decode(data: bytes, spec, what: str):  # type: ignore[no-untyped-def]
-    """BER (which includes DER): real TSAs send indefinite lengths and unsorted sets."""
+    """BER (which includes DER): real TSAs send indefinite lengths and unsorted sets.
+
+    ``what`` names the ASN.1 structure (``TimeStampResp``, ``SignedData`` ...)."""
     try:
         value, rest = decoder.decode(data, asn1Spec=spec)
     except (PyAsn1Error, TypeError, ValueError) as exc:
-        raise ParseError(f"{what} is not valid BER: {one_line(exc)}") from exc
+        raise ParseError(Msg("token.not_ber", what=what)) from exc
     if rest:
-        raise ParseError(f"{what} has {len(rest)} trailing bytes")
+        raise ParseError(Msg("token.trailing", what=what, n=len(rest)))
     return value
 
 
 def parse_response(tsr: bytes) -> ResponseStatus:
-    resp = _decode(tsr, rfc3161.TimeStampResp(), "the TimeStampResp")
+    resp = _decode(tsr, rfc3161.TimeStampResp(), "TimeStampResp")
     info = resp["status"]
     fail_info: tuple[str, ...] = ()
     if info["failInfo"].isValue:
@@ -117,7 +124,7 @@ def parse_response(tsr: bytes) -> ResponseStatus:
     try:
         token = ber.response_token(tsr) if resp["timeStampToken"].isValue else None
     except ber.BerError as exc:
-        raise ParseError(f"the TimeStampResp is malformed: {exc}") from exc
+        raise ParseError(Msg("token.resp_malformed", detail=exc.msg)) from exc
     return ResponseStatus(status=int(info["status"]), fail_info=fail_info, text=text, token=token)
 
 
@@ -126,7 +133,7 @@ def _attributes(signed_attrs) -> dict[str, tuple[bytes, ...]]:  # type: ignore[n
     for attr in signed_attrs:
         oid = str(attr["attrType"])
         if oid in found:
-            raise ParseError(f"signed attribute {oid} appears twice")
+            raise ParseError(Msg("token.attribute_twice", oid=oid))
         found[oid] = tuple(encoder.encode(v) for v in attr["attrValues"])
     return found
 
@@ -141,7 +148,7 @@ def _signer_view(info, raw_attrs: bytes | None) -> SignerView:  # type: ignore[n
         key_id = bytes(sid["subjectKeyIdentifier"])
     attrs = info["signedAttrs"]
     if not attrs.isValue:
-        raise ParseError("the SignerInfo has no signed attributes")
+        raise ParseError(Msg("token.no_signed_attrs"))
     if raw_attrs is None:  # indefinite length: the signature is over the DER (RFC 5652 5.4)
         raw_attrs = b"\x31" + encoder.encode(attrs)[1:]
     params = info["signatureAlgorithm"]["parameters"]
@@ -164,7 +171,7 @@ def _certificates(signed_data, token: bytes) -> tuple[x509.Certificate, ...]:  #
                 continue  # attribute certificates and others do not identify a signer
             der = encoder.encode(choice["certificate"])
             if der not in token:  # X.509 is DER only; a BER variant is a modified certificate
-                raise ParseError("a certificate in the token is not DER-encoded")
+                raise ParseError(Msg("token.cert_not_der"))
             certs.append(x509.load_der_x509_certificate(der))
     return tuple(certs)
 
@@ -172,14 +179,14 @@ def _certificates(signed_data, token: bytes) -> tuple[x509.Certificate, ...]:  #
 def _check_versions(signed) -> None:  # type: ignore[no-untyped-def]
     """RFC 5652 fixes these versions for a TSTInfo token; nothing else may stand there."""
     if int(signed["version"]) not in (1, 3):  # RFC 5652 says 3; EuroCert's QTSA writes 1
-        raise ParseError(f"SignedData version {signed['version']}, must be 3 for TSTInfo content")
+        raise ParseError(Msg("token.signed_data_version", version=int(signed["version"])))
     info = signed["signerInfos"][0]
     listed = {str(algorithm["algorithm"]) for algorithm in signed["digestAlgorithms"]}
     if str(info["digestAlgorithm"]["algorithm"]) not in listed:
-        raise ParseError("the SignerInfo digest is not among the SignedData digestAlgorithms")
+        raise ParseError(Msg("token.digest_not_listed"))
     expected = 1 if info["sid"].getName() == "issuerAndSerialNumber" else 3
     if int(info["version"]) != expected:
-        raise ParseError(f"SignerInfo version {info['version']}, must be {expected} for its identifier")
+        raise ParseError(Msg("token.signer_info_version", version=int(info["version"]), expected=expected))
 
 
 def _general_name(name) -> str | None:  # type: ignore[no-untyped-def]
@@ -204,30 +211,33 @@ def _tst_view(tst) -> TstView:  # type: ignore[no-untyped-def]
 
 
 def parse_token(token: bytes) -> ParsedToken:
-    info = _decode(token, rfc5652.ContentInfo(), "the TimeStampToken")
+    info = _decode(token, rfc5652.ContentInfo(), "TimeStampToken")
     if str(info["contentType"]) != OID_SIGNED_DATA:
-        raise ParseError(f"the token content type is {info['contentType']}, not SignedData")
+        raise ParseError(Msg("token.content_type", oid=str(info["contentType"])))
     try:
         signed_raw, raw_attrs = ber.signer_info_parts(token)
     except (ber.BerError, IndexError) as exc:
-        raise ParseError(f"the SignedData is malformed: {exc}") from exc
-    signed = _decode(signed_raw, rfc5652.SignedData(), "the SignedData")
+        detail = exc.msg if isinstance(exc, ber.BerError) else Msg("ber.missing_element")
+        raise ParseError(Msg("token.signed_data_malformed", detail=detail)) from exc
+    signed = _decode(signed_raw, rfc5652.SignedData(), "SignedData")
     if len(signed["signerInfos"]) != 1:
-        raise MultipleSigners(f"the token has {len(signed['signerInfos'])} SignerInfos, not exactly one")
+        raise MultipleSigners(Msg("token.signers", n=len(signed["signerInfos"])))
     _check_versions(signed)
     encap = signed["encapContentInfo"]
     if not encap["eContent"].isValue:
-        raise ParseError("the token carries no TSTInfo")
+        raise ParseError(Msg("token.no_tstinfo"))
     econtent = bytes(encap["eContent"])
     try:
-        tst = _decode(econtent, rfc3161.TSTInfo(), "the TSTInfo")
+        tst = _decode(econtent, rfc3161.TSTInfo(), "TSTInfo")
         certificates = _certificates(signed, token)
         gen_time = tst["genTime"].asDateTime
         tst_view = _tst_view(tst)
+    except ParseError:
+        raise
     except (PyAsn1Error, ValueError, x509.InvalidVersion) as exc:
-        raise ParseError(f"the token is malformed: {one_line(exc)}") from exc
+        raise ParseError(Msg("token.malformed_part", kind=type(exc).__name__)) from exc
     if gen_time.tzinfo is None:
-        raise ParseError("the TSTInfo genTime has no time zone (must be UTC 'Z')")
+        raise ParseError(Msg("token.gen_time_zone"))
     return ParsedToken(
         econtent_type=str(encap["eContentType"]),
         econtent=econtent,
@@ -247,7 +257,7 @@ def as_timestamp_response(data: bytes) -> bytes:
         return data
     except ParseError:
         pass
-    _decode(data, rfc3161.TimeStampToken(), "the file (neither a TimeStampResp nor a token)")
+    _decode(data, rfc3161.TimeStampToken(), "TimeStampResp / TimeStampToken")
     body = _GRANTED + data  # the token's bytes stay exactly as received
     return b"\x30" + _der_length(len(body)) + body
 

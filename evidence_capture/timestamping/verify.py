@@ -21,7 +21,7 @@ from typing import Iterator, Sequence
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
 
-from evidence_capture.errors import ConfigError, InputError, Msg, NotFoundError, VerificationError, one_line
+from evidence_capture.errors import ConfigError, InputError, Msg, NotFoundError, VerificationError
 from evidence_capture.models import format_digest
 from evidence_capture.timestamping import models as m
 from evidence_capture.timestamping.algorithms import digest_name, signature_algorithm
@@ -41,7 +41,7 @@ def _as_check(check: str, what: Msg) -> Iterator[None]:
     except (KeyboardInterrupt, SystemExit, MemoryError):
         raise
     except Exception as exc:  # noqa: BLE001 - hostile input must never escape as a traceback
-        raise VerificationError(check, Msg("tsa.reason.unreadable", what=what, kind=type(exc).__name__, detail=one_line(exc))) from exc
+        raise VerificationError(check, Msg("tsa.reason.unreadable", what=what, kind=type(exc).__name__)) from exc
 
 
 def open_token(tsr: bytes) -> ParsedToken:
@@ -49,7 +49,7 @@ def open_token(tsr: bytes) -> ParsedToken:
     try:
         status = parse_response(tsr)
     except ParseError as exc:
-        raise VerificationError(m.CHECK_FORMAT, Msg("tsa.reason.not_response", detail=str(exc))) from exc
+        raise VerificationError(m.CHECK_FORMAT, Msg("tsa.reason.not_response", detail=exc.msg)) from exc
     if not status.granted:
         raise VerificationError(m.CHECK_STATUS, Msg("tsa.reason.not_granted", status=status.describe()))
     if status.token is None:
@@ -57,9 +57,10 @@ def open_token(tsr: bytes) -> ParsedToken:
     try:
         return parse_token(status.token)
     except MultipleSigners as exc:
-        raise VerificationError(m.CHECK_SIGNATURE, Msg("tsa.reason.signers", detail=str(exc)), hint=Msg("tsa.reason.signers.hint")) from exc
+        raise VerificationError(m.CHECK_SIGNATURE, Msg("tsa.reason.signers", detail=exc.msg),
+                                hint=Msg("tsa.reason.signers.hint")) from exc
     except ParseError as exc:
-        raise VerificationError(m.CHECK_FORMAT, Msg("tsa.reason.malformed", detail=str(exc))) from exc
+        raise VerificationError(m.CHECK_FORMAT, Msg("tsa.reason.malformed", detail=exc.msg)) from exc
 
 
 def imprint_algorithm(tsr: bytes) -> str:
@@ -100,13 +101,13 @@ def load_tsa_roots(path: Path) -> list[x509.Certificate]:
     try:
         data = Path(path).read_bytes()
     except FileNotFoundError as exc:
-        raise NotFoundError(f"TSA certificate bundle {path} does not exist") from exc
+        raise NotFoundError(Msg("tsa.bundle.missing", path=path)) from exc
     except OSError as exc:
-        raise InputError(f"cannot read TSA certificate bundle {path}") from exc
+        raise InputError(Msg("tsa.bundle.unreadable", path=path)) from exc
     try:
         return _pem_certificates(data)
     except (ValueError, binascii.Error) as exc:
-        raise InputError(f"{path} is not a PEM bundle of certificates") from exc
+        raise InputError(Msg("tsa.bundle.not_pem", path=path)) from exc
 
 
 _PEM_BLOCK = re.compile(rb"-----BEGIN CERTIFICATE-----([A-Za-z0-9+/=\s]*?)-----END CERTIFICATE-----")
@@ -150,7 +151,7 @@ def verify_token(tsr: bytes, *, digest: bytes, nonce: int | None, roots: Sequenc
     if untrusted is None:
         untrusted = getattr(roots, "untrusted", ())
     if not roots:
-        raise ConfigError("no trusted TSA root certificates were given", hint="set EVIDENCE_TSA_CA or --ca")
+        raise ConfigError(Msg("tsa.no_roots"), hint=Msg("tsa.no_roots.hint"))
     token = open_token(tsr)
     with _as_check(m.CHECK_FORMAT, Msg("tsa.reason.what.token")):
         signer_digest, imprint_digest = _check_algorithms(token)

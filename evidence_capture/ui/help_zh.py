@@ -77,6 +77,10 @@ OPTIONS: dict[str, str] = {
         "以此理由由不足两名执法人员进行提取（记入清单）。",
     "Capture without asking any TSA, for this reason (recorded; the capture stays timestamp-pending).":
         "以此理由不请求任何时间戳服务（记入清单；提取记录保持待加盖时间戳）。",
+    "Where the capture is made, e.g. the office (recorded; printed in the record).":
+        "提取地点，如办公场所（记入清单，并打印在笔录中）。",
+    "Witness present and their ID number (recorded; printed and signed in the record).":
+        "在场见证人姓名及身份证件号码，写作 姓名:证件号码（记入清单，笔录中列明并签名）。",
     "Capture folder or capture id.": "提取记录文件夹或提取编号。",
     "Count not-checked as failure.": "将未检查视为未通过。",
     "Allowed clock difference, seconds.": "允许的时钟偏差（秒）。",

@@ -9,7 +9,7 @@ from evidence_capture.errors import StorageError
 from evidence_capture.manifests.hashing import hash_file
 from evidence_capture.manifests.model import ArtifactEntry, list_folder
 from evidence_capture.manifests.stamping import SLOT_DIR, read_slots, slot_number
-from evidence_capture.verify.checks import CheckResult
+from evidence_capture.verify.checks import CheckResult, Message, Msg, error_reason, joined
 
 OnFile = Callable[[str, int], None]
 
@@ -26,33 +26,36 @@ def check_artifact(folder: Path, entry: ArtifactEntry, on_file: OnFile | None = 
     name = f"artifact:{entry.path}"
     path = folder / entry.path
     if path.is_symlink() or (path.exists() and not _inside(folder, path)):
-        return CheckResult.failed(name, "is a symbolic link or points outside the capture folder")
+        return CheckResult.failed(name, Msg("verify.artifact.outside"))
     if not path.is_file():
-        return CheckResult.failed(name, "listed in the manifest but missing")
+        return CheckResult.failed(name, Msg("verify.artifact.missing"))
     size = path.stat().st_size
     if size != entry.size:
-        return CheckResult.failed(name, f"size is {size} bytes, manifest says {entry.size}")
+        return CheckResult.failed(name, Msg("verify.artifact.size", size=size, listed=entry.size))
     try:
         digests = hash_file(path)
     except StorageError as exc:
-        return CheckResult.failed(name, exc.message)
+        return CheckResult.failed(name, error_reason(exc))
     if on_file is not None:
         on_file(entry.path, size)
     wrong = [label for label, ours, listed in (("SHA-256", digests.sha256, entry.sha256),
                                                 ("SM3", digests.sm3, entry.sm3)) if ours != listed]
     if digests.size != entry.size:
-        wrong.insert(0, "size")
+        wrong.insert(0, Msg("verify.artifact.word_size"))
     if wrong:
-        return CheckResult.failed(name, f"{' and '.join(wrong)} differ from the manifest")
-    return CheckResult.passed(name, f"{size} bytes; size, SHA-256 and SM3 match")
+        what = wrong[0] if len(wrong) == 1 else Msg("verify.and", first=wrong[0], next=wrong[-1])
+        if len(wrong) == 3:
+            what = Msg("verify.and3", first=wrong[0], second=wrong[1], third=wrong[2])
+        return CheckResult.failed(name, Msg("verify.artifact.differ", what=what))
+    return CheckResult.passed(name, Msg("verify.artifact.ok", size=size))
 
 
 def check_present(folder: Path, entries: tuple[ArtifactEntry, ...]) -> CheckResult:
     name = "artifacts.present"
     missing = [entry.path for entry in entries if not (folder / entry.path).is_file()]
     if missing:
-        return CheckResult.failed(name, f"{len(missing)} listed artifact(s) missing: {', '.join(missing)}")
-    return CheckResult.passed(name, f"all {len(entries)} listed artifacts are present")
+        return CheckResult.failed(name, Msg("verify.present.missing", n=len(missing), paths=", ".join(missing)))
+    return CheckResult.passed(name, Msg("verify.present.ok", n=len(entries)))
 
 
 def _stray_slot_files(folder: Path) -> list[str]:
@@ -77,17 +80,17 @@ def unlisted_files(folder: Path, entries: tuple[ArtifactEntry, ...]) -> list[str
 
 
 def check_unlisted(folder: Path, entries: tuple[ArtifactEntry, ...],
-                   unvouched: Sequence[str] = ()) -> CheckResult:
+                   unvouched: Sequence[Message] = ()) -> CheckResult:
     """Files the manifest does not list, and seal files that disagree with what it signs."""
     name = "artifacts.unlisted"
-    extra = unlisted_files(folder, entries) + list(unvouched)
+    extra: list[Message] = [*unlisted_files(folder, entries), *unvouched]
     if extra:
-        return CheckResult.failed(name, f"{len(extra)} file(s) not in the manifest: {', '.join(extra)}")
-    return CheckResult.passed(name, "no unlisted files")
+        return CheckResult.failed(name, Msg("verify.unlisted.found", n=len(extra), paths=joined(extra, "verify.comma")))
+    return CheckResult.passed(name, Msg("verify.unlisted.ok"))
 
 
 def artifact_checks(folder: Path, entries: tuple[ArtifactEntry, ...],
-                    on_file: OnFile | None = None, *, unvouched: Sequence[str] = ()) -> list[CheckResult]:
+                    on_file: OnFile | None = None, *, unvouched: Sequence[Message] = ()) -> list[CheckResult]:
     results = [check_present(folder, entries)]
     results += [check_artifact(folder, entry, on_file) for entry in entries]
     results.append(check_unlisted(folder, entries, unvouched))

@@ -15,9 +15,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Any
+from typing import Any, Sequence
 
-from evidence_capture.errors import Message, Msg, one_line  # noqa: F401 - re-exported for check modules
+from evidence_capture.errors import EvidenceError, Message, Msg, one_line  # noqa: F401 - re-exported
 
 
 class CheckStatus(str, Enum):
@@ -25,6 +25,19 @@ class CheckStatus(str, Enum):
     FAIL = "fail"
     NOT_CHECKED = "not-checked"
     NOT_APPLICABLE = "not-applicable"
+
+
+def error_reason(exc: EvidenceError) -> Message:
+    """An error's message as a check reason: its catalog ``Msg`` (the English text only if it has none)."""
+    return exc.msg if exc.msg is not None else exc.message
+
+
+def joined(parts: Sequence[Message], key: str = "verify.join") -> Message:
+    """Several messages as one, separated by semicolons (``verify.join``) or commas (``verify.comma``)."""
+    result = parts[0]
+    for part in parts[1:]:
+        result = Msg(key, first=result, next=part)
+    return result
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from evidence_capture import safeio
-from evidence_capture.errors import EvidenceError, InputError
+from evidence_capture.errors import EvidenceError, InputError, Message, Msg
 from evidence_capture.manifests.model import Manifest
 from evidence_capture.manifests.stamping import SLOT_DIR, TimestampOutcome, read_slots, slot_number
 from evidence_capture.timeutil import iso_utc
@@ -52,9 +52,8 @@ def check_regular(folder: Path) -> CheckResult:
     name = "files.regular"
     found = special_files(folder)
     if found:
-        return CheckResult.failed(name, f"{len(found)} entr(y/ies) are not regular files "
-                                  f"(symlink, FIFO, device or socket): {', '.join(found[:10])}")
-    return CheckResult.passed(name, "only regular files and folders")
+        return CheckResult.failed(name, Msg("verify.regular.found", n=len(found), paths=", ".join(found[:10])))
+    return CheckResult.passed(name, Msg("verify.regular.ok"))
 
 
 def _key_vouched(folder: Path, manifest: Manifest) -> bool:
@@ -82,36 +81,37 @@ def _tsq_vouched(path: Path, digest: bytes, record: TimestampOutcome | None) -> 
     return imprint == digest and record is not None and nonce == record.nonce
 
 
-def unvouched_seal_files(folder: Path, manifest: Manifest, manifest_bytes: bytes) -> list[str]:
+def unvouched_seal_files(folder: Path, manifest: Manifest, manifest_bytes: bytes) -> list[Message]:
     """Seal files that disagree with the signed manifest: listed with the unlisted ones."""
-    found = [] if _key_vouched(folder, manifest) else ["signer.pub.pem (not the manifest's signer)"]
+    found: list[Message] = [] if _key_vouched(folder, manifest) else [Msg("verify.unvouched.key")]
     records = read_slots(folder)
     digest = hashlib.sha256(manifest_bytes).digest()
     slots = folder / SLOT_DIR
     for path in sorted(slots.glob("*.tsq")) if slots.is_dir() else []:
         number = slot_number(path, "tsq")
         if number is not None and not _tsq_vouched(path, digest, records.get(number)):
-            found.append(f"{SLOT_DIR}/{path.name} (not a request for this manifest and nonce)")
+            found.append(Msg("verify.unvouched.tsq", path=f"{SLOT_DIR}/{path.name}"))
     return found
 
 
-def record_disagreement(record: TimestampOutcome | None, info: Any) -> str | None:
+def record_disagreement(record: TimestampOutcome | None, info: Any) -> Message | None:
     """How the unsigned slot record differs from the verified token, or None."""
     from evidence_capture.timestamping import is_dev_tsa_name
+    from evidence_capture.verify.checks import joined
 
     if record is None:
-        return "no slot record"
+        return Msg("verify.record.none")
     token = {"state": "granted", "tsa_name": info.tsa_name, "serial": str(info.serial),
              "policy_oid": info.policy_oid, "gen_time": iso_utc(info.gen_time)}
     stated = {"state": record.state, "tsa_name": record.tsa_name, "serial": record.serial,
               "policy_oid": record.policy_oid, "gen_time": _normal_time(record.gen_time)}
-    wrong = [f"{key} {stated[key]!r} (token: {token[key]!r})" for key in token
-             if stated[key] is not None and stated[key] != token[key]]
-    wrong += [f"{key} missing" for key in ("state",) if stated[key] != token[key] and
-              stated[key] is None]
+    wrong: list[Message] = [Msg("verify.record.field", field=key, stated=repr(stated[key]), token=repr(token[key]))
+                            for key in token if stated[key] is not None and stated[key] != token[key]]
+    wrong += [Msg("verify.record.field_missing", field=key) for key in ("state",)
+              if stated[key] != token[key] and stated[key] is None]
     if is_dev_tsa_name(info.tsa_name) and record.dev_tsa is not True:
-        wrong.append("dev_tsa false, but the token is from a development TSA")
-    return "; ".join(wrong) or None
+        wrong.append(Msg("verify.record.dev_tsa"))
+    return joined(wrong) if wrong else None
 
 
 def _normal_time(text: Any) -> Any:

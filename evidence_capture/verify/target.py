@@ -15,7 +15,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from evidence_capture.config import Settings
-from evidence_capture.errors import EvidenceError, InputError, NotFoundError
+from evidence_capture.errors import EvidenceError, InputError, Msg, NotFoundError
 from evidence_capture.models import CAPTURE_ID
 from evidence_capture.manifests.keys import load_public_pem, station_public_key
 from evidence_capture.verify.runner import verify_capture
@@ -28,12 +28,11 @@ def resolve_capture(target: str, settings: Settings) -> Path:
     path = Path(target).expanduser()
     if path.is_dir():
         if not any((path / name).exists() for name in CAPTURE_FILES):
-            raise InputError(f"{target} is not a capture folder: it has none of "
-                             f"{', '.join(CAPTURE_FILES)}")
+            raise InputError(Msg("verify.target.not_capture", target=target, files=", ".join(CAPTURE_FILES)))
         return path
     if CAPTURE_ID.fullmatch(target) and settings.capture_dir(target).is_dir():
         return settings.capture_dir(target)
-    raise NotFoundError(f"{target} is neither a capture folder nor a known capture id")
+    raise NotFoundError(Msg("verify.target.unknown", target=target))
 
 
 def trusted_keys(settings: Settings, pinned: Sequence[Path]) -> list[Ed25519PublicKey]:
@@ -43,7 +42,7 @@ def trusted_keys(settings: Settings, pinned: Sequence[Path]) -> list[Ed25519Publ
         try:
             keys.append(load_public_pem(Path(path).read_bytes(), source=str(path)))
         except OSError as exc:
-            raise NotFoundError(f"cannot read trusted key {path}") from exc
+            raise NotFoundError(Msg("verify.target.key_unreadable", path=path)) from exc
     station = station_public_key(settings.keys_dir)
     return keys + ([station] if station is not None else [])
 
