@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any, Mapping, Sequence
 
 from evidence_capture import safeio
-from evidence_capture.errors import EvidenceError, InputError, Msg, TimestampError
+from evidence_capture.errors import EvidenceError, InputError, Msg, TimestampError, joined
 from evidence_capture.storage.artifacts import atomic_write_bytes
 from evidence_capture.storage.chain import ChainReport, Problem, canonical
 from evidence_capture.timeutil import iso_utc, utcnow
@@ -60,7 +60,7 @@ def take_checkpoint(home: Path, head: Mapping[str, Any], *, urls: Sequence[str],
     from evidence_capture.timestamping import request_timestamp, verify_token
 
     if not urls:
-        raise InputError("no TSA configured (EVIDENCE_TSA_URL): a checkpoint needs one")
+        raise InputError(Msg("storage.checkpoint.no_tsa"), hint=Msg("storage.checkpoint.no_tsa.hint"))
     seq, event_hash = int(head["seq"]), str(head["event_hash"])
     message = canonical({"schema": SCHEMA, "seq": seq, "event_hash": event_hash})
     digest = hashlib.sha256(message).digest()
@@ -70,7 +70,7 @@ def take_checkpoint(home: Path, head: Mapping[str, Any], *, urls: Sequence[str],
             exchange = request_timestamp(url, digest, timeout=timeout)
             verify_token(exchange.tsr, digest=digest, nonce=exchange.nonce, roots=list(roots))
         except EvidenceError as exc:
-            errors.append(f"{url}: {exc.message}")
+            errors.append(Msg("storage.checkpoint.tsa_failed", url=url, reason=exc.msg or exc.message))
             continue
         folder = Path(home) / DIR
         folder.mkdir(parents=True, exist_ok=True)
@@ -79,7 +79,7 @@ def take_checkpoint(home: Path, head: Mapping[str, Any], *, urls: Sequence[str],
         atomic_write_bytes(folder / f"{seq}.tsr", exchange.tsr, replace=True)
         atomic_write_bytes(folder / f"{seq}.json", canonical(record), replace=True)
         return Checkpoint(seq, event_hash, url, record["taken_at"], exchange.tsr, folder / f"{seq}.json")
-    raise TimestampError("no TSA granted a checkpoint token: " + "; ".join(errors))
+    raise TimestampError(Msg("storage.checkpoint.no_token", errors=joined(errors)))
 
 
 def load_checkpoint(path: Path) -> Checkpoint:
@@ -88,10 +88,10 @@ def load_checkpoint(path: Path) -> Checkpoint:
         record = safeio.read_json(path, safeio.MAX_RECORD_BYTES)
         tsr = safeio.read_regular(path.with_suffix(".tsr"), 1 << 20)
     except FileNotFoundError as exc:
-        raise InputError(f"checkpoint {path} or its .tsr is missing") from exc
+        raise InputError(Msg("storage.checkpoint.missing", path=path)) from exc
     if not isinstance(record, dict) or record.get("schema") != SCHEMA or not isinstance(
             record.get("seq"), int) or not isinstance(record.get("event_hash"), str):
-        raise InputError(f"{path} is not a custody checkpoint")
+        raise InputError(Msg("storage.checkpoint.not_checkpoint", path=path))
     return Checkpoint(record["seq"], record["event_hash"], str(record.get("tsa_url")),
                       str(record.get("taken_at")), tsr, path)
 
@@ -113,16 +113,16 @@ def checkpoint_problem(checkpoint: Checkpoint, records: Sequence[Mapping[str, An
             verify_token(checkpoint.tsr, digest=hashlib.sha256(checkpoint.message()).digest(),
                          nonce=None, roots=list(roots))
         except (VerificationError, EvidenceError) as exc:
-            return Problem(checkpoint.seq, "checkpoint", f"the checkpoint token does not verify: "
-                           f"{getattr(exc, 'check', '')} {exc.message}".strip())
+            return Problem(checkpoint.seq, "checkpoint", Msg("storage.checkpoint.bad_token",
+                                                             check=getattr(exc, "check", "") or "-",
+                                                             reason=exc.msg or exc.message))
     found = next((r for r in records if int(r["seq"]) == checkpoint.seq), None)
     if found is None:
         last = max((int(r["seq"]) for r in records), default=0)
-        return Problem(last + 1, "missing_tail", f"events {last + 1}..{checkpoint.seq} were deleted: "
-                       f"the checkpoint of {checkpoint.taken_at} fixes event {checkpoint.seq}")
+        return Problem(last + 1, "missing_tail", Msg("storage.checkpoint.deleted", first=last + 1,
+                                                     last=checkpoint.seq, taken_at=checkpoint.taken_at))
     if found["event_hash"] != checkpoint.event_hash:
-        return Problem(checkpoint.seq, "checkpoint", f"event {checkpoint.seq} differs from the "
-                       "one the checkpoint fixes")
+        return Problem(checkpoint.seq, "checkpoint", Msg("storage.checkpoint.differs", seq=checkpoint.seq))
     return None
 
 
@@ -130,11 +130,9 @@ def with_checkpoint(report: ChainReport, checkpoint: Checkpoint | None,
                     records: Sequence[Mapping[str, Any]], roots: Sequence[Any]) -> ChainReport:
     """``report`` plus the checkpoint's verdict (a problem, or a note when no roots are given)."""
     if checkpoint is None:
-        return replace(report, notes=(*report.notes, "no custody checkpoint yet: truncation of the "
-                                      "log's end cannot be detected (evidence custody checkpoint)"))
+        return replace(report, notes=(*report.notes, Msg("storage.checkpoint.none_yet")))
     problem = checkpoint_problem(checkpoint, records, roots)
-    notes = report.notes if roots else (*report.notes, "checkpoint token not verified: no TSA "
-                                        "roots (EVIDENCE_TSA_CA)")
+    notes = report.notes if roots else (*report.notes, Msg("storage.checkpoint.no_roots"))
     problems = report.problems if problem is None else (*report.problems, problem)
     return replace(report, problems=tuple(sorted(problems, key=lambda p: p.seq)), notes=notes)
 

@@ -24,7 +24,7 @@ from sqlalchemy import Engine, or_, select
 from sqlalchemy.orm import Session
 
 from evidence_capture import TOOL_NAME, __version__
-from evidence_capture.errors import InputError, SigningError, StorageError
+from evidence_capture.errors import InputError, Msg, SigningError, StorageError
 from evidence_capture.storage.artifacts import atomic_write_bytes
 from evidence_capture.storage.chain import (
     EVENT_TYPES, GENESIS_HASH, ChainReport, Problem, StationSigner, canonical, event_hash_of,
@@ -57,7 +57,7 @@ class NewEvent:
 
     def __post_init__(self) -> None:
         if self.type not in EVENT_TYPES:
-            raise InputError(f"unknown custody event type {self.type!r}")
+            raise InputError(Msg("storage.event_type", type=self.type))
 
 
 def _details(text: Any) -> Any:
@@ -106,8 +106,7 @@ class CustodyLog:
     def append(self, session: Session, new: NewEvent) -> dict[str, Any]:
         """Add one signed event to the chain inside ``session``'s transaction."""
         if self.signer is None:
-            raise SigningError("the station key is needed to write custody events",
-                               hint="set EVIDENCE_KEY_PASSPHRASE to unlock the station key")
+            raise SigningError(Msg("storage.custody.no_key"), hint=Msg("storage.custody.no_key.hint"))
         if "custody_head" not in session.info:
             lock_chain(session)  # first append of this transaction: wait for other writers
         seq, prev_hash = self._tail(session)
@@ -155,7 +154,7 @@ class CustodyLog:
         except FileNotFoundError:
             return None
         except (OSError, ValueError) as exc:
-            raise StorageError(f"cannot read the custody head {self.head_path}") from exc
+            raise StorageError(Msg("storage.custody.head_unreadable", path=self.head_path)) from exc
 
     def records(self, session: Session, target: str | None = None,
                 *, since: int = 1) -> Iterator[dict[str, Any]]:
@@ -197,12 +196,9 @@ def with_store_anchors(report: ChainReport, *, head_missing: bool) -> ChainRepor
     """
     extra = []
     if not report.anchored:
-        extra.append(Problem(1, "genesis", f"events 1..{report.first_seq - 1} are missing: "
-                             "deleted from the start of the log"))
+        extra.append(Problem(1, "genesis", Msg("custody.problem.head_deleted", last=(report.first_seq or 1) - 1)))
     if head_missing and report.events:
-        extra.append(Problem(report.last_seq or 0, "missing_head",
-                             "the chain head file (custody-head.json) is missing: events may "
-                             "have been deleted from the end of the log"))
+        extra.append(Problem(report.last_seq or 0, "missing_head", Msg("custody.problem.no_head_file")))
     if not extra:
         return report
     problems = tuple(sorted((*report.problems, *extra), key=lambda p: p.seq))
