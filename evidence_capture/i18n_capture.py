@@ -141,7 +141,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "capture.fonts.no_text": ("网页中没有文字", "a font is installed for every script on the page: no text"),
     "capture.tls.valid": ("{host}：证书链通过 {bundle} 的校验", "{host}: chain validates against {bundle}"),
     "capture.tls.invalid": ("{host}：证书未通过校验（{checked_by}）：{reason}；证书链：{chain}；保存于 {file}",
-                            "{host}: certificate did not validate ({checked_by}): {error}; chain: "
+                            "{host}: certificate did not validate ({checked_by}): {reason}; chain: "
                             "{chain}; kept in {file}"),
     "capture.tls.by.engine": ("由本工具校验", "engine"),
     "capture.tls.by.chromium": ("由浏览器校验", "chromium"),

@@ -110,8 +110,8 @@ def keep_refused(s: Session, error: str) -> None:
 def finding(s: Session) -> dict[str, object] | None:
     """The environment finding of the main document's certificate check, if there was one.
 
-    The English ``detail`` keeps the verifier's own error text (``error``) for the
-    technical record; the Chinese names its kind (``reason``)."""
+    Both languages name the kind of error (``reason``); the verifier's own text stays a
+    parameter (``error``) of ``detail_msg`` and ``tls_validation.error``, for the record."""
     record = s.facts.get("tls_validation")
     if not record:
         return None
