@@ -12,7 +12,8 @@ from evidence_capture.config import load_settings
 from tests.fixtures_shop import require_chromium
 
 TWO = ["--officer", "张三:SH-001", "--officer", "李四:SH-002"]
-HINTS = {"zh": "提示：{capture_id}：域名无法解析", "en": "hint: {capture_id}: the host name does not resolve"}
+HINTS = {"zh": "提示：{capture_id}：域名无法解析：请核对网址拼写",
+         "en": "hint: {capture_id}: the host name does not resolve: check the URL's spelling"}
 
 
 @pytest.mark.browser
@@ -26,6 +27,6 @@ def test_dns_failure_hint_is_on_stderr_in_the_readers_language(lang, station_key
     assert result.exit_code == 3, result.output
     record = json.loads(result.stdout)[0]
     assert record["state"] == "FAILED" and "ERR_NAME_NOT_RESOLVED" in json.dumps(record)
-    assert "域名无法解析" not in result.stdout and "does not resolve" not in result.stdout
+    assert "请核对网址拼写" not in result.stdout and "check the URL's spelling" not in result.stdout
     assert not any("hint" in key for key in record)
     assert HINTS[lang].format(capture_id=record["capture_id"]) in result.stderr
