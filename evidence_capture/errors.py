@@ -233,3 +233,13 @@ def one_line(exc: BaseException | str, limit: int = 160) -> str:
     lines = str(exc).strip().splitlines()
     text = " ".join(lines[0].split()) if lines else type(exc).__name__
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def joined(parts: "list[Message] | tuple[Message, ...]") -> Message:
+    """Several messages as one, separated by semicolons in the reader's language."""
+    if not parts:
+        return ""
+    result = parts[0]
+    for part in parts[1:]:
+        result = Msg("text.joined", first=result, rest=part)
+    return result

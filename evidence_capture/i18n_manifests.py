@@ -12,6 +12,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "manifest.unsafe_path": ("不安全的文件路径 {path}", "unsafe artifact path {path}"),
     "manifest.bad_entry": ("文件条目格式错误：{entry}", "malformed artifact entry {entry}"),
     "manifest.schema": ("未知的清单版本 {schema}", "unknown manifest schema {schema}"),
+    "manifest.witness": ("见证人字段格式错误：{value}", "malformed witness {value}"),
+    "manifest.place": ("提取地点字段格式错误", "malformed place"),
     "manifest.twice": ("清单中同一文件列出了两次", "manifest lists an artifact twice"),
     "manifest.signer": ("不支持的签名者 {signer}", "unsupported signer {signer}"),
     "manifest.not_object": ("清单不是 JSON 对象", "manifest is not a JSON object"),

@@ -19,7 +19,7 @@ import stat
 from pathlib import Path
 from typing import Any
 
-from evidence_capture.errors import InputError
+from evidence_capture.errors import InputError, Message, Msg
 
 MAX_KEY_BYTES = 16 * 1024  # a PEM public key (or a small bundle of them)
 MAX_RECORD_BYTES = 1024 * 1024  # slot records, receipts, small JSON files
@@ -43,18 +43,18 @@ def read_regular(path: Path, limit: int) -> bytes:
         raise
     except OSError as exc:
         if exc.errno == errno.ELOOP:
-            raise InputError(f"{path.name} is a symbolic link") from exc
-        raise InputError(f"cannot read {path.name}") from exc
+            raise InputError(Msg("io.symlink", name=path.name)) from exc
+        raise InputError(Msg("io.unreadable", name=path.name)) from exc
     with os.fdopen(fd, "rb") as handle:
         mode = os.fstat(fd).st_mode
         if not stat.S_ISREG(mode):
-            raise InputError(f"{path.name} is not a regular file")
+            raise InputError(Msg("io.not_regular", name=path.name))
         try:
             data = handle.read(limit + 1)
         except OSError as exc:
-            raise InputError(f"cannot read {path.name}") from exc
+            raise InputError(Msg("io.unreadable", name=path.name)) from exc
     if len(data) > limit:
-        raise InputError(f"{path.name} is larger than {limit} bytes")
+        raise InputError(Msg("io.too_big", name=path.name, limit=limit))
     return data
 
 
@@ -71,26 +71,26 @@ def check_json_shape(data: bytes, *, max_depth: int = MAX_JSON_DEPTH,
     """Refuse nesting deeper than ``max_depth`` or more than ``max_values`` values, unparsed."""
     bare = _STRING.sub(b'""', data)
     if bare.count(b",") + bare.count(b":") > max_values:
-        raise InputError(f"JSON holds more than {max_values} values")
+        raise InputError(Msg("io.json_values", limit=max_values))
     depth = 0
     for byte in bare.translate(None, _NOT_STRUCTURE):
         depth += 1 if byte in (0x5B, 0x7B) else -1
         if depth > max_depth:
-            raise InputError(f"JSON is nested deeper than {max_depth} levels")
+            raise InputError(Msg("io.json_depth", limit=max_depth))
 
 
-def loads_bounded(data: bytes, what: str, *, max_depth: int = MAX_JSON_DEPTH) -> Any:
+def loads_bounded(data: bytes, what: Message, *, max_depth: int = MAX_JSON_DEPTH) -> Any:
     """Parse JSON bytes after the shape check; every failure is an ``InputError`` naming ``what``."""
     try:
         check_json_shape(data, max_depth=max_depth)
     except InputError as exc:
-        raise InputError(f"{what}: {exc.message}") from None
+        raise InputError(Msg("io.json_refused", what=what, reason=exc.msg or exc.message)) from None
     try:
         return json.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, ValueError, RecursionError) as exc:
-        raise InputError(f"{what} does not parse as UTF-8 JSON") from exc
+        raise InputError(Msg("io.json_parse", what=what)) from exc
 
 
-def read_json(path: Path, limit: int, what: str | None = None) -> Any:
+def read_json(path: Path, limit: int, what: Message | None = None) -> Any:
     """``read_regular`` then ``loads_bounded``; ``FileNotFoundError`` when absent."""
     return loads_bounded(read_regular(path, limit), what or path.name)

@@ -143,9 +143,9 @@ class Manifest:
         if self.witness is not None and not (
                 isinstance(self.witness, dict) and set(self.witness) == {"name", "id_no"}
                 and all(isinstance(v, str) and v for v in self.witness.values())):
-            raise InputError(f"malformed witness {self.witness!r}")
+            raise InputError(Msg("manifest.witness", value=repr(self.witness)[:200]))
         if self.place is not None and not isinstance(self.place, str):
-            raise InputError("malformed place")
+            raise InputError(Msg("manifest.place"))
 
     def as_record(self) -> dict[str, Any]:
         record = {name: getattr(self, name) for name in self.__dataclass_fields__}

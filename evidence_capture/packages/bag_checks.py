@@ -17,7 +17,7 @@ from typing import Iterator
 import bagit
 
 from evidence_capture import safeio
-from evidence_capture.errors import InputError, PackageError
+from evidence_capture.errors import InputError, Msg, PackageError
 from evidence_capture.verify.checks import CheckResult, CheckStatus
 
 _STRONG = {"sha256", "sha512"}
@@ -39,14 +39,13 @@ def _quiet() -> Iterator[None]:
 
 def _open(root: Path) -> bagit.Bag:
     if (root / "fetch.txt").exists():
-        raise PackageError("refused: the package has a fetch.txt: it must carry every file "
-                           "itself, nothing may be fetched from elsewhere")
+        raise PackageError(Msg("package.bag.fetch_txt"))
     try:
         bag = bagit.Bag(str(root))
     except (bagit.BagError, OSError, UnicodeError, ValueError) as exc:
-        raise PackageError(f"refused: this is not a valid BagIt bag: {exc}") from exc
+        raise PackageError(Msg("package.bag.invalid")) from exc
     if not _STRONG.intersection(bag.algorithms):
-        raise PackageError(f"refused: the bag uses only weak checksums {bag.algorithms}")
+        raise PackageError(Msg("package.bag.weak", algorithms=", ".join(sorted(bag.algorithms))))
     return bag
 
 
@@ -55,13 +54,15 @@ def _detail_check(detail: object) -> tuple[str, CheckResult]:
     name = f"bag:{path}" if path.isprintable() else f"bag:{path!r}"
     if isinstance(detail, bagit.ChecksumMismatch):
         listing = ("tagmanifest" if "/" not in path else "manifest") + f"-{detail.algorithm}.txt"
-        return path, CheckResult.failed(name, f"{detail.algorithm} differs from the bag manifest: "
-                                        f"the file or its line in {listing} was changed")
+        return path, CheckResult.failed(name, Msg("package.bag.mismatch", algorithm=detail.algorithm,
+                                                  listing=listing))
     if isinstance(detail, bagit.FileMissing):
-        return path, CheckResult.failed(name, "listed in the bag manifest but missing")
+        return path, CheckResult.failed(name, Msg("package.bag.missing"))
     if isinstance(detail, bagit.UnexpectedFile):
-        return path, CheckResult.failed(name, "present but not in the bag manifest")
-    return path, CheckResult.failed(name, f"does not validate: {detail}")
+        return path, CheckResult.failed(name, Msg("package.bag.unexpected"))
+    if path == "bag-info.txt":
+        return path, CheckResult.failed(name, Msg("package.bag.oxum"))
+    return path, CheckResult.failed(name, Msg("package.bag.detail_invalid"))
 
 
 def _problems(bag: bagit.Bag) -> list[object]:
@@ -72,14 +73,13 @@ def _problems(bag: bagit.Bag) -> list[object]:
     except bagit.BagValidationError as exc:
         if getattr(exc, "details", None):
             return list(exc.details)
-        oxum = str(exc)
     details: list[object] = []
     for step in (bag._validate_completeness, lambda: bag._validate_entries(1)):  # noqa: SLF001
         try:
             step()
         except bagit.BagValidationError as exc:
             details += list(getattr(exc, "details", None) or [])
-    return details or [bagit.ManifestErrorDetail(f"bag-info.txt ({oxum})")]
+    return details or [bagit.ManifestErrorDetail("bag-info.txt")]  # Payload-Oxum: counts differ
 
 
 def _declaration(root: Path) -> list[CheckResult]:
@@ -97,8 +97,7 @@ def _declaration(root: Path) -> list[CheckResult]:
         pass
     path.unlink()
     path.write_bytes(BAGIT_TXT)
-    return [CheckResult.failed("bag:bagit.txt", "is not the BagIt 0.97 / UTF-8 declaration "
-                               "this tool writes (the file was changed)")]
+    return [CheckResult.failed("bag:bagit.txt", Msg("package.bag.declaration"))]
 
 
 def bag_checks(root: Path) -> list[CheckResult]:
@@ -109,7 +108,7 @@ def bag_checks(root: Path) -> list[CheckResult]:
     with _quiet():
         checks = _bag_checks(root)
     if declaration and checks[0].status is CheckStatus.PASS:
-        checks[0] = CheckResult.failed("bag", "bagit.txt was changed")
+        checks[0] = CheckResult.failed("bag", Msg("package.bag.declaration_changed"))
     return checks[:1] + declaration + checks[1:]
 
 
@@ -118,16 +117,15 @@ def _bag_checks(root: Path) -> list[CheckResult]:
     try:
         problems = _problems(bag)
     except (bagit.BagError, OSError, UnicodeError, ValueError) as exc:
-        raise PackageError(f"refused: the bag cannot be validated: {exc}") from exc
+        raise PackageError(Msg("package.bag.cannot_validate")) from exc
     if problems:
         rows: dict[str, CheckResult] = {}
         for detail in problems:
             path, row = _detail_check(detail)
             rows.setdefault(path, row)
         shown = list(rows.values())[:_SHOWN]
-        more = f" (first {_SHOWN} shown)" if len(rows) > _SHOWN else ""
-        return [CheckResult.failed("bag", f"{len(rows)} file(s) do not match the bag's "
-                                   f"checksum manifests{more}"), *shown]
+        key = "package.bag.files_differ_some" if len(rows) > _SHOWN else "package.bag.files_differ"
+        return [CheckResult.failed("bag", Msg(key, n=len(rows), shown=_SHOWN)), *shown]
     version = ".".join(map(str, bag.version_info))
-    return [CheckResult.passed("bag", f"BagIt {version}, {len(bag.payload_entries())} payload "
-                               f"files, {', '.join(sorted(bag.algorithms))} checksums valid")]
+    return [CheckResult.passed("bag", Msg("package.bag.ok", version=version, n=len(bag.payload_entries()),
+                                          algorithms=", ".join(sorted(bag.algorithms))))]

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from evidence_capture import safeio
-from evidence_capture.errors import InputError
+from evidence_capture.errors import InputError, Message, Msg, joined
 from evidence_capture.verify.checks import CheckResult
 
 CHECK = "artifacts.unlisted"
@@ -65,9 +65,9 @@ def _bag_info_ok(root: Path, expected: Any) -> bool:
     return info == expected
 
 
-def _outside_captures(root: Path, index: Mapping[str, Any], listed_captures: set[str]) -> list[str]:
+def _outside_captures(root: Path, index: Mapping[str, Any], listed_captures: set[str]) -> list[Message]:
     files = index.get("files") if isinstance(index.get("files"), dict) else {}
-    problems = []
+    problems: list[Message] = []
     for path in sorted(root.rglob("*")):
         if not path.is_file():
             continue
@@ -81,12 +81,12 @@ def _outside_captures(root: Path, index: Mapping[str, Any], listed_captures: set
             wanted = index.get("readme_sha256")
         if relative == "bag-info.txt":
             if not _bag_info_ok(root, index.get("bag_info")):
-                problems.append("bag-info.txt (fields differ from the signed index)")
+                problems.append(Msg("package.coverage.bag_info"))
             continue
         if wanted is None:
             problems.append(relative)
         elif sha256_of(path) != wanted:
-            problems.append(f"{relative} (differs from the signed index)")
+            problems.append(Msg("package.coverage.differs", path=relative))
     return problems
 
 
@@ -96,12 +96,11 @@ def package_coverage_check(root: Path, index: Mapping[str, Any]) -> CheckResult:
     problems = _outside_captures(root, index, listed)
     try:
         if safeio.read_regular(root / "bagit.txt", 4096) != BAGIT_TXT:
-            problems.insert(0, "bagit.txt (not the BagIt 0.97 / UTF-8 declaration)")
+            problems.insert(0, Msg("package.coverage.declaration"))
     except (OSError, InputError):
-        problems.insert(0, "bagit.txt (unreadable)")
+        problems.insert(0, Msg("package.coverage.declaration_unreadable"))
     if problems:
-        shown = ", ".join(problems[:10]) + (f" (+{len(problems) - 10} more)" if len(problems) > 10 else "")
-        return CheckResult.failed(CHECK, f"{len(problems)} file(s) not covered by a signed manifest "
-                                  f"or the signed package index: {shown}")
-    return CheckResult.passed(CHECK, "every file is covered by a signed manifest, the signed "
-                              "package index or the bag structure")
+        key = "package.coverage.unlisted_more" if len(problems) > 10 else "package.coverage.unlisted"
+        return CheckResult.failed(CHECK, Msg(key, n=len(problems), files=joined(problems[:10]),
+                                             more=len(problems) - 10))
+    return CheckResult.passed(CHECK, Msg("package.coverage.all_covered"))

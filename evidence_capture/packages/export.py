@@ -23,7 +23,7 @@ from typing import Any, Callable, Iterable, Sequence
 import bagit
 
 from evidence_capture import TOOL_NAME, __version__
-from evidence_capture.errors import InputError, NotFoundError, StorageError
+from evidence_capture.errors import InputError, Msg, NotFoundError, StorageError
 from evidence_capture.models import check_case_id
 from evidence_capture.packages import layout, origin
 from evidence_capture.packages.reports import REPORTS_DIR, ReportFile, select_reports
@@ -36,6 +36,7 @@ from evidence_capture.storage.artifacts import (
 )
 from evidence_capture.storage.chain import SCHEMA as CUSTODY_SCHEMA
 from evidence_capture.storage.chain import record_to_json
+from evidence_capture.storage.store import status_text
 
 
 OnCapture = Callable[[int, int], None] | None
@@ -65,13 +66,13 @@ def _select(store: Store, target: str) -> tuple[str | None, list[CaptureSummary]
     except NotFoundError:
         capture = store.get_capture(target)
         if capture.status != "complete":
-            raise InputError(f"capture {target} is {capture.status}; only complete captures "
-                             "can be exported") from None
+            raise InputError(Msg("package.export.not_complete", capture_id=target,
+                                 status=status_text(capture.status))) from None
         return capture.case_id, [capture], []
     chosen = [c for c in case.captures if c.status == "complete"]
     skipped = [c.capture_id for c in case.captures if c.status != "complete"]
     if not chosen:
-        raise InputError(f"case {target} has no complete capture to export")
+        raise InputError(Msg("package.export.none_complete", case_id=target))
     return case.case_id, chosen, skipped
 
 
@@ -131,7 +132,7 @@ def _zip_folder(folder: Path, out_zip: Path, top: str) -> None:
                 archive.write(path, f"{top}/{path.relative_to(folder).as_posix()}")
     except (OSError, zipfile.BadZipFile) as exc:
         tmp.unlink(missing_ok=True)
-        raise StorageError(f"cannot write {out_zip}") from exc
+        raise StorageError(Msg("storage.file.cannot_write", path=out_zip)) from exc
     commit_temp_file(tmp, out_zip)
 
 
@@ -143,11 +144,11 @@ def export_package(store: Store, target: str, out_zip: Path, *, reports: Sequenc
     ``reported`` event of this store about the target, or nothing is written.
     """
     if store.custody.signer is None:
-        raise StorageError("exporting needs the station key (to record the export)")
+        raise StorageError(Msg("package.export.no_key"), hint=Msg("storage.custody.no_key.hint"))
     if out_zip.exists():
-        raise InputError(f"{out_zip} already exists; choose another file name")
+        raise InputError(Msg("package.export.exists", path=out_zip))
     if not out_zip.parent.is_dir():
-        raise InputError(f"the folder of {out_zip} does not exist")
+        raise InputError(Msg("package.export.no_folder", path=out_zip))
     case_id, captures, skipped = _select(store, target)
     chosen = select_reports(store.custody_log(), reports, _owner_ids(target, case_id, captures))
     top = f"evidence-{check_case_id(target) if target == case_id else target}"  # a safe name
@@ -200,7 +201,7 @@ def _make_bag(bag_dir: Path, target: str, index: dict[str, Any]) -> None:
         bagit.make_bag(str(bag_dir), bag_info=dict(index["bag_info"]),
                        checksums=["sha256", "sha512"])
     except (bagit.BagError, OSError) as exc:
-        raise StorageError(f"cannot build the bag: {exc}") from exc
+        raise StorageError(Msg("package.export.bag_failed")) from exc
     (bag_dir / "README.txt").write_bytes(_readme(target, index).encode("utf-8"))
     bagit.Bag(str(bag_dir)).save()  # adds README.txt to the tag manifests
 

@@ -9,7 +9,7 @@ from typing import Any, Sequence
 
 from sqlalchemy.orm import Session
 
-from evidence_capture.errors import NotFoundError
+from evidence_capture.errors import Msg, NotFoundError
 from evidence_capture.models import Officer
 from evidence_capture.packages import layout
 from evidence_capture.packages.report import PackageReport
@@ -31,8 +31,7 @@ def _case_row(session: Session, case: str | None, index: dict[str, Any]) -> str 
     if case_id is None or session.get(CaseRow, case_id) is not None:
         return case_id
     if case is not None and (carried or {}).get("case_id") != case:
-        raise NotFoundError(f"no case {case!r} in this store",
-                            hint="open it first with `evidence case open`")
+        raise NotFoundError(Msg("package.import.no_case", case_id=case), hint=Msg("storage.case.open.hint"))
     session.add(CaseRow(case_id=case_id, title=carried.get("title", ""),
                         subject=carried.get("subject", ""), purpose=carried.get("purpose", ""),
                         opened_at=utcnow()))

@@ -25,7 +25,7 @@ from typing import Any, Sequence
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from sqlalchemy import select
 
-from evidence_capture.errors import InputError, Msg, StorageError, VerificationError
+from evidence_capture.errors import InputError, Msg, StorageError, VerificationError, joined
 from evidence_capture.packages import layout
 from evidence_capture.packages.custody_checks import load_package_keys
 from evidence_capture.packages.import_rows import insert_package_rows
@@ -88,7 +88,8 @@ def _refuse_if_failed(report: PackageReport) -> None:
     failures = report.blocking(allow_not_checked=_ALWAYS_ALLOWED)
     if failures:
         # name, status and reason: the officer sees which file or fact blocked the import
-        listed = "; ".join(f"{c.name}: {c.status.value} — {c.reason}" for c in failures[:6])
+        listed = joined([Msg("package.import.blocked_check", name=c.name, status=Msg(f"status.{c.status.value}"),
+                             reason=c.msg or c.reason) for c in failures[:6]])
         about_key = any(c.name.endswith("signature") for c in failures)
         raise VerificationError("import", Msg("package.import.refused", n=len(failures), checks=listed),
                                 hint=Msg("package.import.pin_key" if about_key else "package.import.see_verify"))
@@ -118,7 +119,7 @@ def _place_captures(store: Store, data: Path, capture_ids: Sequence[str]) -> lis
     except (OSError, StorageError) as exc:
         for folder in placed:
             remove_tree(folder)
-        raise StorageError("cannot place the imported captures; nothing was imported") from exc
+        raise StorageError(Msg("package.import.place_captures")) from exc
     finally:
         remove_tree(staging)
     return placed
@@ -147,7 +148,7 @@ def _place_reports(store: Store, data: Path, index: dict[str, Any],
             kept.append({"name": name, "sha256": digest, "path": str(target)})
     except (OSError, StorageError) as exc:
         _remove(created)
-        raise StorageError("cannot place the imported reports; nothing was imported") from exc
+        raise StorageError(Msg("package.import.place_reports")) from exc
     return kept, created
 
 
@@ -163,7 +164,7 @@ def import_package(store: Store, zip_path: Path, *, case: str | None = None,
                    trusted_keys: Sequence[Ed25519PublicKey] = (), tsa_roots: Sequence[Any] = (),
                    accept_untrusted_key: bool = False, source: str | None = None) -> ImportResult:
     if not zip_path.is_file():
-        raise InputError(f"no such package {zip_path}")
+        raise InputError(Msg("package.missing", path=zip_path))
     receipt = receipt_path(zip_path) if receipt_path(zip_path).is_file() else None
     with unpacked(zip_path, parent=store.settings.home / "tmp", receipt=receipt) as package:
         digest = package.sha256  # of the very bytes verified and imported below

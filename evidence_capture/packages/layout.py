@@ -11,7 +11,7 @@ from cryptography.hazmat.primitives.serialization import Encoding
 
 from evidence_capture import TOOL_NAME, __version__
 from evidence_capture import safeio
-from evidence_capture.errors import InputError, PackageError
+from evidence_capture.errors import EvidenceError, InputError, Message, Msg, PackageError, cause_msg
 from evidence_capture.timeutil import iso_utc, utcnow
 from evidence_capture.models import CAPTURE_ID
 
@@ -81,7 +81,7 @@ def find_bag_root(folder: Path) -> Path:
     children = [child for child in folder.iterdir()]
     if len(children) == 1 and children[0].is_dir() and (children[0] / "bagit.txt").is_file():
         return children[0]
-    raise PackageError("refused: this is not a BagIt package (no bagit.txt)")
+    raise PackageError(Msg("package.not_bagit"))
 
 
 MAX_INDEX_BYTES = 16 * 1024 * 1024
@@ -92,55 +92,67 @@ _BODY_FIELDS = ("actor", "host", "tool", "case_id")
 _BODY_TYPES = {"type": str, "time": str, "object": dict, "details": dict}
 
 
-def read_json(path: Path, what: str, limit: int = MAX_INDEX_BYTES) -> Any:
+def read_json(path: Path, what: Message, limit: int = MAX_INDEX_BYTES) -> Any:
     """A bounded JSON file of the package; absent or unreadable is a ``PackageError``."""
     try:
         return safeio.read_json(path, limit, what)
     except FileNotFoundError as exc:
-        raise PackageError(f"refused: the package has no {what}") from exc
+        raise PackageError(Msg("package.lacks", what=what)) from exc
     except InputError as exc:
-        raise PackageError(f"refused: {exc.message}") from None
+        raise refused(exc) from None
 
 
 def read_index(data: Path) -> dict[str, Any]:
     index = read_json(data / INDEX, INDEX)
     if not isinstance(index, dict) or index.get("schema") != PACKAGE_SCHEMA:
-        raise PackageError(f"refused: {INDEX} is not a {PACKAGE_SCHEMA} index")
+        raise PackageError(Msg("package.index.schema", index=INDEX, schema=PACKAGE_SCHEMA))
     if not isinstance(index.get("captures"), list) or not index["captures"]:
-        raise PackageError(f"refused: {INDEX} lists no captures")
+        raise PackageError(Msg("package.index.empty", index=INDEX))
     for entry in index["captures"]:
         capture_id = entry.get("capture_id") if isinstance(entry, dict) else None
         if not isinstance(capture_id, str) or not CAPTURE_ID.fullmatch(capture_id):
-            raise PackageError(f"refused: {INDEX} lists an invalid capture id {capture_id!r}")
+            raise PackageError(Msg("package.index.bad_id", index=INDEX, capture_id=repr(capture_id)))
     return index
 
 
-def event_problem(record: Any) -> str | None:
+def reason_of(exc: BaseException) -> Message:
+    """Why a read failed, for a check reason: our own message, or the known kind of a cause."""
+    if isinstance(exc, EvidenceError):
+        return exc.msg or exc.message
+    return cause_msg(exc) or Msg("package.read_failed", kind=type(exc).__name__)
+
+
+def refused(exc: InputError) -> PackageError:
+    """A bounded read's refusal (``safeio``) as a package refusal, keeping its message."""
+    return PackageError(Msg("package.refused", reason=exc.msg or exc.message))
+
+
+def event_problem(record: Any) -> Msg | None:
     """Why ``record`` is not a well-formed custody event (or redacted link), else None."""
     if not isinstance(record, dict):
-        return "not a JSON object"
+        return Msg("package.event.not_object")
     if "redacted" in record and record["redacted"] is not True:
-        return "field 'redacted' must be true when present"
+        return Msg("package.event.redacted_flag")
     if record.get("redacted") is not True and any(k not in record for k in _BODY_FIELDS):
-        return f"an event needs every field of {_BODY_FIELDS}"
+        return Msg("package.event.fields", fields=", ".join(_BODY_FIELDS))
     wanted = dict(_LINK_TYPES) if record.get("redacted") is True else {**_LINK_TYPES, **_BODY_TYPES}
     for name, kind in wanted.items():
         value = record.get(name)
         if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-            return f"field {name!r} is missing or not a {kind.__name__}"
+            return Msg("package.event.field_type", field=name, type=kind.__name__)
     if record.get("redacted") is True:
         extra = sorted(set(record) - set(_LINK_FIELDS) - {"redacted"})
         if extra:
-            return f"a redacted link carries fields {extra} that no hash covers"
+            return Msg("package.event.redacted_extra", fields=", ".join(extra))
     elif not isinstance(record["object"].get("id"), str) or not (
             record["object"].get("digest") is None or isinstance(record["object"]["digest"], str)):
-        return "object.id / object.digest have the wrong type"
+        return Msg("package.event.object_type")
     elif not (record.get("case_id") is None or isinstance(record.get("case_id"), str)):
-        return "case_id is not a string"
+        return Msg("package.event.case_id")
     if not all(_HASH.fullmatch(record[name]) for name in ("prev_hash", "event_hash", "signer")):
-        return "prev_hash, event_hash or signer is not sha256:<64 hex>"
+        return Msg("package.event.hashes")
     if not re.fullmatch(r"[0-9a-f]{128}", record["signature"]):
-        return "signature is not 128 hex digits"
+        return Msg("package.event.signature")
     return None
 
 
@@ -149,19 +161,19 @@ def read_custody(path: Path) -> list[dict[str, Any]]:
     try:
         raw = safeio.read_regular(path, MAX_CUSTODY_BYTES)
     except FileNotFoundError as exc:
-        raise PackageError(f"refused: the package has no {path.name}") from exc
+        raise PackageError(Msg("package.lacks", what=path.name)) from exc
     except InputError as exc:
-        raise PackageError(f"refused: {exc.message}") from None
+        raise refused(exc) from None
     records = []
     for number, line in enumerate(raw.splitlines(), 1):
         if not line.strip():
             continue
         try:
-            record = safeio.loads_bounded(line, f"{path.name} line {number}")
+            record = safeio.loads_bounded(line, Msg("io.line", name=path.name, line=number))
         except InputError as exc:
-            raise PackageError(f"refused: {exc.message}") from None
+            raise refused(exc) from None
         problem = event_problem(record)
         if problem:
-            raise PackageError(f"refused: {path.name} line {number} is not a custody event: {problem}")
+            raise PackageError(Msg("package.event.bad_line", name=path.name, line=number, problem=problem))
         records.append(record)
     return records

@@ -16,7 +16,7 @@ from typing import Any, Mapping, Sequence
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from sqlalchemy import select
 
-from evidence_capture.errors import PackageError
+from evidence_capture.errors import Msg, PackageError
 from evidence_capture.packages import layout
 from evidence_capture.storage import Store
 from evidence_capture.storage.chain import verify_records
@@ -52,19 +52,17 @@ def _check_one(path: Path, main: Sequence[Mapping[str, Any]],
     try:
         records = layout.read_custody(path)
     except PackageError as exc:
-        return CheckResult.failed(name, exc.message), []
+        return CheckResult.failed(name, exc.msg or exc.message), []
     report = verify_records(records, keys)
     linked = any(not r.get("redacted") and r.get("type") == "imported" and (r.get("details") or {}).get(
         "package_sha256") == path.stem for r in main)
     if not linked:
-        return CheckResult.failed(name, "no imported event in the package's chain "
-                                  "records this history's package"), records
+        return CheckResult.failed(name, Msg("package.origin.unlinked")), records
     if report.problems:
         return CheckResult.failed(name, report.problems[0].message), records
     if report.signatures_unverified:
-        return CheckResult.not_checked(name, "signed by a key not in the package"), records
-    return CheckResult.passed(name, f"{report.events} events of the originating station, "
-                              "linked and signed"), records
+        return CheckResult.not_checked(name, Msg("package.origin.key_not_shipped")), records
+    return CheckResult.passed(name, Msg("package.origin.ok", n=report.events)), records
 
 
 def origin_checks(data: Path, main: Sequence[Mapping[str, Any]],

@@ -20,7 +20,7 @@ from typing import Any, Iterable, Mapping, Sequence
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from evidence_capture.errors import InputError, PackageError
+from evidence_capture.errors import InputError, Msg, PackageError
 from evidence_capture.storage.artifacts import file_digests, walk_files
 from evidence_capture.storage.chain import event_hash_of, hash_bytes
 from evidence_capture.verify.checks import CheckResult
@@ -54,20 +54,19 @@ def _export_name(path: Path, seq: int) -> str:
 
 def _select_one(records: Sequence[Mapping[str, Any]], path: Path, owners: set[str]) -> ReportFile:
     if not path.is_file():
-        raise InputError(f"no such report {path}")
+        raise InputError(Msg("package.report.missing", path=path))
     with path.open("rb") as handle:
         if handle.read(5) != b"%PDF-":
-            raise InputError(f"{path} is not a PDF")
+            raise InputError(Msg("package.report.not_pdf", path=path))
     digests = file_digests(path)
     tag = "sha256:" + digests.sha256
     events = [r for r in records if r.get("type") == "reported" and r["object"]["digest"] == tag]
     mine = [e for e in events if e["object"]["id"] in owners]
     if not mine:
-        where = f"it was recorded for {events[-1]['object']['id']}, not for this export" if events \
-            else "no `reported` custody event of this store has that hash (unrecorded or altered)"
-        raise InputError(f"refused: report {path.name} is {tag}; {where}",
-                         hint="print the record with `evidence report TARGET -o FILE.pdf` "
-                              "and add that file unchanged")
+        where = Msg("package.report.other_target", target=events[-1]["object"]["id"]) if events \
+            else Msg("package.report.unrecorded")
+        raise InputError(Msg("package.report.refused", name=path.name, digest=tag, where=where),
+                         hint=Msg("package.report.refused.hint"))
     event = mine[-1]
     return ReportFile(path, _export_name(path, event["seq"]), digests.sha256, digests.size, event)
 
@@ -79,8 +78,7 @@ def select_reports(records: Sequence[Mapping[str, Any]], paths: Iterable[Path],
     for path in paths:
         report = _select_one(records, Path(path), owners)
         if any(c.name == report.name or c.sha256 == report.sha256 for c in chosen):
-            raise InputError(f"refused: report {report.name} is given twice "
-                             "(same name or same file)")
+            raise InputError(Msg("package.report.twice", name=report.name))
         chosen.append(report)
     return tuple(chosen)
 
@@ -89,15 +87,15 @@ def read_entries(index: Mapping[str, Any]) -> list[dict[str, Any]]:
     """The ``reports`` list of package.json, validated (hostile input: PackageError)."""
     entries = index.get("reports", [])
     if not isinstance(entries, list):
-        raise PackageError("refused: package.json 'reports' is not a list")
+        raise PackageError(Msg("package.reports.not_list"))
     names = set()
     for entry in entries:
         ok = isinstance(entry, dict) and isinstance(entry.get("name"), str) and isinstance(
             entry.get("sha256"), str) and _NAME.match(entry["name"]) and _HEX64.match(entry["sha256"])
         if not ok:
-            raise PackageError(f"refused: package.json lists an invalid report entry {entry!r:.120}")
+            raise PackageError(Msg("package.reports.bad_entry", entry=f"{entry!r:.120}"))
         if entry["name"] in names:
-            raise PackageError(f"refused: package.json lists report {entry['name']} twice")
+            raise PackageError(Msg("package.reports.twice", name=entry["name"]))
         names.add(entry["name"])
     return entries
 
@@ -106,21 +104,18 @@ def _event_check(name: str, event: Mapping[str, Any], trusted: Mapping[str, Ed25
                  shipped: Mapping[str, Ed25519PublicKey]) -> CheckResult:
     seq = event["seq"]
     if event_hash_of(event) != event["event_hash"]:
-        return CheckResult.failed(name, f"the reported event {seq} was altered")
+        return CheckResult.failed(name, Msg("package.report.event_altered", seq=seq))
     key = trusted.get(event["signer"]) or shipped.get(event["signer"])
     if key is None:
-        return CheckResult.not_checked(name, f"reported event {seq} is signed by a key "
-                                       "not in the package")
+        return CheckResult.not_checked(name, Msg("package.report.key_not_shipped", seq=seq))
     try:
         key.verify(bytes.fromhex(event["signature"]), hash_bytes(event["event_hash"]))
     except (InvalidSignature, TypeError, ValueError):
-        return CheckResult.failed(name, f"the station signature on reported event {seq} "
-                                  "does not verify")
-    about = f"recorded as custody event {seq} (reported, {event['object']['kind']} " \
-            f"{event['object']['id']})"
+        return CheckResult.failed(name, Msg("package.report.bad_signature", seq=seq))
+    about = {"seq": seq, "kind": event["object"]["kind"], "id": event["object"]["id"]}
     if event["signer"] not in trusted:
-        return CheckResult.not_checked(name, f"{about}, signed by a station key you have not pinned")
-    return CheckResult.passed(name, f"hash matches; {about}, signed by a pinned key")
+        return CheckResult.not_checked(name, Msg("package.report.not_pinned", **about))
+    return CheckResult.passed(name, Msg("package.report.ok", **about))
 
 
 def _report_check(folder: Path, entry: Mapping[str, Any], records: Sequence[Mapping[str, Any]],
@@ -129,17 +124,15 @@ def _report_check(folder: Path, entry: Mapping[str, Any], records: Sequence[Mapp
     name = f"report[{entry['name']}]"
     path = folder / entry["name"]
     if not path.is_file():
-        return CheckResult.failed(name, "listed in package.json but not in data/reports")
+        return CheckResult.failed(name, Msg("package.report.absent"))
     actual = hashlib.sha256(path.read_bytes()).hexdigest()
     if actual != entry["sha256"]:
-        return CheckResult.failed(name, f"the file is sha256:{actual}, package.json lists "
-                                  f"sha256:{entry['sha256']}")
+        return CheckResult.failed(name, Msg("package.report.differs", actual=actual, listed=entry["sha256"]))
     events = [r for r in records if not r.get("redacted") and r.get("type") == "reported"
               and (r.get("object") or {}).get("digest") == "sha256:" + actual
               and r["object"].get("id") in owners]
     if not events:
-        return CheckResult.failed(name, f"no reported event in custody.jsonl carries sha256:{actual}"
-                                  " for these captures: an unrecorded or altered record")
+        return CheckResult.failed(name, Msg("package.report.no_event", actual=actual))
     return _event_check(name, events[-1], trusted, shipped)
 
 
@@ -155,9 +148,8 @@ def report_checks(data: Path, index: Mapping[str, Any], records: Sequence[Mappin
         return []
     listed = [entry["name"] for entry in entries]
     unlisted = sorted(set(present) - set(listed))
-    checks = [CheckResult.failed("index.reports", f"in data/reports but not listed in "
-                                 f"package.json: {', '.join(unlisted)}") if unlisted else
-              CheckResult.passed("index.reports", f"{len(present)} report(s), every one listed")]
+    checks = [CheckResult.failed("index.reports", Msg("package.reports.unlisted", files=", ".join(unlisted)))
+              if unlisted else CheckResult.passed("index.reports", Msg("package.reports.ok", n=len(present)))]
     owners = {str(e.get("capture_id")) for e in index["captures"]}
     owners |= {str(v) for v in ((index.get("case") or {}).get("case_id"), index.get("target")) if v}
     checks += [_report_check(folder, entry, records, owners, trusted, shipped) for entry in entries]

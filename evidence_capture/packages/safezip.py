@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Iterator
 
-from evidence_capture.errors import PackageError
+from evidence_capture.errors import Msg, PackageError
 
 _CHUNK = 1 << 20
 
@@ -42,12 +42,12 @@ DEFAULT_LIMITS = ZipLimits()
 def _safe_name(info: zipfile.ZipInfo) -> PurePosixPath:
     name = info.filename
     if "\\" in name or "\x00" in name:
-        raise PackageError(f"refused: entry {name!r} has a backslash or NUL in its name")
+        raise PackageError(Msg("package.zip.bad_char", entry=name.replace("\x00", "\\x00")))
     path = PurePosixPath(name)
     if path.is_absolute() or (path.parts and ":" in path.parts[0]):
-        raise PackageError(f"refused: entry {name!r} has an absolute path (zip slip)")
+        raise PackageError(Msg("package.zip.absolute", entry=name))
     if any(part in ("..", "") for part in path.parts) or not path.parts:
-        raise PackageError(f"refused: entry {name!r} escapes the package folder (zip slip)")
+        raise PackageError(Msg("package.zip.escapes", entry=name))
     return path
 
 
@@ -55,21 +55,21 @@ def _check_type(info: zipfile.ZipInfo) -> None:
     mode = info.external_attr >> 16
     if info.create_system == 3 and mode and stat.S_IFMT(mode) not in (0, stat.S_IFREG,
                                                                         stat.S_IFDIR):
-        kind = "a symlink" if stat.S_ISLNK(mode) else "a special file"
-        raise PackageError(f"refused: entry {info.filename!r} is {kind}")
+        key = "package.zip.symlink" if stat.S_ISLNK(mode) else "package.zip.special"
+        raise PackageError(Msg(key, entry=info.filename))
     if info.flag_bits & 0x1:
-        raise PackageError(f"refused: entry {info.filename!r} is encrypted")
+        raise PackageError(Msg("package.zip.encrypted", entry=info.filename))
 
 
 def _check_sizes(info: zipfile.ZipInfo, limits: ZipLimits) -> None:
     if info.file_size > limits.max_entry_bytes:
-        raise PackageError(f"refused: entry {info.filename!r} declares {info.file_size} bytes "
-                           f"(limit {limits.max_entry_bytes}; zip bomb?)")
+        raise PackageError(Msg("package.zip.entry_too_big", entry=info.filename, size=info.file_size,
+                               limit=limits.max_entry_bytes))
     if info.file_size > limits.ratio_floor_bytes:
         ratio = info.file_size / max(info.compress_size, 1)
         if ratio > limits.max_ratio:
-            raise PackageError(f"refused: entry {info.filename!r} expands {ratio:.0f}:1 "
-                               f"(limit {limits.max_ratio:.0f}:1; zip bomb?)")
+            raise PackageError(Msg("package.zip.entry_ratio", entry=info.filename, ratio=f"{ratio:.0f}",
+                                   limit=f"{limits.max_ratio:.0f}"))
 
 
 def plan_entries(archive: zipfile.ZipFile, limits: ZipLimits) -> list[tuple[zipfile.ZipInfo,
@@ -77,21 +77,20 @@ def plan_entries(archive: zipfile.ZipFile, limits: ZipLimits) -> list[tuple[zipf
     """Check every entry's name, type and declared size before extracting anything."""
     infos = archive.infolist()
     if len(infos) > limits.max_entries:
-        raise PackageError(f"refused: {len(infos)} entries (limit {limits.max_entries})")
+        raise PackageError(Msg("package.zip.too_many", n=len(infos), limit=limits.max_entries))
     seen: set[str] = set()
     plan, total = [], 0
     for info in infos:
         path = _safe_name(info)
         key = unicodedata.normalize("NFC", str(path)).casefold()
         if key in seen:
-            raise PackageError(f"refused: duplicate entry name {info.filename!r}")
+            raise PackageError(Msg("package.zip.duplicate", entry=info.filename))
         seen.add(key)
         _check_type(info)
         _check_sizes(info, limits)
         total += info.file_size
         if total > limits.max_total_bytes:
-            raise PackageError(f"refused: the package declares more than "
-                               f"{limits.max_total_bytes} bytes (zip bomb?)")
+            raise PackageError(Msg("package.zip.total_too_big", limit=limits.max_total_bytes))
         plan.append((info, path))
     _check_whole_ratio(infos, total, limits)
     return plan
@@ -101,8 +100,8 @@ def _check_whole_ratio(infos: list[zipfile.ZipInfo], total: int, limits: ZipLimi
     """Many small entries that each compress well are still a bomb when counted together."""
     packed = sum(info.compress_size for info in infos)
     if total > limits.ratio_floor_bytes and total / max(packed, 1) > limits.max_ratio:
-        raise PackageError(f"refused: the package expands {total / max(packed, 1):.0f}:1 in all "
-                           f"(limit {limits.max_ratio:.0f}:1; zip bomb?)")
+        raise PackageError(Msg("package.zip.total_ratio", ratio=f"{total / max(packed, 1):.0f}",
+                               limit=f"{limits.max_ratio:.0f}"))
 
 
 def _copy_counted(archive: zipfile.ZipFile, info: zipfile.ZipInfo, target: Path,
@@ -112,8 +111,7 @@ def _copy_counted(archive: zipfile.ZipFile, info: zipfile.ZipInfo, target: Path,
         while chunk := source.read(_CHUNK):
             written += len(chunk)
             if written > info.file_size or written > budget:
-                raise PackageError(f"refused: entry {info.filename!r} inflates beyond its "
-                                   "declared size or the limit (zip bomb?)")
+                raise PackageError(Msg("package.zip.inflates", entry=info.filename))
             sink.write(chunk)
     return written
 
@@ -155,12 +153,11 @@ def extract_safely(zip_path: Path, dest: Path, limits: ZipLimits = DEFAULT_LIMIT
         raise
     except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError,
             NotImplementedError, ValueError) as exc:
-        raise PackageError(f"refused: {zip_path.name} is not a readable zip "
-                           "(truncated or corrupt)") from exc
+        raise PackageError(Msg("package.zip.unreadable", name=zip_path.name)) from exc
     except FileNotFoundError as exc:
-        raise PackageError(f"no such package {zip_path}") from exc
+        raise PackageError(Msg("package.missing", path=zip_path)) from exc
     except OSError as exc:
-        raise PackageError(f"cannot read the package {zip_path}") from exc
+        raise PackageError(Msg("package.cannot_read", path=zip_path)) from exc
 
 
 @dataclass(frozen=True)
@@ -181,9 +178,9 @@ def _copy_hashed(source: Path, target: Path) -> str:
                 digest.update(chunk)
                 sink.write(chunk)
     except FileNotFoundError as exc:
-        raise PackageError(f"no such package {source}") from exc
+        raise PackageError(Msg("package.missing", path=source)) from exc
     except OSError as exc:
-        raise PackageError(f"cannot read {source}: {exc.strerror or exc}") from exc
+        raise PackageError(Msg("package.cannot_read", path=source)) from exc
     return digest.hexdigest()
 
 

@@ -20,6 +20,7 @@ from typing import Any, Callable, Mapping, Sequence
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
+from evidence_capture.errors import Msg
 from evidence_capture.manifests.canonical import canonical_bytes
 from evidence_capture.manifests.keys import verify_signature
 from evidence_capture.packages.layout import INDEX
@@ -41,15 +42,14 @@ def _signer(keys: Mapping[str, Ed25519PublicKey], signature: bytes, raw: bytes) 
 
 
 def _inconsistent(signer: str, index: Mapping[str, Any],
-                  records: Sequence[Mapping[str, Any]]) -> str | None:
+                  records: Sequence[Mapping[str, Any]]) -> Msg | None:
     station = index.get("station")
     claimed = station.get("fingerprint") if isinstance(station, dict) else None
     if signer != claimed:
-        return f"package.json is signed by {signer}, but names station {claimed}"
+        return Msg("package.index_sig.other_station", signer=signer, claimed=str(claimed))
     last = records[-1].get("signer") if records else None
     if signer != last:
-        return (f"package.json is signed by {signer}, but the last custody event in the "
-                f"package is signed by {last}")
+        return Msg("package.index_sig.other_last", signer=signer, last=str(last))
     return None
 
 
@@ -60,21 +60,17 @@ def index_signature_check(data: Path, index: Mapping[str, Any],
     """Who signed ``package.json``: a trusted key (pass), only a shipped key (not-checked), nobody (fail)."""
     path = data / SIGNATURE
     if not path.is_file():
-        return CheckResult.failed(CHECK, f"the package has no data/{SIGNATURE}: its index is "
-                                  "not signed by the exporting station")
+        return CheckResult.failed(CHECK, Msg("package.index_sig.none", file=SIGNATURE))
     raw, signature = (data / INDEX).read_bytes(), path.read_bytes()
     signer = _signer(trusted, signature, raw)
     pinned = signer is not None
     if signer is None:
         signer = _signer({fp: k for fp, k in shipped.items() if fp not in trusted}, signature, raw)
     if signer is None:
-        return CheckResult.failed(CHECK, f"data/{SIGNATURE} does not verify over package.json "
-                                  "with any pinned or shipped key")
+        return CheckResult.failed(CHECK, Msg("package.index_sig.bad", file=SIGNATURE))
     problem = _inconsistent(signer, index, records)
     if problem:
         return CheckResult.failed(CHECK, problem)
     if not pinned:
-        return CheckResult.not_checked(CHECK, f"package.json is signed by {signer}, a key shipped "
-                                       "in the package and not pinned by you (--trust-key)")
-    return CheckResult.passed(CHECK, f"package.json (captures, case, custody span) is signed by "
-                              f"pinned station key {signer}")
+        return CheckResult.not_checked(CHECK, Msg("package.index_sig.not_pinned", signer=signer))
+    return CheckResult.passed(CHECK, Msg("package.index_sig.ok", signer=signer))

@@ -19,7 +19,7 @@ from typing import Any, Iterable, Sequence
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from evidence_capture import safeio
-from evidence_capture.errors import InputError, PackageError, one_line
+from evidence_capture.errors import InputError, Msg, PackageError
 from evidence_capture.packages.bag_checks import bag_checks
 from evidence_capture.packages import layout
 from evidence_capture.packages.coverage import package_coverage_check
@@ -43,12 +43,12 @@ def _manifest_check(folder: Path, entry: dict[str, Any]) -> CheckResult:
     try:
         raw = safeio.read_regular(folder / "manifest.json", MAX_MANIFEST_BYTES)
     except (OSError, InputError) as exc:
-        return CheckResult.failed(name, f"manifest.json cannot be read: {one_line(exc)}")
+        return CheckResult.failed(name, Msg("package.manifest.unreadable", reason=layout.reason_of(exc)))
     digest = hashlib.sha256(raw).hexdigest()
     if digest == entry.get("manifest_sha256"):
-        return CheckResult.passed(name, "manifest.json matches the package index")
-    return CheckResult.failed(name, f"manifest.json is sha256:{digest}, the index says "
-                              f"{entry.get('manifest_sha256')}")
+        return CheckResult.passed(name, Msg("package.manifest.matches"))
+    return CheckResult.failed(name, Msg("package.manifest.differs", digest=digest,
+                                        recorded=entry.get("manifest_sha256")))
 
 
 def _verify_capture(folder: Path, trusted_keys: Sequence[Any], tsa_roots: Sequence[Any],
@@ -69,16 +69,16 @@ def capture_checks(data: Path, index: dict[str, Any], trusted_keys: Sequence[Any
     root = data / "captures"
     present = sorted(p.name for p in root.iterdir()) if root.is_dir() and not root.is_symlink() else []
     if sorted(listed) == present:
-        checks = [CheckResult.passed("index.captures", f"{len(listed)} captures listed and present")]
+        checks = [CheckResult.passed("index.captures", Msg("package.index.captures_ok", n=len(listed)))]
     else:
-        checks = [CheckResult.failed("index.captures", f"listed only: {sorted(set(listed) - set(present))}, "
-                                     f"present only: {sorted(set(present) - set(listed))}")]
+        checks = [CheckResult.failed("index.captures", Msg(
+            "package.index.captures_differ", listed=", ".join(sorted(set(listed) - set(present))) or "-",
+            present=", ".join(sorted(set(present) - set(listed))) or "-"))]
     for entry in index["captures"]:
         folder = root / str(entry.get("capture_id"))
         if not is_capture_folder(folder):
             if folder.exists() or folder.is_symlink():
-                checks.append(CheckResult.failed(f"capture[{folder.name}]", "is not a capture folder "
-                                                 "holding manifest.json (a file, link or empty folder)"))
+                checks.append(CheckResult.failed(f"capture[{folder.name}]", Msg("package.not_capture_folder")))
             continue
         checks.append(_manifest_check(folder, entry))
         checks.extend(_verify_capture(folder, trusted_keys, tsa_roots, strict, tolerance))
@@ -92,7 +92,7 @@ def _read_index(root: Path, checks: list[CheckResult]) -> dict[str, Any] | None:
     except PackageError as exc:
         if not any(c.status is CheckStatus.FAIL for c in checks):
             raise
-        checks.append(CheckResult.failed("index", exc.message))
+        checks.append(CheckResult.failed("index", exc.msg or exc.message))
         return None
 
 
@@ -104,12 +104,12 @@ def _custody_parts(data: Path) -> tuple[list[dict[str, Any]] | None,
         records = layout.read_custody(data / layout.CUSTODY)
     except PackageError as exc:
         records = None
-        failed.append(CheckResult.failed("custody.format", exc.message))
+        failed.append(CheckResult.failed("custody.format", exc.msg or exc.message))
     try:
         keys = load_package_keys(data / "keys")
     except PackageError as exc:
         keys = None
-        failed.append(CheckResult.failed("keys", exc.message))
+        failed.append(CheckResult.failed("keys", exc.msg or exc.message))
     return records, keys, failed
 
 
@@ -119,8 +119,7 @@ def verify_extracted(root: Path, *, package_name: str, package_sha256: str,
                      tolerance: float = DEFAULT_TOLERANCE_S,
                      damaged: Sequence[str] = ()) -> PackageReport:
     """Every check over an extracted bag; ``damaged``: zip entries whose data was unreadable."""
-    checks = [CheckResult.failed(f"zip:{name}", "its data in the zip is damaged (CRC or "
-                                 "inflate error): the file was changed") for name in damaged]
+    checks = [CheckResult.failed(f"zip:{name}", Msg("package.zip.damaged")) for name in damaged]
     checks += bag_checks(root)
     data = root / "data"
     index = _read_index(root, checks)
@@ -133,7 +132,7 @@ def verify_extracted(root: Path, *, package_name: str, package_sha256: str,
     trusted = {key_fingerprint(k): k for k in trusted_keys}
     checks += unusable
     if records is None or package_keys is None:
-        checks.append(CheckResult.not_checked("custody", "the custody log or the keys are unusable"))
+        checks.append(CheckResult.not_checked("custody", Msg("package.custody.unusable")))
     else:
         checks.append(index_signature_check(data, index, records, trusted=trusted,
                                             shipped=package_keys))
@@ -154,7 +153,7 @@ def verify_package(zip_path: Path, *, trusted_keys: Iterable[Ed25519PublicKey] =
                    tolerance: float = DEFAULT_TOLERANCE_S) -> PackageReport:
     """Verify ``zip_path`` fully offline; see the module docstring."""
     if not zip_path.is_file():
-        raise PackageError(f"no such package {zip_path}")
+        raise PackageError(Msg("package.missing", path=zip_path))
     if receipt is None and receipt_path(zip_path).is_file():
         receipt = receipt_path(zip_path)
     with unpacked(zip_path, limits, parent=temp_parent, receipt=receipt) as package:

@@ -19,7 +19,7 @@ import tempfile
 from pathlib import Path
 from typing import BinaryIO, Iterator
 
-from evidence_capture.errors import StorageError
+from evidence_capture.errors import Msg, StorageError
 from evidence_capture.manifests.hashing import FileDigests, hash_file
 
 _CHUNK = 1 << 20
@@ -47,7 +47,7 @@ def _place(tmp: Path, path: Path, replace: bool) -> None:
     try:
         os.link(tmp, path)  # atomic and refuses to overwrite, unlike rename
     except FileExistsError as exc:
-        raise StorageError(f"refusing to overwrite {path}") from exc
+        raise StorageError(Msg("storage.file.exists", path=path)) from exc
     finally:
         tmp.unlink(missing_ok=True)
 
@@ -56,7 +56,7 @@ def atomic_write_stream(path: Path, source: BinaryIO, *, replace: bool = False) 
     """Write ``source`` to ``path`` durably: tmp file, fsync, rename, fsync folder."""
     path.parent.mkdir(parents=True, exist_ok=True)
     if not replace and path.exists():
-        raise StorageError(f"refusing to overwrite {path}")
+        raise StorageError(Msg("storage.file.exists", path=path))
     fd, name = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
     tmp = Path(name)
     try:
@@ -68,7 +68,7 @@ def atomic_write_stream(path: Path, source: BinaryIO, *, replace: bool = False) 
         fsync_dir(path.parent)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
-        raise StorageError(f"cannot write {path}") from exc
+        raise StorageError(Msg("storage.file.cannot_write", path=path)) from exc
 
 
 def commit_temp_file(tmp: Path, path: Path) -> None:
@@ -80,7 +80,7 @@ def commit_temp_file(tmp: Path, path: Path) -> None:
         fsync_dir(path.parent)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
-        raise StorageError(f"cannot write {path}") from exc
+        raise StorageError(Msg("storage.file.cannot_write", path=path)) from exc
 
 
 def atomic_write_bytes(path: Path, data: bytes, *, replace: bool = False) -> None:
@@ -103,7 +103,7 @@ def make_durable(folder: Path) -> None:
             fsync_dir(sub)
         fsync_dir(folder.parent)
     except OSError as exc:
-        raise StorageError(f"cannot make {folder} durable") from exc
+        raise StorageError(Msg("storage.file.durable", path=folder)) from exc
 
 
 def make_read_only(folder: Path) -> None:
@@ -115,7 +115,7 @@ def make_read_only(folder: Path) -> None:
             sub.chmod(_READ_ONLY_DIR)
         folder.chmod(_READ_ONLY_DIR)
     except OSError as exc:
-        raise StorageError(f"cannot make {folder} read-only") from exc
+        raise StorageError(Msg("storage.file.read_only", path=folder)) from exc
 
 
 @contextmanager
@@ -128,7 +128,7 @@ def writable_folder(folder: Path, sub: str) -> Iterator[Path]:
         target.mkdir(exist_ok=True)
         target.chmod(_READ_ONLY_DIR | stat.S_IWUSR)
     except OSError as exc:
-        raise StorageError(f"cannot open {target} for new files") from exc
+        raise StorageError(Msg("storage.file.reopen", path=target)) from exc
     try:
         yield target
     finally:
@@ -138,7 +138,7 @@ def writable_folder(folder: Path, sub: str) -> Iterator[Path]:
 def copy_tree_durably(source: Path, target: Path) -> None:
     """Copy ``source`` into a new folder ``target`` (must not exist), every file durable."""
     if target.exists():
-        raise StorageError(f"refusing to overwrite {target}")
+        raise StorageError(Msg("storage.file.exists", path=target))
     for path in walk_files(source):
         with path.open("rb") as handle:
             atomic_write_stream(target / path.relative_to(source), handle)

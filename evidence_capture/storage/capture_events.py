@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Iterator, Sequence
 
-from evidence_capture.errors import StorageError
+from evidence_capture.errors import Msg, StorageError
 from evidence_capture.models import format_digest
 from evidence_capture.storage.artifacts import file_digests
 from evidence_capture.storage.custody import Actor, NewEvent
@@ -21,20 +21,19 @@ from evidence_capture.timeutil import iso_utc
 def check_files(folder: Path, summary: CaptureSummary, records: Sequence[ArtifactRecord]) -> None:
     """Every recorded artifact is on disk with the recorded size and hashes."""
     if summary.manifest_sha256 is None:
-        raise StorageError(f"capture {summary.capture_id} has no seal recorded")
+        raise StorageError(Msg("storage.seal.none", capture_id=summary.capture_id))
     manifest = folder / "manifest.json"
     if not manifest.is_file() or _sha256(manifest) != summary.manifest_sha256:
-        raise StorageError(f"manifest.json of {summary.capture_id} is missing or differs")
+        raise StorageError(Msg("storage.seal.manifest", capture_id=summary.capture_id))
     if not (folder / "manifest.sig").is_file():
-        raise StorageError(f"capture {summary.capture_id} is not signed (no manifest.sig)")
+        raise StorageError(Msg("storage.seal.unsigned", capture_id=summary.capture_id))
     for rec in records:
         path = folder / rec.path
         if not path.is_file():
-            raise StorageError(f"artifact {rec.path} of {summary.capture_id} is missing")
+            raise StorageError(Msg("storage.seal.artifact_missing", path=rec.path, capture_id=summary.capture_id))
         actual = file_digests(path)
         if (actual.size, actual.sha256, actual.sm3) != (rec.size, rec.sha256, rec.sm3):
-            raise StorageError(f"artifact {rec.path} of {summary.capture_id} "
-                               "does not match its recorded hashes")
+            raise StorageError(Msg("storage.seal.artifact_differs", path=rec.path, capture_id=summary.capture_id))
 
 
 def _sha256(path: Path) -> str:

@@ -20,6 +20,8 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from evidence_capture.errors import Message, Msg
+
 EVENT_TYPES = (
     "captured", "sealed", "timestamped", "exported", "imported",
     "verified", "transferred", "note", "reported",
@@ -67,7 +69,10 @@ class Problem:
     seq: int
     kind: str  # gap | duplicate | edited | broken_link | bad_signature | genesis | missing_tail
     #        | missing_head | missing_events
-    message: str
+    message: Message  # a catalog ``Msg``; ``as_record`` keeps its English text
+
+    def as_record(self) -> dict[str, Any]:
+        return {"seq": self.seq, "kind": self.kind, "message": str(self.message)}
 
 
 @dataclass(frozen=True)
@@ -80,7 +85,7 @@ class ChainReport:
     signatures_verified: int
     signatures_unverified: int
     anchored: bool  # the chain starts at seq 1 with the genesis hash
-    notes: tuple[str, ...] = ()
+    notes: tuple[Message, ...] = ()
     # signatures not re-checked one by one because a later, checked signature of the
     # same key covers their content through the hash chain (storage/chain_fast.py)
     signatures_vouched: int = 0
@@ -100,8 +105,8 @@ class ChainReport:
             "signatures_verified": self.signatures_verified,
             "signatures_unverified": self.signatures_unverified,
             "signatures_vouched": self.signatures_vouched,
-            "first_broken": None if self.ok else self.problems[0].__dict__,
-            "problems": [p.__dict__ for p in self.problems], "notes": list(self.notes),
+            "first_broken": None if self.ok else self.problems[0].as_record(),
+            "problems": [p.as_record() for p in self.problems], "notes": [str(n) for n in self.notes],
         }
 
 
@@ -122,8 +127,7 @@ class _Walk:
         except (KeyError, IndexError, TypeError, ValueError, AttributeError, RecursionError):
             seq = record.get("seq") if isinstance(record, Mapping) else None
             seq = seq if isinstance(seq, int) and not isinstance(seq, bool) else (self.first or 0) + self.count
-            self._add(seq, "edited", f"event {seq} is malformed (a field of the wrong type was "
-                      "edited in): its hash cannot be recomputed")
+            self._add(seq, "edited", Msg("custody.problem.malformed", seq=seq))
             self.prev = dict(record) if isinstance(record, Mapping) and _linkable(record) else self.prev
 
     def _step(self, record: Mapping[str, Any]) -> None:
@@ -132,29 +136,29 @@ class _Walk:
         if self.prev is None:
             self.first = seq
             if seq == 1 and record["prev_hash"] != GENESIS_HASH:
-                self._add(seq, "genesis", "the first event does not start from the genesis hash")
+                self._add(seq, "genesis", Msg("custody.problem.genesis"))
         else:
             self._link(self.prev, record)
         if not record.get("redacted"):
             actual = event_hash_of(record)
             if actual != record["event_hash"]:
-                self._add(seq, "edited", f"event {seq} was altered: its content hashes to "
-                          f"{actual}, not the recorded {record['event_hash']}")
+                self._add(seq, "edited", Msg("custody.problem.altered", seq=seq, actual=actual,
+                                             recorded=record["event_hash"]))
         if self.head is not None and seq == int(self.head["seq"]):
             if record["event_hash"] != self.head["event_hash"]:
-                self._add(seq, "edited", f"event {seq} differs from the recorded chain head")
+                self._add(seq, "edited", Msg("custody.problem.head", seq=seq))
         self._signature(record)
         self.prev = dict(record)
 
     def _link(self, prev: Mapping[str, Any], record: Mapping[str, Any]) -> None:
         seq, before = int(record["seq"]), int(prev["seq"])
         if seq == before:
-            self._add(seq, "duplicate", f"sequence number {seq} appears twice")
+            self._add(seq, "duplicate", Msg("custody.problem.duplicate", seq=seq))
         elif seq != before + 1:
-            self._add(before + 1, "gap", f"events {before + 1}..{seq - 1} are missing (deleted?)")
+            self._add(before + 1, "gap", Msg("custody.problem.gap", first=before + 1, last=seq - 1))
         if record["prev_hash"] != prev["event_hash"]:
-            self._add(seq, "broken_link", f"event {seq} does not link to event {before}: "
-                      f"prev_hash {record['prev_hash']} != {prev['event_hash']}")
+            self._add(seq, "broken_link", Msg("custody.problem.link", seq=seq, before=before,
+                                              prev_hash=record["prev_hash"], expected=prev["event_hash"]))
 
     def _signature(self, record: Mapping[str, Any]) -> None:
         key = self.keys.get(record["signer"])
@@ -166,9 +170,9 @@ class _Walk:
             self.verified += 1
         except (InvalidSignature, ValueError):
             self._add(int(record["seq"]), "bad_signature",
-                      f"event {record['seq']}: the station signature does not verify")
+                      Msg("custody.problem.signature", seq=record["seq"]))
 
-    def _add(self, seq: int, kind: str, message: str) -> None:
+    def _add(self, seq: int, kind: str, message: Message) -> None:
         self.problems.append(Problem(seq, kind, message))
 
 
@@ -203,7 +207,7 @@ def _check_head(walk: _Walk, head: Mapping[str, Any]) -> None:
     last_seq = 0 if walk.prev is None else int(walk.prev["seq"])
     if int(head["seq"]) > last_seq:
         walk._add(last_seq + 1, "missing_tail",
-                  f"events {last_seq + 1}..{head['seq']} were deleted from the end of the log")
+                  Msg("custody.problem.tail", first=last_seq + 1, last=head["seq"]))
 
 
 def record_to_json(record: Mapping[str, Any]) -> str:

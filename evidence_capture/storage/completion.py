@@ -12,7 +12,7 @@ import json
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
-from evidence_capture.errors import StorageError
+from evidence_capture.errors import Msg, StorageError
 from evidence_capture.manifests.stamping import TimestampOutcome, read_slots, slot_path
 from evidence_capture.storage.store import Store
 from evidence_capture.storage.views import ArtifactRecord, CaptureSummary
@@ -27,7 +27,7 @@ def ingest_sealed_folder(store: Store, capture_id: str) -> CaptureSummary:
         manifest = json.loads(raw)
         records = [ArtifactRecord.from_manifest(e) for e in manifest["artifacts"]]
     except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise StorageError(f"cannot read the manifest of {capture_id}") from exc
+        raise StorageError(Msg("storage.manifest.unreadable", capture_id=capture_id)) from exc
     store.record_artifacts(capture_id, records)
     store.record_seal(capture_id, manifest_sha256=hashlib.sha256(raw).hexdigest(),
                       capture_state=str(manifest.get("state")),

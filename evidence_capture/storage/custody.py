@@ -17,14 +17,14 @@ import os
 import socket
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Iterator, Mapping
+from typing import Any, Iterable, Iterator, Mapping
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-from sqlalchemy import Engine, or_, select
+from sqlalchemy import Engine, func, or_, select
 from sqlalchemy.orm import Session
 
 from evidence_capture import TOOL_NAME, __version__
-from evidence_capture.errors import InputError, SigningError, StorageError
+from evidence_capture.errors import InputError, Msg, SigningError, StorageError
 from evidence_capture.storage.artifacts import atomic_write_bytes
 from evidence_capture.storage.chain import (
     EVENT_TYPES, GENESIS_HASH, ChainReport, Problem, StationSigner, canonical, event_hash_of,
@@ -57,7 +57,7 @@ class NewEvent:
 
     def __post_init__(self) -> None:
         if self.type not in EVENT_TYPES:
-            raise InputError(f"unknown custody event type {self.type!r}")
+            raise InputError(Msg("storage.event_type", type=self.type))
 
 
 def _details(text: Any) -> Any:
@@ -106,8 +106,7 @@ class CustodyLog:
     def append(self, session: Session, new: NewEvent) -> dict[str, Any]:
         """Add one signed event to the chain inside ``session``'s transaction."""
         if self.signer is None:
-            raise SigningError("the station key is needed to write custody events",
-                               hint="set EVIDENCE_KEY_PASSPHRASE to unlock the station key")
+            raise SigningError(Msg("storage.custody.no_key"), hint=Msg("storage.custody.no_key.hint"))
         if "custody_head" not in session.info:
             lock_chain(session)  # first append of this transaction: wait for other writers
         seq, prev_hash = self._tail(session)
@@ -155,7 +154,7 @@ class CustodyLog:
         except FileNotFoundError:
             return None
         except (OSError, ValueError) as exc:
-            raise StorageError(f"cannot read the custody head {self.head_path}") from exc
+            raise StorageError(Msg("storage.custody.head_unreadable", path=self.head_path)) from exc
 
     def records(self, session: Session, target: str | None = None,
                 *, since: int = 1) -> Iterator[dict[str, Any]]:
@@ -171,17 +170,32 @@ class CustodyLog:
         for row in rows.scalars():
             yield row_to_record(row)
 
-    def verify_chain(self, keys: Mapping[str, Ed25519PublicKey], *,
-                     every_signature: bool = False) -> ChainReport:
+    def last_event(self) -> tuple[int, str] | None:
+        """The table's last (seq, event_hash), None when the log is empty."""
+        with Session(self.engine) as session:
+            seq, event_hash = self._tail(session)
+        return (seq, event_hash) if seq else None
+
+    def event_hash_at(self, seq: int) -> tuple[str | None, int]:
+        """The stored hash of event ``seq`` (None if there is none) and the last seq (0 if empty)."""
+        with self.engine.connect() as conn:
+            found = conn.execute(select(CustodyEventRow.event_hash).where(
+                CustodyEventRow.seq == seq)).scalar_one_or_none()
+            last = conn.execute(select(func.max(CustodyEventRow.seq))).scalar()
+        return found, int(last or 0)
+
+    def verify_chain(self, keys: Mapping[str, Ed25519PublicKey], *, every_signature: bool = False,
+                     must_check: Iterable[int] = ()) -> ChainReport:
         """Walk the whole chain; report the first broken link, gaps, edits and deletions.
 
-        The fast path (``chain_fast``) answers for an intact chain; anything it
-        cannot vouch for, and ``every_signature``, runs the full walk.
+        The fast path (``chain_fast``) answers for an intact chain, checking the signatures
+        of ``must_check`` (checkpointed events) too; anything it cannot vouch for, and
+        ``every_signature``, runs the full walk.
         """
         head = self.read_head()
         if not every_signature:
             with self.engine.connect() as conn:
-                report = fast_verify(conn, keys, head=head)
+                report = fast_verify(conn, keys, head=head, must_check=must_check)
             if report is not None:
                 return report
         with Session(self.engine) as session:
@@ -197,12 +211,9 @@ def with_store_anchors(report: ChainReport, *, head_missing: bool) -> ChainRepor
     """
     extra = []
     if not report.anchored:
-        extra.append(Problem(1, "genesis", f"events 1..{report.first_seq - 1} are missing: "
-                             "deleted from the start of the log"))
+        extra.append(Problem(1, "genesis", Msg("custody.problem.head_deleted", last=(report.first_seq or 1) - 1)))
     if head_missing and report.events:
-        extra.append(Problem(report.last_seq or 0, "missing_head",
-                             "the chain head file (custody-head.json) is missing: events may "
-                             "have been deleted from the end of the log"))
+        extra.append(Problem(report.last_seq or 0, "missing_head", Msg("custody.problem.no_head_file")))
     if not extra:
         return report
     problems = tuple(sorted((*report.problems, *extra), key=lambda p: p.seq))

@@ -20,7 +20,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from evidence_capture.errors import StorageError
+from evidence_capture.errors import Msg, StorageError
 from evidence_capture.storage.models import APPEND_ONLY_TABLES, Base
 
 APPEND_ONLY_MESSAGE = "custody records are append-only"
@@ -45,13 +45,13 @@ def make_engine(db_url: str) -> Engine:
     try:
         url = make_url(db_url)
     except SQLAlchemyError as exc:
-        raise StorageError(f"invalid database URL {db_url!r}") from exc
+        raise StorageError(Msg("storage.db.bad_url", url=db_url)) from exc
     if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
         Path(url.database).parent.mkdir(parents=True, exist_ok=True)
     try:
         engine = create_engine(url)
     except (SQLAlchemyError, ImportError) as exc:
-        raise StorageError(f"cannot open database {url!r}") from exc
+        raise StorageError(Msg("storage.db.cannot_open", url=url.render_as_string(hide_password=True))) from exc
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
@@ -80,8 +80,7 @@ def lock_chain(session: Session) -> None:
     if conn.dialect.name == "postgresql":
         conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": CHAIN_LOCK_KEY})
     elif not conn.get_execution_options().get(WRITE_OPTION):
-        raise StorageError("a custody event must be appended in a write transaction",
-                           hint="use Store.transaction()")
+        raise StorageError(Msg("storage.db.not_write_tx"), hint=Msg("storage.db.not_write_tx.hint"))
 
 
 def _sqlite_triggers(table: str) -> list[str]:
@@ -107,7 +106,7 @@ def append_only_ddl(dialect: str) -> list[str]:
     """The DDL that makes the custody tables append-only on ``dialect``."""
     builders = {"sqlite": _sqlite_triggers, "postgresql": _postgresql_triggers}
     if dialect not in builders:
-        raise StorageError(f"no append-only triggers for database {dialect!r}")
+        raise StorageError(Msg("storage.db.no_triggers", dialect=dialect))
     return [stmt for table in APPEND_ONLY_TABLES for stmt in builders[dialect](table)]
 
 
@@ -130,7 +129,7 @@ def create_schema(engine: Engine) -> None:
                 for statement in append_only_ddl(engine.dialect.name):
                     conn.execute(text(statement))
     except SQLAlchemyError as exc:
-        raise StorageError(f"cannot create the database schema: {exc}") from exc
+        raise StorageError(Msg("storage.db.schema", kind=type(exc).__name__)) from exc
 
 
 def _pg_triggers_present(conn) -> bool:  # type: ignore[no-untyped-def]

@@ -23,7 +23,7 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from evidence_capture.config import Settings
-from evidence_capture.errors import InputError, NotFoundError, StorageError
+from evidence_capture.errors import InputError, Message, Msg, NotFoundError, StorageError
 from evidence_capture.models import CaseInfo, Officer, format_digest
 from evidence_capture.storage import artifacts as files
 from evidence_capture.storage.capture_events import check_files, completion_events, timestamp_event
@@ -41,6 +41,13 @@ from evidence_capture.timeutil import utcnow
 
 IN_PROGRESS, COMPLETE, FAILED, INCOMPLETE = "in_progress", "complete", "failed", "incomplete"
 OWN_KEY_SOURCE = "this station"
+
+
+def status_text(status: str) -> Message:
+    """A capture status for people: its catalog label (``store.status.*``) when there is one."""
+    from evidence_capture.i18n import has_key
+
+    return Msg(f"store.status.{status}") if has_key(f"store.status.{status}") else status
 
 
 def default_actor(settings: Settings) -> Actor:
@@ -71,9 +78,9 @@ class Store:
             with session.begin():
                 yield session
         except IntegrityError as exc:
-            raise StorageError("the store refused a conflicting write", hint=str(exc.orig)) from exc
+            raise StorageError(Msg("storage.conflict")) from exc
         except SQLAlchemyError as exc:
-            raise StorageError(f"database error: {exc}") from exc
+            raise StorageError(Msg("storage.db_error", kind=type(exc).__name__)) from exc
         finally:
             head = session.info.pop("custody_head", None)
             session.close()
@@ -102,10 +109,10 @@ class Store:
 
     def open_case(self, case: CaseInfo) -> CaseSummary:
         if not case.case_id.strip():
-            raise InputError("the case id is empty")
+            raise InputError(Msg("storage.case.empty_id"))
         with self.transaction() as session:
             if session.get(CaseRow, case.case_id) is not None:
-                raise InputError(f"case {case.case_id} already exists")
+                raise InputError(Msg("storage.case.exists", case_id=case.case_id))
             session.add(CaseRow(case_id=case.case_id, title=case.title, subject=case.subject,
                                 purpose=case.purpose, opened_at=utcnow()))
             self.append_event(session, NewEvent(
@@ -122,8 +129,8 @@ class Store:
         with Session(self.engine) as session:
             row = session.get(CaseRow, case_id)
             if row is None:
-                raise NotFoundError(f"no case {case_id!r}",
-                                    hint="see `evidence case list`, or `evidence case open CASE_ID`")
+                raise NotFoundError(Msg("storage.case.missing", case_id=case_id),
+                                    hint=Msg("storage.case.missing.hint"))
             return CaseSummary.from_row(row)
 
     # --- captures ---------------------------------------------------------------
@@ -134,7 +141,7 @@ class Store:
         owner = owner or ProcessOwner.current()
         with self.transaction() as session:
             if case_id is not None and session.get(CaseRow, case_id) is None:
-                raise NotFoundError(f"no case {case_id!r}", hint="open it with `evidence case open`")
+                raise NotFoundError(Msg("storage.case.missing", case_id=case_id), hint=Msg("storage.case.open.hint"))
             row = CaptureRow(capture_id=capture_id, case_id=case_id, url=url, status=IN_PROGRESS,
                              started_at=utcnow(), origin="local")
             row.officers = [_officer_row(session, officer) for officer in officers]
@@ -181,7 +188,7 @@ class Store:
             row = _capture(session, capture_id)
             slot = next((ts for ts in row.timestamps if ts.position == position), None)
             if slot is not None and slot.state == "granted":
-                raise InputError(f"timestamp {position} of {capture_id} is already granted")
+                raise InputError(Msg("storage.timestamp.granted", position=position, capture_id=capture_id))
             if slot is None:
                 slot = TimestampRow(capture_id=capture_id, position=position)
                 session.add(slot)
@@ -197,7 +204,7 @@ class Store:
         """Mark complete, only once every file is durable and matches its recorded hashes."""
         summary = self.get_capture(capture_id)
         if summary.status != IN_PROGRESS:
-            raise InputError(f"capture {capture_id} is {summary.status}, not in progress")
+            raise InputError(Msg("storage.capture.not_in_progress", capture_id=capture_id, status=status_text(summary.status)))
         folder = self.settings.capture_dir(capture_id)
         check_files(folder, summary, self.artifacts_of(capture_id))
         files.make_durable(folder)
@@ -279,7 +286,7 @@ class Store:
 
     def note(self, target: str, text: str) -> dict[str, Any]:
         if not text.strip():
-            raise InputError("the note text is empty")
+            raise InputError(Msg("storage.note.empty"))
         kind, case_id = self._target_kind(target)
         with self.transaction() as session:
             return self.append_event(session, NewEvent(
@@ -294,15 +301,15 @@ class Store:
                 dict(details)))
 
     def verify_custody(self, pinned: Mapping[str, Ed25519PublicKey] | None = None, *,
-                       every_signature: bool = False) -> ChainReport:
+                       every_signature: bool = False, must_check: Sequence[int] = ()) -> ChainReport:
         """Walk the chain.  With ``pinned`` keys only those count; the key table is
         in the same database an attacker could edit, so it is the fallback only.
-        ``every_signature`` checks each signature one by one instead of the fast path."""
+        ``every_signature`` checks each signature one by one instead of the fast path;
+        ``must_check`` (checkpointed seqs) are checked one by one on the fast path too."""
         report = self.custody.verify_chain(dict(pinned) if pinned else self.custody_keys(),
-                                           every_signature=every_signature)
+                                           every_signature=every_signature, must_check=must_check)
         if report.events == 0 and self._has_local_records():
-            problem = Problem(1, "missing_events", "the store holds cases or captures but the "
-                              "custody log is empty: every event was deleted")
+            problem = Problem(1, "missing_events", Msg("custody.problem.all_deleted"))
             report = replace(report, problems=(problem, *report.problems))
         return report
 
@@ -319,15 +326,16 @@ class Store:
             capture = session.get(CaptureRow, target)
             if capture is not None:
                 return "capture", capture.case_id
-        raise NotFoundError(f"no case or capture {target!r}")
+        raise NotFoundError(Msg("storage.target.missing", target=target))
 
 
 def _capture(session: Session, capture_id: str, status: str | None = None) -> CaptureRow:
     row = session.get(CaptureRow, capture_id)
     if row is None:
-        raise NotFoundError(f"no capture {capture_id!r}")
+        raise NotFoundError(Msg("storage.capture.missing", capture_id=capture_id))
     if status is not None and row.status != status:
-        raise InputError(f"capture {capture_id} is {row.status}, not {status}")
+        raise InputError(Msg("storage.capture.wrong_status", capture_id=capture_id, status=status_text(row.status),
+                               wanted=status_text(status)))
     return row
 
 
