@@ -19,6 +19,9 @@ from typing import Any, Iterable, Iterator
 
 from PIL import Image
 
+from evidence_capture.capture.failures import ImageError
+from evidence_capture.errors import Msg
+
 # Set deliberately: the largest image we agree to decode or build.  A desktop
 # page at the default height bound is 1366 x 200,000 px; a 3x mobile device
 # triples both sides of a narrower page.  Anything larger is refused by
@@ -72,7 +75,7 @@ def take_screenshot(page: Any, target: Path, *, tile_height: int, max_height: in
                    else _cdp_tile(cdp, clip))
 
     if width * height > MAX_PIXELS:
-        raise ValueError(f"screenshot {width}x{height} CSS px exceeds {MAX_PIXELS} pixels")
+        raise ImageError(Msg("capture.screenshot.too_large", width=width, height=height, limit=MAX_PIXELS))
     stitch(tiles(), target)
     return ShotInfo(width, height, len(tops), truncated, PNG_COMPRESS_LEVEL, PNG_FILTER)
 
@@ -117,11 +120,12 @@ def _write_png(tiles: Iterable[bytes], partial: Path, compressor: Any) -> None:
             band = _band(data, width)
             width, rows = band.width, rows + band.height
             if width * rows > MAX_PIXELS:
-                raise ValueError(f"stitched screenshot {width}x{rows}+ exceeds {MAX_PIXELS} pixels")
+                raise ImageError(Msg("capture.screenshot.stitched_too_large", width=width, height=f"{rows}+",
+                                     limit=MAX_PIXELS))
             out.write(_chunk(b"IDAT", compressor.compress(_scanlines(band))))
             band.close()
         if not rows:
-            raise ValueError("no tiles to stitch")
+            raise ImageError(Msg("capture.screenshot.no_tiles"))
         out.write(_chunk(b"IDAT", compressor.flush()) + _chunk(b"IEND", b""))
         out.seek(8)
         out.write(_ihdr(width, rows))
