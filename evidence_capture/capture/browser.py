@@ -127,8 +127,13 @@ def context_options(pw: Any, options: CaptureOptions, *, har: Path,
     }
     if video_dir is not None:
         ctx["record_video_dir"] = str(video_dir)
-        ctx["record_video_size"] = dict(ctx["viewport"])
+        ctx["record_video_size"] = video_size(ctx["viewport"], options.video_scale)
     return ctx
+
+
+def video_size(viewport: dict[str, int], scale: float) -> dict[str, int]:
+    """The recorded frame size: ``scale`` of the viewport, even sides (for the encoder), 2 px at least."""
+    return {side: max(2, round(viewport[side] * scale / 2) * 2) for side in ("width", "height")}
 
 
 class SharedBrowser:
