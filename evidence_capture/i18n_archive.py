@@ -38,4 +38,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
                           "WARNING: this capture failed verification; the replay page shows a banner"),
     "replay.stop": ("按 Ctrl-C 停止", "press Ctrl-C to stop"),
     "replay.stopped": ("回放已停止", "replay stopped"),
+    # the web archive written during a capture (archive/capture.py)
+    "archive.no_traffic": ("未记录到网络流量", "no traffic was recorded"),
 }

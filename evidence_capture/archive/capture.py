@@ -21,6 +21,7 @@ from evidence_capture import __version__
 from evidence_capture.archive.traffic import TrafficRecorder
 from evidence_capture.archive.wacz import Page, write_wacz
 from evidence_capture.archive.warc import Resource, write_warc
+from evidence_capture.errors import CaptureError, Msg
 from evidence_capture.timeutil import iso_utc, utcnow
 
 WACZ_NAME = "archive.wacz"
@@ -43,7 +44,7 @@ def start(session: Any) -> None:
 def collect_bodies(s: Any, budget: float) -> str:
     """The ``traffic`` step: read every response body while the page is still open."""
     if s.traffic is None:
-        raise RuntimeError("no traffic was recorded")
+        raise CaptureError(Msg("archive.no_traffic"))
     read, missing = s.traffic.collect_bodies(s.cdp, time.monotonic() + budget)
     return f"{len(s.traffic.hops())} request(s), {read} bod(ies) read, {missing} not available"
 
@@ -61,7 +62,7 @@ def _title(folder: Path) -> str:
 def write_archive(folder: Path, traffic: TrafficRecorder | None, record: dict[str, Any]) -> str:
     """Write ``archive.wacz`` from the recorded traffic and the capture's files."""
     if traffic is None:
-        raise RuntimeError("no traffic was recorded")
+        raise CaptureError(Msg("archive.no_traffic"))
     hops = traffic.hops()
     url = record.get("final_url") or record["requested_url"]
     main = next((h for h in hops if h.url == url and h.response_time), None)
