@@ -58,14 +58,27 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _timed(argv: list[str], env: dict[str, str], cwd: Path | None = None) -> tuple[float, int, Any]:
+Run = tuple[float, int, str, float]  # wall s, peak PSS KiB, content check, CPU s of the tree
+
+
+def _timed(argv: list[str], env: dict[str, str],
+           cwd: Path | None = None) -> tuple[float, int, float, Any]:
+    """Wall time, peak PSS, CPU time and output of one process.
+
+    The CPU time (user + sys) is the child's rusage from ``wait4``: it counts
+    every descendant the child reaped (Chromium, ffmpeg, the Playwright
+    driver, node): the steadier figure on a loaded machine."""
     started = time.perf_counter()
-    proc = subprocess.Popen(argv, env=env, cwd=cwd, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
-    with PeakPss(proc.pid) as memory:
-        out, err = proc.communicate(timeout=600)
-    took = time.perf_counter() - started
-    return took, memory.peak, (proc.returncode, out, err)
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        proc = subprocess.Popen(argv, env=env, cwd=cwd, stdout=out, stderr=err, text=True)
+        with PeakPss(proc.pid) as memory:
+            _, status, usage = os.wait4(proc.pid, 0)
+        took = time.perf_counter() - started
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        texts = out.read(), err.read()
+    return took, memory.peak, usage.ru_utime + usage.ru_stime, (proc.returncode, *texts)
 
 
 class Station:
@@ -81,25 +94,27 @@ class Station:
             CaseInfo("BENCH", title="capture benchmark"))
         self.home = root
 
-    def run(self, url: str, page: str) -> tuple[float, int, str]:
+    def run(self, url: str, page: str, tree: Path | None = None) -> Run:
+        """One full capture; with ``tree``, the code of that checkout (before/after)."""
+        env = self.env if tree is None else {**self.env, "PYTHONPATH": str(tree)}
         argv = [sys.executable, "-m", "evidence_capture.cli", "capture", url, "--case", "BENCH",
                 "--officer", "张三:11010001", "--officer", "李四:11010002", "--allow-private",
                 "--json"]
-        took, peak, (code, out, err) = _timed(argv, self.env)
+        took, peak, cpu, (code, out, err) = _timed(argv, env)
         if code != 0:
-            return took, peak, f"exit {code}: {err.strip()[-300:]}"
+            return took, peak, f"exit {code}: {err.strip()[-300:]}", cpu
         record = json.loads(out)
         first = record[0] if isinstance(record, list) else record.get("captures", [record])[0]
         if first.get("state") != "COMPLETE":
-            return took, peak, f"state {first.get('state')}"
+            return took, peak, f"state {first.get('state')}", cpu
         folder = Path(first["folder"])
-        return took, peak, _check_ours(folder, page)
+        return took, peak, _check_ours(folder, page, page if tree is None else f"{page}@tree"), cpu
 
 
-def _check_ours(folder: Path, page: str) -> str:
+def _check_ours(folder: Path, page: str, key: str) -> str:
     dom = (folder / "dom.html").read_text(encoding="utf-8")
     prov = json.loads((folder / "provenance.json").read_text(encoding="utf-8"))
-    STEPS.setdefault(page, []).append({s["name"]: s["duration_s"] for s in prov["steps"]})
+    STEPS.setdefault(key, []).append({s["name"]: s["duration_s"] for s in prov["steps"]})
     if page == "item" and 'id="late-price"' not in dom:
         return "late price missing"
     lazy = len(set(re.findall(r'src="/img/product-\d\.svg\?(?:part=\d+|detail=1)"', dom)))
@@ -110,13 +125,14 @@ def _check_ours(folder: Path, page: str) -> str:
     return "ok"
 
 
-def run_bare(url: str, work: Path) -> tuple[float, int, str]:
-    took, peak, (code, _, err) = _timed([sys.executable, str(ROOT / "bench" / "bare_capture.py"),
-                                         url, str(work / "bare")], dict(os.environ))
-    return took, peak, "ok" if code == 0 else f"exit {code}: {err.strip()[-300:]}"
+def run_bare(url: str, work: Path) -> Run:
+    took, peak, cpu, (code, _, err) = _timed(
+        [sys.executable, str(ROOT / "bench" / "bare_capture.py"), url, str(work / "bare")],
+        dict(os.environ))
+    return took, peak, "ok" if code == 0 else f"exit {code}: {err.strip()[-300:]}", cpu
 
 
-def run_scoop(scoop: Path, url: str, page: str, work: Path) -> tuple[float, int, str]:
+def run_scoop(scoop: Path, url: str, page: str, work: Path) -> Run:
     wacz = work / "scoop.wacz"
     wacz.unlink(missing_ok=True)
     env = {**os.environ, "PLAYWRIGHT_BROWSERS_PATH": str(scoop / "browsers")}
@@ -124,10 +140,10 @@ def run_scoop(scoop: Path, url: str, page: str, work: Path) -> tuple[float, int,
             "--capture-video-as-attachment", "false",
             "--capture-certificates-as-attachment", "false",
             "--proxy-port", str(_free_port()), "--log-level", "warn"]
-    took, peak, (code, _, err) = _timed(argv, env, cwd=work)
+    took, peak, cpu, (code, _, err) = _timed(argv, env, cwd=work)
     if code != 0 or not wacz.exists():
-        return took, peak, f"exit {code}: {err.strip()[-300:]}"
-    return took, peak, _check_scoop(wacz, url, page)
+        return took, peak, f"exit {code}: {err.strip()[-300:]}", cpu
+    return took, peak, _check_scoop(wacz, url, page), cpu
 
 
 def _check_scoop(wacz: Path, url: str, page: str) -> str:
@@ -145,35 +161,47 @@ def _scoop_dir(given: str | None) -> Path | None:
     return path if (path / "bin" / "cli.js").exists() and (path / "browsers").exists() else None
 
 
-def bench_page(page: str, url: str, contenders: dict[str, Callable[[], tuple[float, int, str]]],
+def bench_page(page: str, url: str, contenders: dict[str, Callable[[], Run]],
                rounds: int) -> dict[str, Any]:
-    runs: dict[str, list[tuple[float, int, str]]] = {name: [] for name in contenders}
+    runs: dict[str, list[Run]] = {name: [] for name in contenders}
     for name, run in contenders.items():
         run()  # warm-up: page cache, bytecode, fonts
     for _ in range(rounds):
         for name, run in contenders.items():
             runs[name].append(run())
-            print(f"  {page} {name}: {runs[name][-1][0]:.2f} s, "
-                  f"{runs[name][-1][1] / 1024:.0f} MiB, {runs[name][-1][2]}", file=sys.stderr)
-    steps = STEPS.get(page, [])
-    profile = {n: round(median(x[n] for x in steps), 2) for n in steps[0]} if steps else {}
-    return {"full_steps_median_s": profile} | {name: {"median_s": round(median(r[0] for r in rs), 2),
+            took, peak, content, cpu = runs[name][-1]
+            print(f"  {page} {name}: {took:.2f} s, CPU {cpu:.2f} s, {peak / 1024:.0f} MiB, "
+                  f"{content}, load {load_average()[0]}", file=sys.stderr)
+    profiles = {f"{name}_steps_median_s": _step_medians(STEPS.get(key, []))
+                for name, key in (("full", page), ("full@tree", f"{page}@tree")) if key in STEPS}
+    return profiles | {name: {"median_s": round(median(r[0] for r in rs), 2),
                    "runs_s": [round(r[0], 2) for r in rs],
+                   "cpu_median_s": round(median(r[3] for r in rs), 2),
+                   "cpu_runs_s": [round(r[3], 2) for r in rs],
                    "peak_pss_mib": round(max(r[1] for r in rs) / 1024),
                    "content": sorted({r[2] for r in rs})} for name, rs in runs.items()}
 
 
+def _step_medians(steps: list[dict[str, float]]) -> dict[str, float]:
+    return {n: round(median(x[n] for x in steps if n in x), 2) for n in steps[0]} if steps else {}
+
+
 def ratios(results: dict[str, Any], has_scoop: bool) -> dict[str, Any]:
-    def r(page: str, a: str, b: str) -> float | None:
+    def r(page: str, a: str, b: str) -> str | None:
+        """Wall-time ratio of the medians, and the CPU-time ratio beside it."""
         if b not in results.get(page, {}) or a not in results.get(page, {}):
             return None
-        return round(results[page][a]["median_s"] / results[page][b]["median_s"], 2)
+        one, two = results[page][a], results[page][b]
+        return (f"{one['median_s'] / two['median_s']:.2f} wall, "
+                f"{one['cpu_median_s'] / max(two['cpu_median_s'], 0.01):.2f} CPU")
 
     out: dict[str, Any] = {"S1 full/bare item": r("item", "full", "bare"), "S1 target": TARGETS["S1"]}
     if has_scoop:
         out.update({"S2 full/scoop item": r("item", "full", "scoop"), "S2 target": TARGETS["S2"],
                     "S3 full/scoop gallery": r("gallery", "full", "scoop"),
                     "S3 full/scoop tall": r("tall", "full", "scoop"), "S3 target": TARGETS["S3"]})
+    if any("full@tree" in page for page in results.values()):
+        out["full/full@tree"] = {page: r(page, "full", "full@tree") for page in results}
     if "tall" in results:
         full = results["tall"]["full"]["peak_pss_mib"]
         out["S4 full peak MiB tall"] = full
@@ -188,6 +216,9 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--pages", default="item,gallery,tall")
     parser.add_argument("--scoop", default=None, help="Scoop built by bench/scoop_build.sh")
+    parser.add_argument("--tree", type=Path, default=None,
+                        help="also run the full capture from this checkout ('full@tree'), "
+                             "e.g. main before a change, interleaved with the others")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     scoop = _scoop_dir(args.scoop)
@@ -203,6 +234,8 @@ def main() -> None:
             url = shop.url(page)
             contenders = {"bare": lambda: run_bare(url, work),
                           "full": lambda: station.run(url, page)}
+            if args.tree is not None:
+                contenders["full@tree"] = lambda: station.run(url, page, args.tree)
             if scoop is not None:
                 contenders["scoop"] = lambda: run_scoop(scoop, url, page, work)
             results[page] = bench_page(page, url, contenders, args.rounds)

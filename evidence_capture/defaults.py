@@ -39,13 +39,32 @@ class CaptureOptions:
     allow_private: bool = False
     block_service_workers: bool = True
     record_video: bool = True
+    # How `evidence capture URL URL ...` runs several URLs: "shared-process"
+    # keeps one Playwright driver and Chromium process for all of them (a
+    # new, empty context for each capture, as a patrol does), instead of
+    # starting both again per URL; one URL always gets its own process.
+    # Each capture's provenance records which way it was made
+    # (``browser_sharing``).
+    multi_url_sharing: str = "shared-process"
+    # The session video is recorded at this fraction of the viewport (both
+    # sides; 0.5: 683 x 384 for the default viewport).  Chromium encodes a
+    # JPEG of every frame for the recorder and ffmpeg re-encodes it as VP8,
+    # on the same cores as the capture: at full size this was about a fifth
+    # of a product page's CPU time and made scrolling a 100,000 px page four
+    # times slower (bench/RESULTS.md, issue 14).  The screenshot, DOM, MHTML
+    # and PDF are the content record; the video shows what happened.
+    video_scale: float = 0.5
     har_content: str = "embed"
     scroll_max_steps: int = 200
     scroll_max_height: int = 150_000
     scroll_pause_ms: int = 150
     settle_network_idle_ms: int = 500  # no request in flight this long: network quiet
     settle_quiet_ms: int = 300  # no DOM change this long (and no timer due): page quiet
-    screenshot_tile_height: int = 8_000
+    # Tiles of a tall screenshot, in CSS px: Chromium holds about one tile's
+    # bitmap at a time, so smaller tiles lower its peak memory (4,000 px:
+    # about 120 MiB less than 8,000 on the 100,000 px page) at no measurable
+    # cost in time (bench/RESULTS.md, issue 14).
+    screenshot_tile_height: int = 4_000
     max_screenshot_height: int = 200_000
     budgets: StepBudgets = field(default_factory=StepBudgets)
     # Upper bound of the settle wait after the load event: until then the

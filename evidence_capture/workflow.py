@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, Callable, Sequence
 
 from evidence_capture.capture import new_capture_id, run_capture
-from evidence_capture.capture.browser import SharedBrowser
+from evidence_capture.capture.browser import SHARED, SharedBrowser
 from evidence_capture.capture.result import CaptureResult
 from evidence_capture.config import Settings
 from evidence_capture.defaults import CaptureOptions
@@ -180,15 +180,24 @@ def check_capture_policy(settings: Settings, officers: Sequence[Officer], option
 def capture_urls(station: Station, urls: Sequence[str], options: CaptureOptions, *,
                  case: CaseInfo | None, officers: Sequence[Officer], on_start: OnStart | None = None,
                  on_finish: Callable[[CaptureOutcome], None] | None = None) -> list[CaptureOutcome]:
-    """Capture and seal each URL in order; ``on_start(url)`` may return that URL's ``on_step``."""
+    """Capture and seal each URL in order; ``on_start(url)`` may return that URL's ``on_step``.
+
+    Several URLs share one browser process (``options.multi_url_sharing``),
+    each in its own new, empty context."""
     check_capture_policy(station.settings, officers, options)
+    shared = len(urls) > 1 and options.multi_url_sharing == SHARED
+    browsers = SharedBrowser(station.settings) if shared else None
     outcomes = []
-    for url in urls:
-        on_step = on_start(url) if on_start else None
-        outcomes.append(capture_and_seal(station, url, options, case=case, officers=officers,
-                                         on_step=on_step))
-        if on_finish:
-            on_finish(outcomes[-1])
+    try:
+        for url in urls:
+            on_step = on_start(url) if on_start else None
+            outcomes.append(capture_and_seal(station, url, options, case=case, officers=officers,
+                                             on_step=on_step, browsers=browsers))
+            if on_finish:
+                on_finish(outcomes[-1])
+    finally:
+        if browsers is not None:
+            browsers.close()
     return outcomes
 
 

@@ -35,8 +35,17 @@ def test_capture_two_urls_json_on_a_mobile_device(shop, evidence_home, station_k
         assert record["folder"].endswith(record["capture_id"])
         sizes = {a["name"]: a["size"] for a in record["artifacts"]}
         assert sizes["screenshot.png"] > 0 and sizes["session.webm"] > 0
-    prov = json.loads((evidence_home / "captures" / records[0]["capture_id"] /
-                       "provenance.json").read_text(encoding="utf-8"))
+    folders = [evidence_home / "captures" / r["capture_id"] for r in records]
+    prov = json.loads((folders[0] / "provenance.json").read_text(encoding="utf-8"))
+    # the two URLs share one Chromium process, each capture in a new, empty context
+    sharing = [json.loads((f / "provenance.json").read_text(encoding="utf-8"))["browser_sharing"]
+               for f in folders]
+    assert [s["mode"] for s in sharing] == ["shared-process"] * 2
+    assert [s["capture_in_process"] for s in sharing] == [1, 2]
+    assert sharing[0]["process_launched_at"] == sharing[1]["process_launched_at"]
+    second = json.loads((folders[1] / "environment.json").read_text(encoding="utf-8"))
+    assert second["fresh_profile"] is True
+    assert prov["options"]["multi_url_sharing"] == "shared-process"
     assert prov["device"] == "iPhone 13" and prov["viewport"]["width"] == 390
     assert "iPhone" in prov["user_agent"]
     assert any("emulated in Chromium" in w for w in records[0]["warnings"])

@@ -61,7 +61,7 @@ def test_background_traffic_is_a_warning_not_partial(shop_capture) -> None:
     assert cap.result.state is CaptureState.COMPLETE
     still_open = cap.provenance()["open_requests"]
     assert any(url.endswith("/never/beacon") for url in still_open)
-    assert any("never went quiet" in w and "/never/beacon" in w for w in cap.result.warnings)
+    assert any("never went quiet" in w and "/never/beacon" in w for w in map(str, cap.result.warnings))
     assert cap.step("settle").outcome == "ok"
 
 
@@ -73,7 +73,7 @@ def test_missing_video_recorder_is_partial_with_the_reason(shop, tmp_path, monke
     assert [m["artifact"] for m in missing] == ["session.webm"]
     assert "no-such-ffmpeg" in missing[0]["reason"]
     assert (result.folder / "screenshot.png").is_file()  # the capture went on
-    assert not any("playwright install" in w.lower() for w in result.warnings)
+    assert not any("playwright install" in w.lower() for w in map(str, result.warnings))
 
 
 def test_page_script_without_a_font_is_partial_naming_it(shop, tmp_path, monkeypatch) -> None:

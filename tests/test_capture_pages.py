@@ -147,7 +147,7 @@ def test_https_host_certificate_chain_is_saved(shop_capture, https_shop) -> None
     ca = x509.load_pem_x509_certificate(https_shop.ca_pem)
     assert chain[0].issuer == ca.subject
     assert any(c == ca for c in chain), "the CA the server sent is part of the chain"
-    assert "certificate errors were ignored" in " ".join(cap.result.warnings)
+    assert "certificate errors were ignored" in " ".join(map(str, cap.result.warnings))
     main_tls = cap.provenance()["main_tls"]
     assert main_tls["protocol"].startswith("TLS") and main_tls["subjectName"] == "127.0.0.1"
 
@@ -160,3 +160,26 @@ def test_attack_service_worker_cannot_answer_instead_of_the_server(shop_capture)
     # The same page with service workers allowed shows the attack is real.
     allowed = shop_capture("service_worker", block_service_workers=False)
     assert "answered by the service worker" in (allowed.folder / "dom.html").read_text(encoding="utf-8")
+
+
+def test_video_decodes_at_the_recorded_scale(shop_capture) -> None:
+    """The session video is whole (every frame decodes) and as large as the options say."""
+    import re
+    import subprocess
+
+    imageio_ffmpeg = pytest.importorskip("imageio_ffmpeg")
+    from evidence_capture.capture.browser import video_size
+
+    cap = shop_capture("product")
+    options = cap.provenance()["options"]
+    done = subprocess.run([imageio_ffmpeg.get_ffmpeg_exe(), "-v", "error", "-hide_banner", "-i",
+                           str(cap.folder / "session.webm"), "-f", "null", "-"],
+                          capture_output=True, text=True, check=False)
+    assert done.returncode == 0 and not done.stderr.strip(), done.stderr
+    probe = subprocess.run([imageio_ffmpeg.get_ffmpeg_exe(), "-hide_banner", "-i",
+                            str(cap.folder / "session.webm")], capture_output=True, text=True)
+    size = re.search(r"Video: vp[89].*?, (\d+)x(\d+)[, ]", probe.stderr)
+    assert size is not None, probe.stderr
+    expected = video_size({"width": options["viewport_width"], "height": options["viewport_height"]},
+                          options["video_scale"])
+    assert (int(size[1]), int(size[2])) == (expected["width"], expected["height"])

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import socket
+import ssl
+import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -72,7 +74,7 @@ def test_tls_ca_of_the_shop_makes_the_capture_complete(https_shop, station_key, 
     assert {"check": "tls", "status": "ok"} == {k: v for k, v in
                                                 next(f for f in env["findings"]
                                                      if f["check"] == "tls").items()
-                                                if k != "detail"}
+                                                if k not in ("detail", "detail_msg")}
 
 
 @pytest.mark.browser
@@ -87,7 +89,8 @@ def test_attack_wrong_ca_bundle_recorded_with_record_tls_errors(https_shop, stat
     assert check["valid"] is False and "signature does not match" in check["error"]
     env = json.loads((folder / "environment.json").read_text(encoding="utf-8"))
     finding = next(f for f in env["findings"] if f["check"] == "tls")
-    assert finding["status"] == "warn" and check["error"] in finding["detail"]
+    assert finding["status"] == "warn" and finding["detail_msg"]["params"]["error"] == check["error"]
+    assert "the chain does not lead to a trusted root" in finding["detail"]
     assert "CN=127.0.0.1" in finding["detail"] and (folder / check["file"]).is_file()
     assert any("--record-tls-errors" in w for w in record["warnings"])
     assert (folder / "screenshot.png").stat().st_size > 0  # captured anyway
@@ -153,3 +156,17 @@ def test_dns_failure_gets_a_hint_in_english(station_key, tsa_config) -> None:
     assert result.exit_code == 3, result.output
     assert "ERR_NAME_NOT_RESOLVED" in result.output
     assert "hint: the host name does not resolve" in result.output
+
+
+def test_sample_shop_logs_a_rejected_certificate_in_one_line(https_shop, capfd) -> None:
+    client = ssl.create_default_context()  # the system roots: the shop's test CA is not among them
+    with socket.create_connection(("127.0.0.1", https_shop.port)) as raw:
+        with pytest.raises(ssl.SSLCertVerificationError):
+            client.wrap_socket(raw, server_hostname="127.0.0.1")
+    err, deadline = "", time.monotonic() + 10
+    while "sample shop:" not in err and time.monotonic() < deadline:  # the handler thread logs it
+        time.sleep(0.05)
+        err += capfd.readouterr().err
+    lines = [line for line in err.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("sample shop: 127.0.0.1:"), err
+    assert "Traceback" not in err

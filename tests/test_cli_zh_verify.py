@@ -242,3 +242,15 @@ def test_verify_errors_and_hints_in_chinese(evidence_home, tmp_path: Path, monke
     assert result.exit_code == 2
     _assert_chinese(result.output, {str(bad_ca)})
     assert "PEM" in result.output
+
+
+def test_pending_capture_says_why_in_chinese(capture_folder, station_key, tsa_rsa, tsa_refused_url,
+                                             monkeypatch) -> None:
+    """A TSA that was down: the slot record keeps the failure as a catalog message."""
+    roots = tuple(load_roots(tsa_rsa.ca_pem_path))
+    result = seal_capture(capture_folder, key=station_key,
+                          tsa=TsaConfig(urls=(tsa_refused_url,), roots=roots, timeout=5))
+    assert result.state == "timestamp-pending"
+    assert result.timestamps[0].error_i18n["params"]["message"]["key"] == "tsa.client.refused"
+    code, text, report = _verify_zh(monkeypatch, capture_folder, tsa_rsa.ca_pem_path)
+    assert code == 0 and "时间戳待补" in text and "连接被拒绝" in text

@@ -13,7 +13,10 @@ from __future__ import annotations
 import ipaddress
 import socket
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import urlsplit
+
+from evidence_capture.errors import Msg
 
 
 @dataclass(frozen=True)
@@ -58,14 +61,14 @@ class AddressGuard:
 
     allow_private: bool
     _cache: dict[str, DnsAnswer] = field(default_factory=dict)
-    blocked: list[dict[str, str]] = field(default_factory=list)
+    blocked: list[dict[str, Any]] = field(default_factory=list)
 
     def lookup(self, host: str) -> DnsAnswer:
         if host not in self._cache:
             self._cache[host] = resolve(host)
         return self._cache[host]
 
-    def refusal(self, url: str) -> str | None:
+    def refusal(self, url: str) -> Msg | None:
         """Why a request to ``url`` must not be sent, or None when it may."""
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or self.allow_private:
@@ -73,11 +76,12 @@ class AddressGuard:
         answer = self.lookup(parts.hostname or "")
         private = [ip for ip in answer.answers if is_private(ip)]
         if private:
-            return f"private address {', '.join(private)} (use --allow-private to lift the block)"
+            return Msg("capture.guard.private", addresses=", ".join(private))
         return None
 
-    def record_block(self, url: str, reason: str) -> None:
-        self.blocked.append({"url": url, "reason": reason})
+    def record_block(self, url: str, reason: Msg) -> None:
+        """``reason`` in English and as its catalog record (``reason_msg``)."""
+        self.blocked.append({"url": url, "reason": str(reason), "reason_msg": reason.as_record()})
 
     def connected_violation(self, ip: str) -> bool:
         """True when the browser connected to a private IP while the block was on."""

@@ -22,7 +22,7 @@ from typing import Any
 
 from evidence_capture.config import Settings
 from evidence_capture.defaults import CaptureOptions
-from evidence_capture.errors import BrowserError, InputError
+from evidence_capture.errors import BrowserError, InputError, Msg
 
 # The closed network spams refused connections without these; they also keep
 # the browser from talking to anything but the page under capture.
@@ -52,7 +52,7 @@ def _ffmpeg_revision() -> str:
     return next(b["revision"] for b in browsers if b["name"] == "ffmpeg")
 
 
-def prepare_video(settings: Settings) -> str | None:
+def prepare_video(settings: Settings) -> Msg | None:
     """Point Playwright at imageio-ffmpeg's binary; returns a problem, or None.
 
     Playwright looks for ``$PLAYWRIGHT_BROWSERS_PATH/ffmpeg-<rev>/ffmpeg-linux``;
@@ -64,7 +64,7 @@ def prepare_video(settings: Settings) -> str | None:
 
         binary = Path(imageio_ffmpeg.get_ffmpeg_exe())
         if not binary.is_file() or not os.access(binary, os.X_OK):
-            return f"video disabled: the ffmpeg recorder {binary} is missing or not executable"
+            return Msg("capture.video.missing", path=binary)
         root = settings.home / "runtime" / "playwright"
         link = root / f"ffmpeg-{_ffmpeg_revision()}" / "ffmpeg-linux"
         link.parent.mkdir(parents=True, exist_ok=True)
@@ -73,7 +73,7 @@ def prepare_video(settings: Settings) -> str | None:
         if not link.exists():
             link.symlink_to(binary)
     except (ImportError, OSError, RuntimeError, KeyError, StopIteration) as exc:
-        return f"video disabled: no usable ffmpeg ({exc})"
+        return Msg("capture.video.unusable")
     os.environ["PLAYWRIGHT_BROWSERS_PATH"] = str(root)
     return None
 
@@ -87,10 +87,8 @@ def launch(pw: Any, settings: Settings, resolver_rule: str | None) -> Any:
     try:
         return pw.chromium.launch(executable_path=settings.chromium, args=args, headless=True)
     except PlaywrightError as exc:
-        raise BrowserError(
-            f"cannot start Chromium at {settings.chromium}",
-            hint="install Debian's chromium package or set EVIDENCE_CHROMIUM",
-        ) from exc
+        raise BrowserError(Msg("capture.browser.chromium", path=settings.chromium),
+                           hint=Msg("capture.browser.chromium.hint")) from exc
 
 
 def device_descriptor(pw: Any, name: str | None) -> dict[str, Any]:
@@ -98,9 +96,9 @@ def device_descriptor(pw: Any, name: str | None) -> dict[str, Any]:
         return {}
     if name not in pw.devices:
         close = [d for d in pw.devices if name.lower() in d.lower()][:5]
-        raise InputError(f"unknown device {name!r}",
-                         hint=f"try one of: {', '.join(close)}" if close else
-                         "use a Playwright device name such as 'iPhone 13'")
+        raise InputError(Msg("capture.device.unknown", name=name),
+                         hint=Msg("capture.device.try", names=", ".join(close)) if close else
+                         Msg("capture.device.example"))
     return dict(pw.devices[name])
 
 
@@ -129,8 +127,13 @@ def context_options(pw: Any, options: CaptureOptions, *, har: Path,
     }
     if video_dir is not None:
         ctx["record_video_dir"] = str(video_dir)
-        ctx["record_video_size"] = dict(ctx["viewport"])
+        ctx["record_video_size"] = video_size(ctx["viewport"], options.video_scale)
     return ctx
+
+
+def video_size(viewport: dict[str, int], scale: float) -> dict[str, int]:
+    """The recorded frame size: ``scale`` of the viewport, even sides (for the encoder), 2 px at least."""
+    return {side: max(2, round(viewport[side] * scale / 2) * 2) for side in ("width", "height")}
 
 
 class SharedBrowser:
@@ -155,7 +158,7 @@ class SharedBrowser:
             try:
                 self._pw = sync_playwright().start()
             except (PlaywrightError, OSError) as exc:
-                raise BrowserError("cannot start the Playwright driver") from exc
+                raise BrowserError(Msg("capture.browser.driver")) from exc
         return self._pw
 
     def browser(self, pin: str | None) -> tuple[Any, dict[str, Any]]:

@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 
 from evidence_capture.archive import capture as archive
 from evidence_capture.capture import browser as chromium
-from evidence_capture.capture import finalize, steps, tls_step
+from evidence_capture.capture import failures, finalize, steps, tls_step
 from evidence_capture.capture.addresses import AddressGuard, pin_rule
 from evidence_capture.capture.documents import DocumentWatch
 from evidence_capture.capture.environment import check_environment
@@ -34,7 +34,7 @@ from evidence_capture.capture.text_step import page_text
 from evidence_capture.capture.urls import validate_url
 from evidence_capture.config import Settings
 from evidence_capture.defaults import CaptureOptions
-from evidence_capture.errors import BrowserError
+from evidence_capture.errors import BrowserError, Msg
 from evidence_capture.models import CaptureState, CaseInfo, Officer
 from evidence_capture.timeutil import utcnow
 
@@ -123,19 +123,17 @@ def run_capture(url: str, options: CaptureOptions, *, settings: Settings, folder
 
 
 def _warnings(options: CaptureOptions, officers: tuple[Officer, ...],
-              video_problem: str | None) -> list[str]:
+              video_problem: Msg | None) -> list[Msg]:
     found = []
     if len(officers) < 2:
-        found.append(f"{len(officers)} officer(s) named; the regulations require two")
+        found.append(Msg("capture.warn.officers", n=len(officers)))
     if options.allow_private:
-        found.append("private and loopback addresses were allowed (--allow-private)")
+        found.append(Msg("capture.warn.allow_private"))
     if options.ignore_https_errors:
-        found.append("certificate errors were ignored (ignore_https_errors)")
+        found.append(Msg("capture.warn.ignore_https"))
     if tls_step.engine_checks(options):
-        found.append("the browser ignored certificate errors; the engine checked each chain "
-                     f"against {options.tls_ca or 'the system CA bundle'}"
-                     + (" and captured despite errors (--record-tls-errors)"
-                        if options.record_tls_errors else ""))
+        key = "capture.warn.engine_tls_record" if options.record_tls_errors else "capture.warn.engine_tls"
+        found.append(Msg(key, bundle=options.tls_ca or Msg("capture.system_bundle")))
     if video_problem:
         found.append(video_problem)
     return found
@@ -149,7 +147,7 @@ def _in_browser(s: Session, settings: Settings,
     try:
         pw = sync_playwright().start()
     except (PlaywrightError, OSError) as exc:
-        raise BrowserError("cannot start the Playwright driver") from exc
+        raise BrowserError(Msg("capture.browser.driver")) from exc
     try:
         options = _context_options(s, pw)
         browser = chromium.launch(pw, settings, s.pin)
@@ -191,8 +189,7 @@ def _context_options(s: Session, pw: Any) -> dict[str, Any]:
                                        video_dir=s.video_dir)
     engine = options.pop("default_browser_type", "chromium")
     if engine != "chromium":
-        s.warnings.append(f"device {s.options.device!r} is described for {engine}; it was "
-                          "emulated in Chromium (user agent, viewport, touch, scale)")
+        s.warnings.append(Msg("capture.warn.device", device=s.options.device, engine=engine))
     return options
 
 
@@ -218,16 +215,14 @@ def _open(s: Session, browser: Any, options: dict[str, Any]) -> dict[str, Any]:
         archive.start(s)
         s.user_agent = page.evaluate("navigator.userAgent")
     except PlaywrightError as exc:
-        raise BrowserError("cannot open a browser context") from exc
+        raise BrowserError(Msg("capture.browser.context")) from exc
     s.browser_version = browser.version
     s.facts["viewport"] = page.viewport_size
     fresh = not state["cookies"] and not state["origins"]
-    process = ("new browser process with a temporary user-data-dir"
-               if s.facts["browser_sharing"]["mode"] == chromium.PER_CAPTURE else
-               "shared browser process (capture "
-               f"{s.facts['browser_sharing']['capture_in_process']} in it)")
-    detail = (f"{process} and a new, empty context; "
-              f"cookies={len(state['cookies'])}, origins with storage={len(state['origins'])}")
+    counts = {"cookies": len(state["cookies"]), "origins": len(state["origins"])}
+    sharing = s.facts["browser_sharing"]
+    detail = (Msg("capture.env.profile_new", **counts) if sharing["mode"] == chromium.PER_CAPTURE
+              else Msg("capture.env.profile_shared", n=sharing["capture_in_process"], **counts))
     return check_environment(dict(os.environ), browser_proxy=chromium.BROWSER_PROXY,
                              fresh_profile=fresh, profile_detail=detail)
 
@@ -243,7 +238,8 @@ def _new_context(s: Session, browser: Any, options: dict[str, Any]) -> Any:
         if "record_video_dir" not in options:
             raise
         s.video_dir = None
-        s.video_problem = f"video disabled: the recorder did not start ({steps.first_line(exc)})"
+        s.video_problem = Msg("capture.video.not_started")
+        s.facts["video_error"] = failures.raw(exc)
         s.warnings.append(s.video_problem)
     options = {k: v for k, v in options.items() if not k.startswith("record_video")}
     return browser.new_context(**options, ignore_https_errors=ignore)
@@ -269,35 +265,40 @@ def _run_one(step: Step, s: Session, deadline: float) -> StepOutcome:
     if not step.always:
         budget = min(budget, deadline - time.monotonic())
     if step.needs_page and not s.page_loaded:
-        return StepOutcome(step.name, started, utcnow(), SKIPPED, "no page was loaded")
+        return StepOutcome.of(step.name, started, utcnow(), SKIPPED, Msg("capture.step.no_page"))
     if budget <= 0:  # not run for lack of time: that is a time-out, never a pass
-        return StepOutcome(step.name, started, utcnow(), TIMEOUT, "not run: total budget spent")
+        return StepOutcome.of(step.name, started, utcnow(), TIMEOUT, Msg("capture.step.no_budget"))
     if s.page is not None and s.context is not None:
         s.page.set_default_timeout(budget * 1000)
-    clock = time.monotonic()
+    clock, error = time.monotonic(), ""
     try:
         detail, outcome = step.run(s, budget), OK
-    except (PlaywrightTimeout, steps.StepTimedOut) as exc:
-        detail, outcome = f"timed out after {budget:.1f} s: {steps.first_line(exc)}", TIMEOUT
-    except (steps.StepFailed, PlaywrightError, OSError, ValueError) as exc:
-        detail, outcome = steps.first_line(exc), FAILED
+    except (PlaywrightTimeout, failures.StepTimedOut) as exc:
+        shown = f"{budget:.1f}"
+        detail = (Msg("capture.step.timeout", budget=shown) if isinstance(exc, PlaywrightTimeout)
+                  else Msg("capture.step.timeout_because", budget=shown, reason=exc.msg))
+        outcome, error = TIMEOUT, failures.raw(exc)
+    except (failures.StepFailed, PlaywrightError, OSError, ValueError) as exc:
+        detail, outcome, error = failures.describe(exc), FAILED, failures.raw(exc)
     took = time.monotonic() - clock
     if outcome == OK and took > budget + 1.0:
-        detail, outcome = f"{detail}; took {took:.1f} s, over its {budget:.1f} s budget", TIMEOUT
-    return StepOutcome(step.name, started, utcnow(), outcome, detail)
+        detail = Msg("capture.step.over_budget", detail=detail, took=f"{took:.1f}", budget=f"{budget:.1f}")
+        outcome = TIMEOUT
+    return StepOutcome.of(step.name, started, utcnow(), outcome, detail, error)
 
 
 def missing_artifacts(folder: Path, options: CaptureOptions,
-                      video_problem: str | None) -> list[dict[str, str]]:
-    """The required artifacts that are absent or empty, each with the reason known."""
+                      video_problem: Msg | None) -> list[dict[str, Any]]:
+    """The required artifacts that are absent or empty, each with the reason known
+    (``reason`` in English, ``reason_msg`` its catalog record)."""
     reasons = {"session.webm": video_problem or (None if options.record_video
-                                                  else "video recording was turned off")}
+                                                  else Msg("capture.missing.video_off"))}
     missing = []
     for name in REQUIRED_ARTIFACTS:
         path = folder / name
         if not path.is_file() or path.stat().st_size == 0:
-            missing.append({"artifact": name, "reason": reasons.get(name) or
-                            "not produced; see the step log"})
+            reason = reasons.get(name) or Msg("capture.missing.not_produced")
+            missing.append({"artifact": name, "reason": str(reason), "reason_msg": reason.as_record()})
     return missing
 
 
@@ -307,9 +308,10 @@ def decide_state(s: Session, outcomes: tuple[StepOutcome, ...]) -> CaptureState:
     if not s.page_loaded:
         return CaptureState.FAILED
     for item in s.facts.get("missing_artifacts") or []:
-        s.warnings.append(f"required artifact missing: {item['artifact']} ({item['reason']})")
+        s.warnings.append(Msg("capture.warn.missing", artifact=item["artifact"],
+                              reason=Msg.from_record(item["reason_msg"])))
     for script in s.facts.get("missing_fonts") or []:
-        s.warnings.append(f"no installed font for the page's {script} text: drawn as empty boxes")
+        s.warnings.append(Msg("capture.warn.no_font", script=script))
     if (any(o.outcome in (FAILED, TIMEOUT) for o in outcomes) or s.facts.get("missing_artifacts")
             or s.facts.get("missing_fonts") or tls_step.invalid(s)):
         return CaptureState.PARTIAL

@@ -2,7 +2,8 @@
 
 It records what could make a capture untrustworthy: proxies, an edited hosts
 file, unusual resolvers, the clock, and whether the browser profile was
-fresh.  Findings are "ok" or "warn"; nothing here is reported as checked when
+fresh.  Findings are "ok" or "warn", with a ``detail`` in English and its
+catalog record ``detail_msg`` (``finding``); nothing here is reported as checked when
 it was not (the clock has no reference offline, so its offset stays null).
 """
 
@@ -13,6 +14,7 @@ import platform
 import socket
 from pathlib import Path
 
+from evidence_capture.errors import Msg
 from evidence_capture.timeutil import iso_utc, utcnow
 
 HOSTS_FILE = Path("/etc/hosts")
@@ -59,19 +61,18 @@ def _read(path: Path) -> bytes:
 
 
 def check_environment(environ: dict[str, str], *, browser_proxy: str,
-                      fresh_profile: bool, profile_detail: str) -> dict[str, object]:
+                      fresh_profile: bool, profile_detail: Msg) -> dict[str, object]:
     hostname = socket.gethostname()
     hosts = _read(HOSTS_FILE)
     odd_hosts = hosts_entries(hosts.decode("utf-8", "replace"), hostname)
     proxies = proxy_env(environ)
     findings = [
-        _finding("proxy_env", not proxies, f"proxy variables set: {sorted(proxies)}" if proxies
-                 else "no proxy variables set"),
-        _finding("hosts_file", not odd_hosts, f"{len(odd_hosts)} non-default entries"
-                 if odd_hosts else "only default entries"),
-        _finding("fresh_profile", fresh_profile, profile_detail),
-        {"check": "clock", "status": "warn",
-         "detail": "no reference time source offline; clock offset not checked"},
+        finding("proxy_env", not proxies, Msg("capture.env.proxy_set", names=", ".join(sorted(proxies)))
+                if proxies else Msg("capture.env.no_proxy")),
+        finding("hosts_file", not odd_hosts, Msg("capture.env.hosts_odd", n=len(odd_hosts))
+                if odd_hosts else Msg("capture.env.hosts_default")),
+        finding("fresh_profile", fresh_profile, profile_detail),
+        finding("clock", False, Msg("capture.env.clock")),
     ]
     uname = platform.uname()
     return {
@@ -88,5 +89,7 @@ def check_environment(environ: dict[str, str], *, browser_proxy: str,
     }
 
 
-def _finding(check: str, ok: bool, detail: str) -> dict[str, str]:
-    return {"check": check, "status": "ok" if ok else "warn", "detail": detail}
+def finding(check: str, ok: bool, detail: Msg) -> dict[str, object]:
+    """One finding: ``detail`` in English, ``detail_msg`` for the reader's language."""
+    return {"check": check, "status": "ok" if ok else "warn", "detail": str(detail),
+            "detail_msg": detail.as_record()}

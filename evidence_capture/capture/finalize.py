@@ -11,31 +11,33 @@ from pathlib import Path
 from typing import Any, Callable
 
 from evidence_capture.archive import capture as web_archive
+from evidence_capture.capture import failures
 from evidence_capture.capture import har as harlib
+from evidence_capture.capture.failures import StepFailed
 from evidence_capture.capture.result import FAILED, OK, StepOutcome
 from evidence_capture.capture.session import Session
-from evidence_capture.capture.steps import StepFailed, first_line
+from evidence_capture.errors import Msg
 from evidence_capture.timeutil import utcnow
 
 
-def close_context(s: Session, budget: float) -> str:
+def close_context(s: Session, budget: float) -> Msg:
     if s.context is None:
-        raise StepFailed("no browser context was opened")
+        raise StepFailed(Msg("capture.close.no_context"))
     video = s.page.video if s.page is not None and s.video_dir is not None else None
     s.context.close()
     s.context = None
     if video is None:
-        return "context closed (no video)"
+        return Msg("capture.close.ok")
     target = s.folder / "session.webm"
     shutil.move(str(video.path()), target)
-    return f"context closed, video {target.stat().st_size} bytes"
+    return Msg("capture.close.video", size=target.stat().st_size)
 
 
-def network_log(s: Session, budget: float) -> str:
+def network_log(s: Session, budget: float) -> Msg:
     """Complete the HAR's server addresses and check every connected IP."""
     path = s.folder / "network.har"
     if not path.exists():
-        raise StepFailed("Playwright wrote no HAR")
+        raise StepFailed(Msg("capture.har.missing"))
     har = harlib.load_har(path)
     missing = harlib.complete_server_addresses(har)
     harlib.save_har(har, path)
@@ -44,10 +46,8 @@ def network_log(s: Session, budget: float) -> str:
     violations = sorted({row["ip"] for row in s.facts["servers"]  # type: ignore[union-attr]
                          if s.guard.connected_violation(str(row["ip"] or ""))})
     if violations:
-        raise StepFailed(f"browser connected to private address(es) {', '.join(violations)} "
-                         "although private addresses were blocked")
-    entries = len(har["log"]["entries"])
-    return f"{entries} entries, {missing} without a server connection"
+        raise StepFailed(Msg("capture.har.private", addresses=", ".join(violations)))
+    return Msg("capture.har.ok", entries=len(har["log"]["entries"]), missing=missing)
 
 
 def archive(s: Session, folder: Path, record: dict[str, Any],
@@ -55,12 +55,13 @@ def archive(s: Session, folder: Path, record: dict[str, Any],
     """Write ``archive.wacz`` after provenance.json; None when no page was loaded."""
     if not s.page_loaded:
         return None
-    started = utcnow()
+    started, error = utcnow(), ""
     try:
         detail, outcome = web_archive.write_archive(folder, s.traffic, record), OK
     except (OSError, ValueError, RuntimeError, KeyError) as exc:
-        detail, outcome = f"archive.wacz not written: {first_line(exc)}", FAILED
-    step = StepOutcome("archive", started, utcnow(), outcome, detail)
+        detail = Msg("capture.archive.failed", reason=failures.describe(exc))
+        outcome, error = FAILED, failures.raw(exc)
+    step = StepOutcome.of("archive", started, utcnow(), outcome, detail, error)
     if on_step is not None:
         on_step(step)
     return step

@@ -14,6 +14,9 @@ import shutil
 import subprocess
 from collections import Counter
 
+from evidence_capture.capture.environment import finding
+from evidence_capture.errors import Msg
+
 # (script name, fontconfig language tag, code point ranges)
 SCRIPTS = (
     ("Han", "zh", ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0x20000, 0x2FFFF))),
@@ -73,14 +76,12 @@ def font_check(scripts: dict[str, int]) -> dict[str, object]:
         elif not families:
             missing.append(name)
     if missing:
-        detail = ("no installed font for the page's script(s): " + ", ".join(
-            f"{n} (fc-list :lang={tags[n]} is empty)" for n in missing)
-            + "; its text is drawn as empty boxes")
+        detail = Msg("capture.fonts.missing", scripts=", ".join(f"{n} (:lang={tags[n]})" for n in missing))
     elif unknown:
-        detail = "fc-list not available; fonts for " + ", ".join(unknown) + " not checked"
+        detail = Msg("capture.fonts.unknown", scripts=", ".join(unknown))
+    elif rows:
+        detail = Msg("capture.fonts.ok", scripts=", ".join(r["script"] for r in rows))
     else:
-        detail = "a font is installed for every script on the page: " + (
-            ", ".join(r["script"] for r in rows) or "no text")
-    finding = {"check": "fonts", "status": "warn" if missing or unknown else "ok",
-               "detail": detail}
-    return {"scripts": rows, "missing": missing, "finding": finding}
+        detail = Msg("capture.fonts.no_text")
+    return {"scripts": rows, "missing": missing,
+            "finding": finding("fonts", not (missing or unknown), detail)}

@@ -57,7 +57,9 @@ def build_provenance(s: Session, *, capture_id: str, state: CaptureState,
         "tls_validation": s.facts.get("tls_validation"),  # the main chain's check (tls_step.py)
         "tls_origins_validation": s.facts.get("tls_origins_validation", []),
         "steps": [step.as_record() for step in steps],
-        "warnings": list(s.warnings),
+        "warnings": [str(w) for w in s.warnings],  # English; warning_msgs: the same as catalog records
+        "warning_msgs": [w.as_record() for w in s.warnings],
+        "video_error": s.facts.get("video_error"),  # the recorder's own error, if it did not start
         "missing_artifacts": s.facts.get("missing_artifacts", []),
         "open_requests": s.facts.get("open_requests", []),
     }

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from evidence_capture.errors import Msg
 from evidence_capture.models import CaptureState
 from evidence_capture.timeutil import iso_utc
 
@@ -15,13 +16,20 @@ OUTCOMES = (OK, FAILED, TIMEOUT, SKIPPED)
 
 @dataclass(frozen=True)
 class StepOutcome:
-    """What one named step did, how long it took, and why it did not succeed."""
+    """What one named step did, how long it took, and why it did not succeed.
+
+    ``detail`` is the English text; ``message`` the same as a catalog message
+    (rendered in the reader's language); ``error`` the raw first line of a
+    third-party error, for the technical record only.
+    """
 
     name: str
     started_at: datetime
     ended_at: datetime
     outcome: str
     detail: str = ""
+    message: Msg | None = None
+    error: str = ""
 
     def __post_init__(self) -> None:
         if self.outcome not in OUTCOMES:
@@ -39,7 +47,16 @@ class StepOutcome:
             "duration_s": self.duration_s,
             "outcome": self.outcome,
             "detail": self.detail,
+            "detail_msg": self.message.as_record() if self.message is not None else None,
+            "error": self.error or None,
         }
+
+    @classmethod
+    def of(cls, name: str, started_at: datetime, ended_at: datetime, outcome: str,
+           detail: Msg | str, error: str = "") -> "StepOutcome":
+        """An outcome whose detail is a catalog message (or, from older steps, plain text)."""
+        message = detail if isinstance(detail, Msg) else None
+        return cls(name, started_at, ended_at, outcome, str(detail), message, error)
 
 
 @dataclass(frozen=True)
@@ -59,7 +76,7 @@ class CaptureResult:
     started_at: datetime
     ended_at: datetime
     steps: tuple[StepOutcome, ...]
-    warnings: tuple[str, ...]
+    warnings: tuple[Msg, ...]  # str(w) is the English text; the CLI renders each in its language
     artifacts: tuple[ArtifactInfo, ...]
 
     @property
@@ -77,7 +94,8 @@ class CaptureResult:
             "http_status": self.http_status,
             "started_at": iso_utc(self.started_at),
             "ended_at": iso_utc(self.ended_at),
-            "warnings": list(self.warnings),
+            "warnings": [str(w) for w in self.warnings],
+            "warning_msgs": [w.as_record() for w in self.warnings],
             "failed_steps": [s.as_record() for s in self.failed_steps],
             "artifacts": [{"name": a.name, "size": a.size} for a in self.artifacts],
         }

@@ -14,6 +14,7 @@ from typing import Any
 from evidence_capture.capture.addresses import AddressGuard, DnsAnswer
 from evidence_capture.capture.quiet import MONITOR_JS, Network
 from evidence_capture.defaults import CaptureOptions
+from evidence_capture.errors import Msg
 from evidence_capture.timeutil import iso_utc, utcnow
 
 
@@ -26,7 +27,7 @@ class Session:
     dns: DnsAnswer
     pin: str | None
     video_dir: Path | None
-    video_problem: str | None = None  # why there is no video, when the recorder failed late
+    video_problem: Msg | None = None  # why there is no video, when the recorder failed late
     context: Any = None
     page: Any = None
     cdp: Any = None
@@ -40,7 +41,7 @@ class Session:
     downloads: list[dict[str, object]] = field(default_factory=list)
     response_urls: list[str] = field(default_factory=list)
     finished: set[Any] = field(default_factory=set)
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[Msg] = field(default_factory=list)  # catalog messages (i18n_capture.py)
     user_agent: str | None = None
     browser_version: str | None = None
     facts: dict[str, object] = field(default_factory=dict)  # step results for provenance

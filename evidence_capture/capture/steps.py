@@ -1,8 +1,9 @@
 """The named capture steps.  Each takes the session and its budget in seconds.
 
-A step returns a short detail string on success and raises ``StepFailed``
-(or a Playwright error) otherwise; the engine turns that into the step's
-outcome.  Playwright time-outs become the outcome "timeout".
+A step returns a short detail (a catalog ``Msg``, ``i18n_capture.py``) on
+success and raises ``StepFailed`` (or a Playwright error) otherwise; the engine
+turns that into the step's outcome.  Playwright time-outs become the outcome
+"timeout".
 """
 
 from __future__ import annotations
@@ -10,38 +11,37 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from evidence_capture.capture import failures
 from evidence_capture.capture.documents import write_documents
+from evidence_capture.capture.failures import StepFailed, StepTimedOut
 from evidence_capture.capture.fonts import VISIBLE_TEXT_JS, scripts_in
 from evidence_capture.capture.quiet import wait_quiet
 from evidence_capture.capture.screenshot import take_screenshot
 from evidence_capture.capture.session import Session
 from evidence_capture.capture import tls_step
 from evidence_capture.capture.tls import https_origins, save_chains
+from evidence_capture.errors import Msg
 
 
-class StepFailed(Exception):
-    """A step could not do its job; the message says why."""
-
-
-class StepTimedOut(Exception):
-    """A step ran out of its budget without a Playwright time-out."""
-
-
-def navigate(s: Session, budget: float) -> str:
+def navigate(s: Session, budget: float) -> Msg:
     refusal = s.guard.refusal(s.url)
     if refusal:
         s.guard.record_block(s.url, refusal)
-        raise StepFailed(f"blocked before connecting: {refusal}")
+        raise StepFailed(Msg("capture.navigate.blocked", reason=refusal))
     deadline = time.monotonic() + budget
     from playwright.sync_api import Error as PlaywrightError
 
     try:
         s.response = s.page.goto(s.url, wait_until="commit", timeout=budget * 1000)
     except PlaywrightError as exc:
-        tls_step.keep_refused(s, first_line(exc))
-        raise StepFailed(f"navigation failed: {first_line(exc)}") from exc
+        tls_step.keep_refused(s, failures.raw(exc))
+        reason = failures.describe(exc)
+        if reason.key == "capture.cause.timeout":
+            reason = Msg("capture.cause.timeout_after", budget=f"{budget:.1f}")
+        raise StepFailed(Msg("capture.navigate.failed", reason=reason),
+                         raw=failures.raw(exc)) from exc
     if s.response is None:
-        raise StepFailed("navigation produced no response")
+        raise StepFailed(Msg("capture.navigate.no_response"))
     s.redirect_chain = redirect_chain(s.response)
     s.facts["main_tls"] = s.response.security_details()  # None for plain HTTP
     _check_connected(s)
@@ -50,17 +50,17 @@ def navigate(s: Session, budget: float) -> str:
     s.page.wait_for_load_state("load", timeout=max(deadline - time.monotonic(), 0.001) * 1000)
     s.loaded_at = time.monotonic()
     if status >= 400:
-        raise StepFailed(f"server answered HTTP {status} {s.response.status_text}")
-    return f"HTTP {status}, load event fired"
+        raise StepFailed(Msg("capture.navigate.http_error", status=status, text=s.response.status_text))
+    return Msg("capture.navigate.ok", status=status)
 
 
 def _check_connected(s: Session) -> None:
     """Check the address the browser really connected to, not only the one we resolved."""
     address = (s.response.server_addr() or {}).get("ipAddress", "")
     if s.guard.connected_violation(address):
-        s.guard.record_block(s.response.url, f"connected to private address {address}")
+        s.guard.record_block(s.response.url, Msg("capture.guard.connected", address=address))
         s.response = None  # nothing from this server is captured
-        raise StepFailed(f"browser connected to private address {address}; capture stopped")
+        raise StepFailed(Msg("capture.navigate.private", address=address))
 
 
 def _check_certificate(s: Session) -> None:
@@ -68,8 +68,9 @@ def _check_certificate(s: Session) -> None:
     record = tls_step.check_main(s)
     if record and not record["valid"] and not s.options.record_tls_errors:
         s.response = None  # nothing from a server that failed the check is captured
-        raise StepFailed(f"the certificate of {record['host']} did not validate against "
-                         f"{record['against']['bundle']}: {record['error']}")
+        raise StepFailed(Msg("capture.navigate.cert_invalid", host=record["host"],
+                             bundle=record["against"]["bundle"],
+                             reason=tls_step.reason(record["error"])), raw=record["error"] or "")
 
 
 def redirect_chain(response: Any) -> list[dict[str, object]]:
@@ -83,7 +84,7 @@ def redirect_chain(response: Any) -> list[dict[str, object]]:
     return list(reversed(chain))
 
 
-def settle(s: Session, budget: float) -> str:
+def settle(s: Session, budget: float) -> Msg:
     """Scroll through the page while waiting until it is quiet (capture/quiet.py).
 
     Timers and DOM changes are waited for until ``settle_dwell_ms`` after the
@@ -107,16 +108,16 @@ def settle(s: Session, budget: float) -> str:
         "ended": q.reason, "waited_ms": q.waited_ms, "screens_scrolled": s.screens_scrolled}
     if q.reason == "bound" and not scrolled:  # a warning, not a failed step: the state
         return _still_busy(s, budget)          # follows the artifacts, not background traffic
-    return f"quiet after {q.waited_ms} ms, {s.screens_scrolled} screen(s) scrolled meanwhile"
+    return Msg("capture.settle.quiet", ms=q.waited_ms, screens=s.screens_scrolled)
 
 
-def _still_busy(s: Session, budget: float) -> str:
+def _still_busy(s: Session, budget: float) -> Msg:
     """Trackers, beacons, a stalled image: recorded with the requests still open."""
     still_open = s.open_requests()
     s.facts["open_requests"] = still_open
-    s.warnings.append(f"the network never went quiet within {budget:.1f} s; "
-                      f"{len(still_open)} request(s) still open: {', '.join(still_open[:10])}")
-    return f"network still busy after {budget:.1f} s ({len(still_open)} open request(s))"
+    s.warnings.append(Msg("capture.warn.busy", budget=f"{budget:.1f}", count=len(still_open),
+                          urls=", ".join(still_open[:10])))
+    return Msg("capture.settle.busy", budget=f"{budget:.1f}", count=len(still_open))
 
 
 # One rendering update per screen: after the animation frame, a message-channel
@@ -148,12 +149,11 @@ def _scroll_down(s: Session, deadline: float, *, until_deadline: bool = False) -
                                                       o.scroll_max_height, left_ms])
     s.screens_scrolled += steps
     if out and not until_deadline:
-        raise StepTimedOut(f"scrolled {s.screens_scrolled} screens, page still growing "
-                           f"at {height} px")
+        raise StepTimedOut(Msg("capture.scroll.growing", screens=s.screens_scrolled, height=height))
     return int(height)
 
 
-def scroll(s: Session, budget: float) -> str:
+def scroll(s: Session, budget: float) -> Msg:
     """Scroll on a viewport at a time while the page grows, so lazy images and
     infinite lists load, bounded; then back to the top."""
     o = s.options
@@ -170,7 +170,7 @@ def scroll(s: Session, budget: float) -> str:
     s.page.evaluate("window.scrollTo(0, 0)")
     _quiet(s, o.scroll_pause_ms, deadline)
     s.facts["scroll"] = {"screens": s.screens_scrolled, "rounds": rounds}
-    return f"scrolled {s.screens_scrolled} screens in {rounds} round(s)"
+    return Msg("capture.scroll.ok", screens=s.screens_scrolled, rounds=rounds)
 
 
 def _quiet(s: Session, pause_ms: int, deadline: float) -> None:
@@ -181,62 +181,60 @@ def _quiet(s: Session, pause_ms: int, deadline: float) -> None:
                hard_end=end)
 
 
-def screenshot(s: Session, budget: float) -> str:
+def screenshot(s: Session, budget: float) -> Msg:
     o = s.options
     info = take_screenshot(s.page, s.folder / "screenshot.png", tile_height=o.screenshot_tile_height,
                            max_height=o.max_screenshot_height, timeout_ms=budget * 1000,
                            cdp=s.cdp)
     s.facts["screenshot"] = info.__dict__
     if info.truncated:
-        s.warnings.append(f"screenshot truncated at {info.css_height} px (max_screenshot_height)")
-    return f"{info.css_width}x{info.css_height} CSS px in {info.tiles} tile(s)"
+        s.warnings.append(Msg("capture.warn.truncated", height=info.css_height))
+    return Msg("capture.screenshot.ok", width=info.css_width, height=info.css_height, tiles=info.tiles)
 
 
-def dom(s: Session, budget: float) -> str:
+def dom(s: Session, budget: float) -> Msg:
     html = s.page.content()
     (s.folder / "dom.html").write_text(html, encoding="utf-8")
     s.facts["scripts"] = scripts_in(s.page.evaluate(VISIBLE_TEXT_JS))
-    return f"{len(html)} characters"
+    return Msg("capture.chars", n=len(html))
 
 
-def response_body(s: Session, budget: float) -> str:
+def response_body(s: Session, budget: float) -> Msg:
     """Every main document's bytes exactly as served; ``response.html`` is the final one's."""
     request = s.response.request
     deadline = time.monotonic() + budget
     while request not in s.finished:
         if time.monotonic() >= deadline:
-            raise StepTimedOut("the main document never finished downloading")
+            raise StepTimedOut(Msg("capture.response.unfinished"))
         s.page.wait_for_timeout(50)
     kept = s.documents.documents if s.documents is not None else []
     if not any(d.body is not None for d in kept):
-        raise StepFailed("; ".join(d.error or "" for d in kept) or "no main document body was kept")
+        raise StepFailed(Msg("capture.response.no_body"), raw="; ".join(d.error or "" for d in kept))
     rows = write_documents(kept, s.folder)
     s.facts["documents"] = rows
     final = next(r for r in rows if r["final"])
-    return f"{final['size']} bytes; {len(rows)} main document response(s)"
+    return Msg("capture.response.ok", size=final["size"], count=len(rows))
 
 
-def mhtml(s: Session, budget: float) -> str:
+def mhtml(s: Session, budget: float) -> Msg:
     data = s.cdp.send("Page.captureSnapshot", {"format": "mhtml"})["data"]
     (s.folder / "page.mhtml").write_text(data, encoding="utf-8", newline="")
-    return f"{len(data)} characters"
+    return Msg("capture.chars", n=len(data))
 
 
-def pdf(s: Session, budget: float) -> str:
+def pdf(s: Session, budget: float) -> Msg:
     data = s.page.pdf(format="A4", print_background=True)
     (s.folder / "page.pdf").write_bytes(data)
-    return f"{len(data)} bytes"
+    return Msg("capture.bytes", n=len(data))
 
 
-def certificates(s: Session, budget: float) -> str:
+def certificates(s: Session, budget: float) -> Msg:
     origins = https_origins(s.response_urls)
     written, problems = save_chains(s.cdp, origins, s.folder)
     problems += tls_step.check_origins(s, origins)
     s.facts["tls"] = {"origins": origins, "files": written, "problems": problems}
     if problems:
-        raise StepFailed("; ".join(problems))
-    return f"{len(written)} chain(s)" if origins else "no HTTPS origins"
-
-
-def first_line(exc: Exception) -> str:
-    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        bad = list(dict.fromkeys(problem.split(": ", 1)[0] for problem in problems))
+        raise StepFailed(Msg("capture.certificates.problems", count=len(bad), origins=", ".join(bad)),
+                         raw="; ".join(problems))
+    return Msg("capture.certificates.ok", n=len(written)) if origins else Msg("capture.certificates.none")

@@ -16,14 +16,32 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
-from evidence_capture.capture import tls_check
+from evidence_capture.capture import failures, tls_check
+from evidence_capture.capture.environment import finding as env_finding
 from evidence_capture.capture.session import Session
 from evidence_capture.capture.tls import pem_name, save_chains
 from evidence_capture.defaults import CaptureOptions
+from evidence_capture.errors import Msg
 from evidence_capture.timeutil import utcnow
 
 CHECKED_BY_ENGINE = "engine"
 CHECKED_BY_CHROMIUM = "chromium"
+# The verifier's error text (cryptography) -> what it means, for the reader (i18n_capture.py).
+_REASONS = (("not valid at validation time", "capture.tls.err.expired"),
+            ("subjectAltName", "capture.tls.err.name"),
+            ("no certificate was served", "capture.tls.err.none"),
+            ("signature does not match", "capture.tls.err.untrusted"),
+            ("candidates exhausted", "capture.tls.err.untrusted"),
+            ("issuer", "capture.tls.err.untrusted"))
+
+
+def reason(error: str | None) -> Msg:
+    """What a chain check's raw error means: Chromium's code, or the verifier's kind of error."""
+    text = error or ""
+    code = failures.net_code(text)
+    if code is not None:
+        return Msg("capture.cause.cert", code=code)
+    return Msg(next((key for mark, key in _REASONS if mark in text), "capture.tls.err.other"))
 
 
 def browser_ignores_cert_errors(options: CaptureOptions) -> bool:
@@ -51,8 +69,8 @@ def check_main(s: Session) -> dict[str, Any] | None:
     record = _check_origin(s, f"https://{parts.netloc}")
     s.facts["tls_validation"] = record
     if not record["valid"] and s.options.record_tls_errors:
-        s.warnings.append(f"the certificate of {parts.hostname} did not validate "
-                          f"({record['error']}); captured anyway (--record-tls-errors)")
+        s.warnings.append(Msg("capture.warn.tls_recorded", host=parts.hostname,
+                              reason=reason(record["error"])))
     return record
 
 
@@ -89,18 +107,22 @@ def keep_refused(s: Session, error: str) -> None:
     s.facts["tls_validation"] = record
 
 
-def finding(s: Session) -> dict[str, str] | None:
-    """The environment finding of the main document's certificate check, if there was one."""
+def finding(s: Session) -> dict[str, object] | None:
+    """The environment finding of the main document's certificate check, if there was one.
+
+    Both languages name the kind of error (``reason``); the verifier's own text stays a
+    parameter (``error``) of ``detail_msg`` and ``tls_validation.error``, for the record."""
     record = s.facts.get("tls_validation")
     if not record:
         return None
     if record["valid"]:
-        detail = f"{record['host']}: chain validates against {record['against']['bundle']}"
+        detail = Msg("capture.tls.valid", host=record["host"], bundle=record["against"]["bundle"])
     else:
-        detail = (f"{record['host']}: certificate did not validate ({record['checked_by']}): "
-                  f"{record['error']}; chain: {'; '.join(record.get('chain') or [])}; "
-                  f"kept in {record.get('file')}")
-    return {"check": "tls", "status": "ok" if record["valid"] else "warn", "detail": detail}
+        detail = Msg("capture.tls.invalid", host=record["host"],
+                     checked_by=Msg(f"capture.tls.by.{record['checked_by']}"),
+                     error=record["error"], reason=reason(record["error"]),
+                     chain="; ".join(record.get("chain") or []), file=record.get("file"))
+    return env_finding("tls", record["valid"], detail)
 
 
 def invalid(s: Session) -> bool:

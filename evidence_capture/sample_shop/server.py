@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import ssl
+import sys
 import tempfile
 import threading
 from http import HTTPStatus
@@ -135,6 +136,14 @@ class _Server(ThreadingHTTPServer):
         self.requests: list[str] = []
         self.stopping = threading.Event()
         self.catalogue = Catalogue()
+
+    def handle_error(self, request: object, client_address: tuple[str, int]) -> None:
+        """A client that rejects the certificate or hangs up: one line, no traceback."""
+        error = sys.exc_info()[1]
+        if not isinstance(error, (ssl.SSLError, ConnectionError)):
+            return super().handle_error(request, client_address)  # a bug in the shop: in full
+        reason = getattr(error, "reason", None) or type(error).__name__
+        sys.stderr.write(f"sample shop: {client_address[0]}:{client_address[1]} {reason}\n")
 
 
 class ShopServer:

@@ -306,12 +306,13 @@ class Store:
                 dict(details)))
 
     def verify_custody(self, pinned: Mapping[str, Ed25519PublicKey] | None = None, *,
-                       every_signature: bool = False) -> ChainReport:
+                       every_signature: bool = False, must_check: Sequence[int] = ()) -> ChainReport:
         """Walk the chain.  With ``pinned`` keys only those count; the key table is
         in the same database an attacker could edit, so it is the fallback only.
-        ``every_signature`` checks each signature one by one instead of the fast path."""
+        ``every_signature`` checks each signature one by one instead of the fast path;
+        ``must_check`` (checkpointed seqs) are checked one by one on the fast path too."""
         report = self.custody.verify_chain(dict(pinned) if pinned else self.custody_keys(),
-                                           every_signature=every_signature)
+                                           every_signature=every_signature, must_check=must_check)
         if report.events == 0 and self._has_local_records():
             problem = Problem(1, "missing_events", Msg("custody.problem.all_deleted"))
             report = replace(report, problems=(problem, *report.problems))

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any, Sequence
 
-from evidence_capture.errors import EvidenceError, Message, Msg, one_line  # noqa: F401 - re-exported
+from evidence_capture.errors import EvidenceError, Message, Msg
 
 
 class CheckStatus(str, Enum):
