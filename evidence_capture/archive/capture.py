@@ -41,12 +41,12 @@ def start(session: Any) -> None:
     session.traffic = TrafficRecorder(session.cdp)
 
 
-def collect_bodies(s: Any, budget: float) -> str:
+def collect_bodies(s: Any, budget: float) -> Msg:
     """The ``traffic`` step: read every response body while the page is still open."""
     if s.traffic is None:
         raise CaptureError(Msg("archive.no_traffic"))
     read, missing = s.traffic.collect_bodies(s.cdp, time.monotonic() + budget)
-    return f"{len(s.traffic.hops())} request(s), {read} bod(ies) read, {missing} not available"
+    return Msg("archive.traffic.read", requests=len(s.traffic.hops()), read=read, missing=missing)
 
 
 def resource_uri(capture_id: str, name: str) -> str:
@@ -59,7 +59,7 @@ def _title(folder: Path) -> str:
     return found.group(1).decode("utf-8", "replace").strip() if found else ""
 
 
-def write_archive(folder: Path, traffic: TrafficRecorder | None, record: dict[str, Any]) -> str:
+def write_archive(folder: Path, traffic: TrafficRecorder | None, record: dict[str, Any]) -> Msg:
     """Write ``archive.wacz`` from the recorded traffic and the capture's files."""
     if traffic is None:
         raise CaptureError(Msg("archive.no_traffic"))
@@ -83,5 +83,5 @@ def write_archive(folder: Path, traffic: TrafficRecorder | None, record: dict[st
                created=created, software=SOFTWARE)
     os.replace(out, folder / WACZ_NAME)
     answered = sum(1 for h in hops if h.answered)
-    return (f"{answered} response(s) and {len(resources)} capture file(s) in "
-            f"{(folder / WACZ_NAME).stat().st_size} bytes")
+    return Msg("archive.written", responses=answered, files=len(resources),
+               size=(folder / WACZ_NAME).stat().st_size)
