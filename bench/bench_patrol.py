@@ -23,6 +23,8 @@ from __future__ import annotations
 import argparse
 import os
 import queue
+import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -218,27 +220,68 @@ def bench_celery(args: argparse.Namespace, tsa: DevTSA, shop: ShopServer, temp: 
 # --- 3. custody verify on PostgreSQL against SQLite ---------------------------------------
 
 
+def _cpu() -> float:
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    return own.ru_utime + own.ru_stime
+
+
+def copy_chain(source: Any, home: Path, url: str) -> Any:
+    """The same signed chain in another database: every table's rows copied as they are
+    (no re-signing: building 100,000 events once is slow enough), and the head file."""
+    from sqlalchemy import select
+
+    from evidence_capture.storage import Store
+    from evidence_capture.storage.models import Base
+
+    os.environ["EVIDENCE_HOME"], os.environ["EVIDENCE_DB"] = str(home), url
+    shutil.copytree(source.settings.keys_dir, load_settings().keys_dir, dirs_exist_ok=True)
+    target = Store(load_settings())
+    with source.engine.connect() as src, target.engine.begin() as dst:
+        for table in Base.metadata.sorted_tables:
+            rows = [dict(row) for row in src.execute(select(table)).mappings()]
+            if rows:
+                dst.execute(table.insert(), rows)
+    shutil.copy2(source.custody.head_path, target.custody.head_path)
+    os.environ.pop("EVIDENCE_DB")
+    return target
+
+
+def verify_alternating(stores: dict[str, Any], rounds: int, events: int) -> dict:
+    """``verify_custody`` on each store in turn, ``rounds`` times (load hits both alike).
+
+    Wall time is the figure (PostgreSQL's own work is in its server process); the client's
+    CPU time is shown beside it.  ``vouched`` > 0 proves the fast path answered (the full
+    walk vouches for nothing)."""
+    runs: dict[str, list[tuple[float, float]]] = {name: [] for name in stores}
+    vouched = {}
+    for _ in range(rounds):
+        for name, store in stores.items():
+            started, cpu = time.perf_counter(), _cpu()
+            report = store.verify_custody()
+            runs[name].append((time.perf_counter() - started, _cpu() - cpu))
+            assert report.ok and report.events == events
+            vouched[name] = report.signatures_vouched
+    times = {name: round(min(w for w, _ in r), 3) for name, r in runs.items()}
+    ratio = times["postgresql"] / times["sqlite"]
+    return {"events": events, "best_of": rounds, "verify_s": times,
+            "client_cpu_s": {name: round(min(c for _, c in r), 3) for name, r in runs.items()},
+            "signatures_vouched": vouched, "postgresql_vs_sqlite": round(ratio, 3),
+            "target": 1.5, "met": ratio <= 1.5}
+
+
 def bench_custody(args: argparse.Namespace, temp: Path) -> dict:
     from bench.bench_custody import build_chain
 
-    times = {}
-    with LocalPostgres() as pg:
-        for name, url in (("sqlite", None), ("postgresql", pg.new_database())):
-            os.environ.pop("EVIDENCE_DB", None)
-            if url:
-                os.environ["EVIDENCE_DB"] = url
-            store = build_chain(_fresh(temp, f"custody-{name}"), args.events)
-            runs = []
-            for _ in range(args.rounds):
-                started = time.perf_counter()
-                assert store.verify_custody().ok
-                runs.append(time.perf_counter() - started)
-            times[name] = round(min(runs), 3)
-            store.engine.dispose()
     os.environ.pop("EVIDENCE_DB", None)
-    ratio = times["postgresql"] / times["sqlite"]
-    return {"events": args.events, "best_of": args.rounds, "verify_s": times,
-            "postgresql_vs_sqlite": round(ratio, 3), "target": 1.5, "met": ratio <= 1.5}
+    sqlite = build_chain(_fresh(temp, "custody-sqlite"), args.events)
+    with LocalPostgres() as pg:
+        stores = {"sqlite": sqlite,
+                  "postgresql": copy_chain(sqlite, _fresh(temp, "custody-postgresql"), pg.new_database())}
+        try:
+            return verify_alternating(stores, args.rounds, args.events)
+        finally:
+            for store in stores.values():
+                store.engine.dispose()
 
 
 def main() -> None:

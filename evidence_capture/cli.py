@@ -982,7 +982,7 @@ def custody_verify(
     json_out: bool = _JSON,
 ) -> None:
     """Walk the whole chain: first broken link, gaps, edits and deletions.  Exit 1 if any."""
-    from evidence_capture.storage.checkpoint import verify_with_checkpoint
+    from evidence_capture.storage.checkpoint import verify_store
     from evidence_capture.ui.store import custody_verify_lines
     from evidence_capture.verify.target import pinned_keys
 
@@ -990,8 +990,7 @@ def custody_verify(
     pinned = pinned_keys(store.settings, trust_key)
     if not pinned:
         _warn(_t("cli.custody.unpinned"))
-    report = verify_with_checkpoint(store, store.verify_custody(pinned, every_signature=every_signature),
-                                    checkpoint)
+    report = verify_store(store, checkpoint, pinned=pinned, every_signature=every_signature)
     ok = report.ok and not report.signatures_unverified
     if json_out:
         _emit_json(report.as_record())

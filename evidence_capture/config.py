@@ -157,7 +157,7 @@ def _tsa_ca(value: str | None, variable: str = "EVIDENCE_TSA_CA") -> Path | None
     """A TSA certificate bundle, checked with the same loader the verifier uses (else ConfigError)."""
     if not value:
         return None
-    from evidence_capture.timestamping.verify import load_tsa_roots
+    from evidence_capture.timestamping.bundles import load_tsa_roots  # not the token verifier
 
     path = Path(value).expanduser()
     try:

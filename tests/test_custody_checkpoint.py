@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 
+import pytest
 from typer.testing import CliRunner
 
 from evidence_capture.cli import app
@@ -74,3 +75,35 @@ def test_every_export_takes_a_checkpoint(store, stored_capture, tsa_config, tmp_
     result = export_package(configured, capture_id, tmp_path / "one.zip")
     assert result.checkpoint is not None and result.checkpoint.get("seq") == result.event_seq
     assert _cli("custody", "verify").exit_code == 0
+
+
+def _checkpoint_at_4_then_two_more(store) -> None:  # type: ignore[no-untyped-def]
+    _chain(store)
+    assert _cli("custody", "checkpoint").exit_code == 0  # fixes event 4
+    store.note("CASE-1", "after the checkpoint")
+    store.note("CASE-1", "again")  # the head is event 6: event 4 is inside one signer's run
+
+
+def test_attack_garbled_signature_of_the_checkpointed_event(store, tsa_config, evidence_home) -> None:
+    """The fast path vouches for inner signatures through the head's, but a checkpointed
+    event's own signature is checked one by one (``must_check``)."""
+    _checkpoint_at_4_then_two_more(store)
+    assert _cli("custody", "verify").exit_code == 0
+    raw_sql(store, drop_append_only(store) + "UPDATE custody_events SET signature = '"
+            + "11" * 64 + "' WHERE seq = 4;")
+    result = _cli("custody", "verify", "--json")
+    assert result.exit_code == 1
+    problems = json.loads(result.stdout)["problems"]
+    assert [(p["seq"], p["kind"]) for p in problems] == [(4, "bad_signature")]
+
+
+@pytest.mark.parametrize("seq", [4, 2], ids=["checkpointed", "not-checkpointed"])
+def test_attack_edited_event_with_a_checkpoint(store, tsa_config, evidence_home, seq: int) -> None:
+    """An edited event is found whether or not it is the checkpointed one."""
+    _checkpoint_at_4_then_two_more(store)
+    raw_sql(store, drop_append_only(store) + "UPDATE custody_events SET details = "
+            f"'{{\"text\":\"forged\"}}' WHERE seq = {seq};")
+    result = _cli("custody", "verify", "--json")
+    assert result.exit_code == 1
+    problems = json.loads(result.stdout)["problems"]
+    assert problems and problems[0]["seq"] == seq

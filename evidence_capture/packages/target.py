@@ -15,7 +15,6 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from evidence_capture.config import Settings
 from evidence_capture.errors import InputError, Msg
-from evidence_capture.packages.verify_pkg import verify_package
 from evidence_capture.verify.artifacts import OnFile
 from evidence_capture.verify.checks import VerifyReport
 from evidence_capture.verify.runner import verify_capture
@@ -29,6 +28,8 @@ def verify_target(target: str, *, settings: Settings, trusted: Sequence[Ed25519P
     path = Path(target).expanduser()
     if path.is_file():
         if path.suffix.lower() == ".zip":
+            from evidence_capture.packages.verify_pkg import verify_package  # not for a capture
+
             return verify_package(path, trusted_keys=trusted, tsa_roots=tsa_roots,
                                   strict=strict, tolerance=tolerance).report
         raise InputError(Msg("package.target.file", target=target))

@@ -56,64 +56,93 @@ def _s(value: str | None) -> str:
 
 
 def canonical_row(row: Sequence[Any]) -> bytes:
-    """The RFC 8785 text of the event body of one raw row (keys in RFC 8785 order)."""
+    """The RFC 8785 text of the event body of one raw row (keys in RFC 8785 order).
+
+    Only ``object_digest`` and ``case_id`` may be null; a null anywhere else raises
+    ``TypeError`` (the caller hands over to the full walk)."""
     (seq, kind, time, actor, cert, host, version, okind, oid, digest, case_id, details,
      prev) = row[:13]
-    return (f'{{"actor":{{"cert_no":{_s(cert)},"name":{_s(actor)}}},"case_id":{_s(case_id)},'
-            f'"details":{details},"host":{_s(host)},"object":{{"digest":{_s(digest)},'
-            f'"id":{_s(oid)},"kind":{_s(okind)}}},"prev_hash":{_s(prev)},"schema":{_SCHEMA},'
-            f'"seq":{int(seq)},"time":{_s(time)},"tool":{{"name":{_TOOL},'
-            f'"version":{_s(version)}}},"type":{_s(kind)}}}').encode("utf-8")
+    e = encode_basestring
+    return (f'{{"actor":{{"cert_no":{e(cert)},"name":{e(actor)}}},'
+            f'"case_id":{"null" if case_id is None else e(case_id)},"details":{details},'
+            f'"host":{e(host)},"object":{{"digest":{"null" if digest is None else e(digest)},'
+            f'"id":{e(oid)},"kind":{e(okind)}}},"prev_hash":{e(prev)},"schema":{_SCHEMA},'
+            f'"seq":{int(seq)},"time":{e(time)},"tool":{{"name":{_TOOL},'
+            f'"version":{e(version)}}},"type":{e(kind)}}}').encode("utf-8")
 
 
 _SCHEMA, _TOOL = _s(SCHEMA), _s(TOOL_NAME)
 
 
+_BATCH = 5000
+
+
 def fast_verify(conn: Connection, keys: Mapping[str, Ed25519PublicKey], *,
                 head: Mapping[str, Any] | None, must_check: Iterable[int] = ()) -> ChainReport | None:
-    """Verify the store's whole chain quickly; ``None`` means "run the full walk"."""
-    rows = conn.execute(select(*_COLUMNS).order_by(E.seq)).all()
-    if not rows or not _hashes_and_links(rows, head):
-        return None
-    if any(row[14] not in keys for row in rows):
-        return None  # an unknown signer: the full walk counts and reports it
-    checks = _signatures_to_check(rows, {int(n) for n in must_check})
-    if not all(_signature_ok(rows[index], keys[rows[index][14]]) for index in checks):
-        return None
-    last = rows[-1]
-    return ChainReport(events=len(rows), first_seq=rows[0][0], last_seq=last[0],
-                       last_hash=last[13], problems=(), signatures_verified=len(checks),
-                       signatures_unverified=0, anchored=True,
-                       signatures_vouched=len(rows) - len(checks))
+    """Verify the store's whole chain quickly; ``None`` means "run the full walk".
 
-
-def _hashes_and_links(rows: Sequence[Sequence[Any]], head: Mapping[str, Any] | None) -> bool:
-    sha256 = hashlib.sha256
-    expected_prev, expected_seq = GENESIS_HASH, 1
+    Rows are streamed in batches (a server-side cursor where the database has one), so
+    memory stays flat however long the chain is; only the rows whose signatures are checked
+    are kept."""
+    walk = _Walk(keys, {int(n) for n in must_check})
+    result = conn.execution_options(stream_results=True, yield_per=_BATCH).execute(
+        select(*_COLUMNS).order_by(E.seq))
     try:
-        for row in rows:
-            if row[0] != expected_seq or row[12] != expected_prev:
-                return False
-            if "sha256:" + sha256(canonical_row(row)).hexdigest() != row[13]:
-                return False
-            expected_prev, expected_seq = row[13], expected_seq + 1
-    except (UnicodeEncodeError, TypeError, ValueError):
-        return False
-    if head is None:
-        return False  # the full walk and the store anchors report a missing head
-    return int(head["seq"]) == rows[-1][0] and head["event_hash"] == rows[-1][13]
+        if not all(walk.feed(rows) for rows in result.partitions()):
+            return None
+    finally:
+        result.close()
+    if walk.last is None or not walk.ends_at(head):
+        return None
+    checks = walk.checks()
+    if not all(_signature_ok(row, keys[row[14]]) for row in checks):
+        return None
+    return ChainReport(events=walk.events, first_seq=1, last_seq=walk.last[0],
+                       last_hash=walk.last[13], problems=(), signatures_verified=len(checks),
+                       signatures_unverified=0, anchored=True,
+                       signatures_vouched=walk.events - len(checks))
 
 
-def _signatures_to_check(rows: Sequence[Sequence[Any]], must_check: set[int]) -> list[int]:
-    """Indexes of the rows whose signatures are checked one by one."""
-    last = len(rows) - 1
-    checks = {0, last}
-    for index in range(last):
-        if rows[index][14] != rows[index + 1][14]:
-            checks.add(index)  # the last event signed by this signer before a change
-    if must_check:
-        checks.update(i for i, row in enumerate(rows) if row[0] in must_check)
-    return sorted(checks)
+class _Walk:
+    """Hashes and links of the rows seen so far, and the rows whose signatures are checked:
+    the first, the last of every run of one signer, the head, and ``must_check``."""
+
+    def __init__(self, keys: Mapping[str, Any], must_check: set[int]) -> None:
+        self.keys, self.must_check = keys, must_check
+        self.kept: dict[int, Sequence[Any]] = {}
+        self.last: Sequence[Any] | None = None
+        self.events = 0
+
+    def feed(self, rows: Sequence[Sequence[Any]]) -> bool:
+        sha256, keys, kept, must_check = hashlib.sha256, self.keys, self.kept, self.must_check
+        last = self.last
+        expected_prev = GENESIS_HASH if last is None else last[13]
+        expected_seq = self.events + 1
+        try:
+            for row in rows:
+                if row[0] != expected_seq or row[12] != expected_prev or row[14] not in keys:
+                    return False  # a gap, a broken link or an unknown signer: the full walk reports it
+                if "sha256:" + sha256(canonical_row(row)).hexdigest() != row[13]:
+                    return False
+                if last is not None and row[14] != last[14]:
+                    kept[last[0]] = last  # the last event of this signer before a change
+                if last is None or row[0] in must_check:
+                    kept[row[0]] = row
+                last, expected_prev, expected_seq = row, row[13], expected_seq + 1
+        except (UnicodeEncodeError, TypeError, ValueError):
+            return False
+        self.last, self.events = last, expected_seq - 1
+        return True
+
+    def ends_at(self, head: Mapping[str, Any] | None) -> bool:
+        """The head file names the last row (a missing head is reported by the full walk)."""
+        assert self.last is not None
+        return head is not None and int(head["seq"]) == self.last[0] and \
+            head["event_hash"] == self.last[13]
+
+    def checks(self) -> list[Sequence[Any]]:
+        assert self.last is not None
+        return [row for _, row in sorted({**self.kept, self.last[0]: self.last}.items())]
 
 
 def _signature_ok(row: Sequence[Any], key: Ed25519PublicKey) -> bool:

@@ -102,9 +102,12 @@ def latest_checkpoint(home: Path) -> Checkpoint | None:
     return load_checkpoint(folder / f"{numbers[-1]}.json") if numbers else None
 
 
-def checkpoint_problem(checkpoint: Checkpoint, records: Sequence[Mapping[str, Any]],
+def checkpoint_problem(checkpoint: Checkpoint, found: tuple[str | None, int],
                        roots: Sequence[Any]) -> Problem | None:
-    """Why the chain does not hold what the checkpoint's token fixes, else None."""
+    """Why the chain does not hold what the checkpoint's token fixes, else None.
+
+    ``found`` is the stored hash of event ``checkpoint.seq`` (None if absent) and the
+    chain's last seq (``CustodyLog.event_hash_at``)."""
     from evidence_capture.errors import VerificationError
     from evidence_capture.timestamping import verify_token
 
@@ -116,44 +119,54 @@ def checkpoint_problem(checkpoint: Checkpoint, records: Sequence[Mapping[str, An
             return Problem(checkpoint.seq, "checkpoint", Msg("storage.checkpoint.bad_token",
                                                              check=getattr(exc, "check", "") or "-",
                                                              reason=exc.msg or exc.message))
-    found = next((r for r in records if int(r["seq"]) == checkpoint.seq), None)
-    if found is None:
-        last = max((int(r["seq"]) for r in records), default=0)
+    event_hash, last = found
+    if event_hash is None:
         return Problem(last + 1, "missing_tail", Msg("storage.checkpoint.deleted", first=last + 1,
                                                      last=checkpoint.seq, taken_at=checkpoint.taken_at))
-    if found["event_hash"] != checkpoint.event_hash:
+    if event_hash != checkpoint.event_hash:
         return Problem(checkpoint.seq, "checkpoint", Msg("storage.checkpoint.differs", seq=checkpoint.seq))
     return None
 
 
 def with_checkpoint(report: ChainReport, checkpoint: Checkpoint | None,
-                    records: Sequence[Mapping[str, Any]], roots: Sequence[Any]) -> ChainReport:
+                    found: tuple[str | None, int], roots: Sequence[Any]) -> ChainReport:
     """``report`` plus the checkpoint's verdict (a problem, or a note when no roots are given)."""
     if checkpoint is None:
         return replace(report, notes=(*report.notes, Msg("storage.checkpoint.none_yet")))
-    problem = checkpoint_problem(checkpoint, records, roots)
+    problem = checkpoint_problem(checkpoint, found, roots)
     notes = report.notes if roots else (*report.notes, Msg("storage.checkpoint.no_roots"))
     problems = report.problems if problem is None else (*report.problems, problem)
     return replace(report, problems=tuple(sorted(problems, key=lambda p: p.seq)), notes=notes)
 
 
 def _roots(settings: Any) -> Sequence[Any]:
-    from evidence_capture.timestamping.verify import load_tsa_roots
+    if not settings.tsa_ca:
+        return ()
+    from evidence_capture.timestamping.bundles import load_tsa_roots
 
-    return load_tsa_roots(settings.tsa_ca) if settings.tsa_ca else ()
+    return load_tsa_roots(settings.tsa_ca)
 
 
 def checkpoint_store(store: Any, *, timeout: float) -> Checkpoint:
     """``evidence custody checkpoint``: a token over the store's last event, from the TSAs configured."""
-    records = store.custody_log()
-    if not records:
+    last = store.custody.last_event()
+    if last is None:
         raise InputError(Msg("cli.checkpoint.empty"))
+    head = {"seq": last[0], "event_hash": last[1]}
     settings = store.settings
-    return take_checkpoint(settings.home, records[-1], urls=settings.tsa_urls,
+    return take_checkpoint(settings.home, head, urls=settings.tsa_urls,
                            roots=_roots(settings), timeout=timeout)
 
 
-def verify_with_checkpoint(store: Any, report: ChainReport, path: Path | None) -> ChainReport:
-    """The store's chain report, checked against ``path`` or the latest checkpoint in EVIDENCE_HOME."""
+def verify_store(store: Any, path: Path | None, *, pinned: Mapping[str, Any] | None = None,
+                 every_signature: bool = False) -> ChainReport:
+    """``custody verify``: the store's chain, checked against ``path`` or the latest checkpoint
+    in EVIDENCE_HOME.  The checkpointed event's signature is checked one by one on the fast
+    path too, and only that event is read again (not the whole log)."""
     checkpoint = load_checkpoint(path) if path is not None else latest_checkpoint(store.settings.home)
-    return with_checkpoint(report, checkpoint, store.custody_log(), _roots(store.settings))
+    must_check = () if checkpoint is None else (checkpoint.seq,)
+    report = store.verify_custody(pinned, every_signature=every_signature, must_check=must_check)
+    if checkpoint is None:
+        return with_checkpoint(report, None, (None, 0), ())
+    return with_checkpoint(report, checkpoint, store.custody.event_hash_at(checkpoint.seq),
+                           _roots(store.settings))

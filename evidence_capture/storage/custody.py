@@ -17,10 +17,10 @@ import os
 import socket
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Iterator, Mapping
+from typing import Any, Iterable, Iterator, Mapping
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-from sqlalchemy import Engine, or_, select
+from sqlalchemy import Engine, func, or_, select
 from sqlalchemy.orm import Session
 
 from evidence_capture import TOOL_NAME, __version__
@@ -170,17 +170,32 @@ class CustodyLog:
         for row in rows.scalars():
             yield row_to_record(row)
 
-    def verify_chain(self, keys: Mapping[str, Ed25519PublicKey], *,
-                     every_signature: bool = False) -> ChainReport:
+    def last_event(self) -> tuple[int, str] | None:
+        """The table's last (seq, event_hash), None when the log is empty."""
+        with Session(self.engine) as session:
+            seq, event_hash = self._tail(session)
+        return (seq, event_hash) if seq else None
+
+    def event_hash_at(self, seq: int) -> tuple[str | None, int]:
+        """The stored hash of event ``seq`` (None if there is none) and the last seq (0 if empty)."""
+        with self.engine.connect() as conn:
+            found = conn.execute(select(CustodyEventRow.event_hash).where(
+                CustodyEventRow.seq == seq)).scalar_one_or_none()
+            last = conn.execute(select(func.max(CustodyEventRow.seq))).scalar()
+        return found, int(last or 0)
+
+    def verify_chain(self, keys: Mapping[str, Ed25519PublicKey], *, every_signature: bool = False,
+                     must_check: Iterable[int] = ()) -> ChainReport:
         """Walk the whole chain; report the first broken link, gaps, edits and deletions.
 
-        The fast path (``chain_fast``) answers for an intact chain; anything it
-        cannot vouch for, and ``every_signature``, runs the full walk.
+        The fast path (``chain_fast``) answers for an intact chain, checking the signatures
+        of ``must_check`` (checkpointed events) too; anything it cannot vouch for, and
+        ``every_signature``, runs the full walk.
         """
         head = self.read_head()
         if not every_signature:
             with self.engine.connect() as conn:
-                report = fast_verify(conn, keys, head=head)
+                report = fast_verify(conn, keys, head=head, must_check=must_check)
             if report is not None:
                 return report
         with Session(self.engine) as session:

@@ -1,21 +1,30 @@
 """RFC 3161 timestamps: request (rfc3161ng), strict verification
-(rfc3161-client plus our own checks) and a development TSA (OpenSSL)."""
+(rfc3161-client plus our own checks) and a development TSA (OpenSSL).
 
-from evidence_capture.timestamping.client import request_timestamp
-from evidence_capture.timestamping.devtsa import DEV_TSA_LABEL, DevTSA, is_dev_tsa_certificate, is_dev_tsa_name
-from evidence_capture.timestamping.models import TOKEN_CHECKS, TimestampExchange, TokenInfo, token_check_states
-from evidence_capture.timestamping.verify import load_tsa_roots, verify_token
+The names below are loaded on first use (PEP 562), so that verifying a token does not
+import the request client (rfc3161ng, requests) nor the development TSA."""
 
-__all__ = [
-    "DEV_TSA_LABEL",
-    "DevTSA",
-    "TOKEN_CHECKS",
-    "TimestampExchange",
-    "TokenInfo",
-    "is_dev_tsa_certificate",
-    "is_dev_tsa_name",
-    "load_tsa_roots",
-    "request_timestamp",
-    "token_check_states",
-    "verify_token",
-]
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+_WHERE = {
+    "request_timestamp": "client",
+    "DEV_TSA_LABEL": "devtsa", "DevTSA": "devtsa", "is_dev_tsa_certificate": "devtsa",
+    "is_dev_tsa_name": "devtsa",
+    "TOKEN_CHECKS": "models", "TimestampExchange": "models", "TokenInfo": "models",
+    "token_check_states": "models",
+    "load_tsa_roots": "bundles", "verify_token": "verify",
+}
+
+__all__ = sorted(_WHERE)
+
+
+def __getattr__(name: str) -> Any:
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value

@@ -10,10 +10,7 @@ independent TSAs (``tests/fixtures/tokens``).
 
 from __future__ import annotations
 
-import base64
-import binascii
 import hashlib
-import re
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator, Sequence
@@ -21,9 +18,10 @@ from typing import Iterator, Sequence
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
 
-from evidence_capture.errors import ConfigError, InputError, Msg, NotFoundError, VerificationError
+from evidence_capture.errors import ConfigError, Msg, VerificationError
 from evidence_capture.models import format_digest
 from evidence_capture.timestamping import models as m
+from evidence_capture.timestamping.bundles import load_tsa_roots  # re-exported: its callers import it from here
 from evidence_capture.timestamping.algorithms import digest_name, signature_algorithm
 from evidence_capture.timestamping.chain import build_chain
 from evidence_capture.timestamping.signer import check_eku, check_ess_cert_id, check_signature, find_signer
@@ -93,34 +91,6 @@ def _check_nonce(token: ParsedToken, nonce: int | None) -> int | None:
         raise VerificationError(m.CHECK_NONCE, Msg("tsa.reason.nonce", found=found, expected=nonce),
                                 hint=Msg("tsa.reason.nonce.hint"))
     return found
-
-
-def load_tsa_roots(path: Path) -> list[x509.Certificate]:
-    """The trusted TSA certificates from a PEM bundle (``EVIDENCE_TSA_CA`` or ``--ca``);
-    also reads ``--untrusted`` / ``EVIDENCE_TSA_CHAIN`` bundles."""
-    try:
-        data = Path(path).read_bytes()
-    except FileNotFoundError as exc:
-        raise NotFoundError(Msg("tsa.bundle.missing", path=path)) from exc
-    except OSError as exc:
-        raise InputError(Msg("tsa.bundle.unreadable", path=path)) from exc
-    try:
-        return _pem_certificates(data)
-    except (ValueError, binascii.Error) as exc:
-        raise InputError(Msg("tsa.bundle.not_pem", path=path)) from exc
-
-
-_PEM_BLOCK = re.compile(rb"-----BEGIN CERTIFICATE-----([A-Za-z0-9+/=\s]*?)-----END CERTIFICATE-----")
-
-
-def _pem_certificates(data: bytes) -> list[x509.Certificate]:
-    """Every certificate of a PEM bundle; base64 lines of any length (TSAs publish
-    bundles with one unwrapped line, which OpenSSL reads and cryptography alone does not)."""
-    blocks = _PEM_BLOCK.findall(data)
-    if not blocks:
-        raise ValueError("no certificate")
-    return [x509.load_der_x509_certificate(base64.b64decode(b"".join(block.split()), validate=True))
-            for block in blocks]
 
 
 class TrustAnchors(list):  # type: ignore[type-arg]

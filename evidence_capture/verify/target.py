@@ -9,16 +9,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
-from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from evidence_capture.config import Settings
 from evidence_capture.errors import EvidenceError, InputError, Msg, NotFoundError
 from evidence_capture.models import CAPTURE_ID
 from evidence_capture.manifests.keys import load_public_pem, station_public_key
-from evidence_capture.verify.runner import verify_capture
+
+if TYPE_CHECKING:  # the CLI's custody commands use trusted_keys only: no X.509, no verifier
+    from cryptography import x509
 
 CAPTURE_FILES = ("manifest.json", "manifest.sig", "signer.pub.pem", "provenance.json")
 
@@ -74,6 +75,8 @@ class Trust:
         return cls(trusted_keys(settings, pinned), tsa_roots_for(settings, tsa_ca))
 
     def summary(self, folder: Path) -> list[dict[str, str]]:
+        from evidence_capture.verify.runner import verify_capture
+
         report = verify_capture(folder, trusted_keys=self.keys, tsa_roots=self.tsa_roots)
         return [check.as_record() for check in report.checks]
 
