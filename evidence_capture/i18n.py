@@ -132,12 +132,19 @@ _CATALOG: dict[str, tuple[str, str]] = {
         "当事人不在场或拒绝签名，原因",
         "Party absent or refused to sign: reason",
     ),
-    "report.sign.attachment": ("附件：网页截图共 {n} 页", "Attachment: page screenshot, {n} page(s)"),
+    "report.sign.attachment": (
+        "附件：网页截图共 {n} 页。较长的网页按原比例打印其顶部，另附全页缩略图一页；完整截图为证据包中"
+        "封存的 screenshot.png（其 SHA-256 与 SM3 见各提取记录的电子数据清单）。打印件图像经 JPEG"
+        "（质量 {q}）压缩，封存的 PNG 原件为证据。",
+        "Attachment: page screenshot, {n} page(s). A long page is printed at full scale for its top, "
+        "with a whole-page overview on one more page; the complete screenshot is the sealed "
+        "screenshot.png in the evidence package (its SHA-256 and SM3 are in each capture's artifact "
+        "list). The printed images are JPEG (quality {q}); the sealed PNG is the evidence."),
     # --- screenshot stamp ---------------------------------------------------------------------------
     "report.shot.url": ("网址", "URL"),
     "report.shot.time": ("提取时间", "Captured"),
     "report.shot.sha256": ("截图 SHA-256", "Screenshot SHA-256"),
-    "report.shot.part": ("截图第 {n} 段 共 {m} 段", "screenshot part {n} of {m}"),
+    "report.shot.part": ("截图第 {n} 页 共 {m} 页", "screenshot sheet {n} of {m}"),
     "report.shot.missing": ("未取得截图", "no screenshot was captured"),
     # --- CLI messages -------------------------------------------------------------------------------
     "cli.error": ("错误", "error"),

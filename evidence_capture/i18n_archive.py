@@ -38,4 +38,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
                           "WARNING: this capture failed verification; the replay page shows a banner"),
     "replay.stop": ("按 Ctrl-C 停止", "press Ctrl-C to stop"),
     "replay.stopped": ("回放已停止", "replay stopped"),
+    # the web archive written during a capture (archive/capture.py)
+    "archive.no_traffic": ("未记录到网络流量", "no traffic was recorded"),
+    "archive.traffic.read": ("{requests} 个请求，读取响应内容 {read} 个，{missing} 个无法取得",
+                             "{requests} request(s), {read} bod(ies) read, {missing} not available"),
+    "archive.written": ("{responses} 个响应和 {files} 个提取文件，共 {size} 字节",
+                        "{responses} response(s) and {files} capture file(s) in {size} bytes"),
 }

@@ -119,4 +119,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
                                          "`evidence patrol status {job_id} --licence-report FILE` once it is done"),
     "licence.where.page": ("本页", "this page"),
     "licence.where.linked": ("下一级页面", "linked page"),
+    # why B no longer holds A's page (diff/verdict.py)
+    "diff.gone.http": ("HTTP 状态码 {status}", "HTTP {status}"),
+    "diff.gone.taken_down": ("商品“{product}”已不在页面上，页面显示“{says}”",
+                             "product '{product}' is no longer on the page, which says '{says}'"),
+    "diff.gone.vanished": ("商品“{product}”及所有金额均已不在页面上",
+                           "product '{product}' and every amount are no longer on the page"),
 }

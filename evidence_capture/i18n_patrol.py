@@ -47,4 +47,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "patrol.state.running": ("进行中", "running"),
     "patrol.state.done": ("完成", "done"),
     "patrol.state.failed": ("失败", "failed"),
+    # the outcome of one patrol row
+    "patrol.item.error_hint": ("{error}（{hint}）", "{error} ({hint})"),
+    "patrol.item.not_loaded": ("网页未能载入", "the page was not loaded"),
+    "patrol.item.step_failed": ("步骤 {step}：{detail}", "{step}: {detail}"),
+    # local development services (evidence patrol --dev-services)
+    "patrol.dev.command_failed": ("{command} 运行失败", "{command} failed"),
+    "patrol.dev.no_postgres": ("未安装 PostgreSQL（{path}）", "PostgreSQL is not installed ({path})"),
+    "patrol.dev.no_redis": ("未安装 redis-server", "redis-server is not installed"),
+    "patrol.dev.install": ("请运行 apt-get install {package}", "apt-get install {package}"),
+    "patrol.dev.redis_down": ("redis-server 未能在端口 {port} 上启动", "redis-server did not start on port {port}"),
 }

@@ -84,6 +84,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
                                      "capture {capture_id} is {status}, not {wanted}"),
     "storage.note.empty": ("备注内容为空", "the note text is empty"),
     "storage.target.missing": ("没有案件或提取记录 {target}", "no case or capture '{target}'"),
+    "storage.capture.interrupted": ("提取在完成前中断（由恢复程序发现）", "interrupted before completion (found by recovery)"),
     "storage.capture.missing": ("没有提取记录 {capture_id}", "no capture '{capture_id}'"),
     # artifact folders
     "storage.file.exists": ("拒绝覆盖已有文件 {path}", "refusing to overwrite {path}"),

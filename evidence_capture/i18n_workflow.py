@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 MESSAGES: dict[str, tuple[str, str]] = {
+    "workflow.crashed": ("提取程序意外出错（{kind}），技术细节记入保管日志",
+                         "the capture stopped on an unexpected error ({kind}); the details are in the custody log"),
     "capture.policy.two_officers": (
         "提取须由两名执法人员进行，只给出了 {n} 名",
         "a capture needs two officers; {n} given"),

@@ -21,7 +21,7 @@ from evidence_capture.capture.browser import SHARED, SharedBrowser
 from evidence_capture.capture.result import CaptureResult
 from evidence_capture.config import Settings
 from evidence_capture.defaults import CaptureOptions
-from evidence_capture.errors import ConfigError, EvidenceError, InputError, Msg, NotFoundError
+from evidence_capture.errors import ConfigError, EvidenceError, InputError, Msg, NotFoundError, one_line
 from evidence_capture.manifests.keys import PRIVATE_NAME, StationKey
 from evidence_capture.manifests.seal import SealResult, TsaConfig, seal_capture
 from evidence_capture.models import CaseInfo, Officer
@@ -111,10 +111,11 @@ def capture_and_seal(station: Station, url: str, options: CaptureOptions, *,
         sealed = seal_capture(folder, key=station.key, tsa=tsa)
         stored = ingest_sealed_folder(station.store, capture_id)
     except EvidenceError as exc:
-        station.store.mark_failed(capture_id, exc.message)
+        station.store.mark_failed(capture_id, exc.msg or exc.message)
         raise
     except Exception as exc:
-        station.store.mark_failed(capture_id, f"{type(exc).__name__}: {exc}")
+        station.store.mark_failed(capture_id, Msg("workflow.crashed", kind=type(exc).__name__),
+                                  error=one_line(exc))
         raise
     return CaptureOutcome(result, sealed, stored)
 

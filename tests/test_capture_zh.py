@@ -139,3 +139,27 @@ def test_busy_page_without_video_recorder_warns_in_chinese(shop, station_key, ts
     assert "网络在" in result.stderr + result.stdout and "未录制视频" in result.output
     missing = prov["missing_artifacts"][0]
     assert missing["reason_msg"]["key"] == "capture.video.missing" and "no-such-ffmpeg" in missing["reason"]
+
+
+def test_browser_and_system_errors_become_catalog_messages() -> None:
+    from playwright.sync_api import Error, TimeoutError
+
+    from evidence_capture.capture import failures, tls_step
+
+    refused = Error("Page.goto: net::ERR_CERT_AUTHORITY_INVALID at https://127.0.0.1:1/\nCall log: …")
+    assert failures.describe(refused) == Msg("capture.cause.cert", code="net::ERR_CERT_AUTHORITY_INVALID")
+    assert failures.raw(refused).startswith("Page.goto: net::ERR_CERT_AUTHORITY_INVALID")
+    assert failures.describe(TimeoutError("Timeout 29937.26ms exceeded.")) == Msg("capture.cause.timeout")
+    assert failures.describe(FileExistsError(17, "File exists", "/data/x")) == Msg("cause.exists", path="/data/x")
+    assert failures.describe(Error("Protocol error: something odd")) == Msg("capture.cause.browser")
+    assert tls_step.reason("validation failed: signature does not match").key == "capture.tls.err.untrusted"
+    assert tls_step.reason("cert is not valid at validation time").render("zh") == "证书不在有效期内"
+
+
+@pytest.mark.parametrize("url", ["ftp://shop.example/item", "http://bad host/", "https://"])
+def test_refused_url_is_explained_in_chinese(url, station_key, tsa_config, monkeypatch) -> None:
+    monkeypatch.setenv("EVIDENCE_LANG", "zh")
+    result = CliRunner().invoke(app, ["capture", url, *TWO], catch_exceptions=False)
+    assert result.exit_code == 2, result.output
+    assert "网址" in result.stderr and "例如 https://shop.example.com/item/1" in result.stderr
+    assert not english_runs(result.stderr), result.stderr

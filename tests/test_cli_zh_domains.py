@@ -112,3 +112,20 @@ def test_attack_corrupt_database_file_in_chinese(zh, store) -> None:
     result = _zh("custody", "log")
     assert result.exit_code == 3, result.output
     assert "数据库" in result.stderr and english_runs(result.stderr) == [], result.stderr
+
+
+def test_failure_reason_of_a_crashed_capture_is_shown_in_chinese(zh, store) -> None:
+    from evidence_capture.errors import Msg
+    from tests.fixtures_store import new_capture_id
+
+    store.open_case(CaseInfo("CASE-2", title="t"))
+    capture_id = new_capture_id()
+    store.begin_capture(capture_id, url="http://127.0.0.1/", case_id="CASE-2")
+    store.mark_failed(capture_id, Msg("workflow.crashed", kind="RuntimeError"), error="boom: internals")
+    assert "unexpected error (RuntimeError)" in store.get_capture(capture_id).failure_reason
+    result = _zh("case", "show", "CASE-2")
+    assert result.exit_code == 0, result.output
+    assert "提取程序意外出错（RuntimeError）" in result.output and "boom" not in result.output
+    assert english_runs(result.output) == [], result.output
+    note = store.custody_log()[-1]["details"]
+    assert note["error"] == "boom: internals" and note["reason"].startswith("the capture stopped")

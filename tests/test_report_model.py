@@ -16,8 +16,10 @@ from evidence_capture.errors import ConfigError, NotFoundError, ReportError, Ver
 from evidence_capture.i18n import keys, message, translator
 from evidence_capture.config import load_settings
 from evidence_capture.report import build_report, render_pdf
-from evidence_capture.report.render import SHOT_ASPECT, count_pages, format_time, render_html
-from evidence_capture.report.screenshot import MERGE_TAIL, piece_count, slice_screenshot
+from evidence_capture.report.render import (OVERVIEW_ASPECT, SHOT_ASPECT, count_pages, format_time,
+                                            render_html)
+from evidence_capture.report.screenshot import (MERGE_TAIL, OVERVIEW_PX, TOP_SHARE, attachment,
+                                                piece_count, slice_screenshot)
 from tests.conftest import require_or_skip
 from tests.fixtures_report import CAPTURE_ID, CASE, FINAL_URL, OFFICERS, STARTED, URL, openssl_token
 
@@ -193,3 +195,40 @@ def test_language_follows_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     with pytest.raises(ConfigError):
         translator("fr")
 
+
+
+def _png(tmp_path: Path, size: tuple[int, int]) -> tuple[Path, str]:
+    path = tmp_path / "shot.png"
+    Image.new("RGB", size, "white").save(path, compress_level=1)
+    return path, hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_a_tall_page_is_attached_as_its_top_over_a_whole_page_overview(tmp_path: Path) -> None:
+    path, digest = _png(tmp_path, (1366, 100_000))
+    sheets = attachment(path, tmp_path / "out", aspect=SHOT_ASPECT, overview_aspect=OVERVIEW_ASPECT,
+                        expected_sha256=digest)
+    assert len(sheets) == 1
+    top, overview = sheets[0]
+    assert (top.kind, top.top, top.width) == ("detail", 0, 1366)
+    assert top.height == int(1366 * SHOT_ASPECT * TOP_SHARE) and top.width_percent == 100.0
+    assert overview.kind == "overview" and overview.page_px == (1366, 100_000)
+    with Image.open(overview.path) as image:  # the whole page fits below the top, at most OVERVIEW_PX wide
+        assert image.width <= OVERVIEW_PX
+        assert image.height / image.width <= OVERVIEW_ASPECT - SHOT_ASPECT * TOP_SHARE
+    assert overview.strips > 5 and overview.reduction > 9
+
+
+def test_a_page_that_fits_one_sheet_is_attached_whole(tmp_path: Path) -> None:
+    path, digest = _png(tmp_path, (1366, 1200))
+    sheets = attachment(path, tmp_path / "out", aspect=SHOT_ASPECT, overview_aspect=OVERVIEW_ASPECT,
+                        expected_sha256=digest)
+    assert [[p.kind for p in sheet] for sheet in sheets] == [["detail"]]
+    assert sheets[0][0].height == 1200
+
+
+def test_a_wide_tall_page_gets_the_top_of_each_column_then_the_overview(tmp_path: Path) -> None:
+    path, digest = _png(tmp_path, (4000, 9000))
+    sheets = attachment(path, tmp_path / "out", aspect=SHOT_ASPECT, overview_aspect=OVERVIEW_ASPECT,
+                        expected_sha256=digest)
+    assert [[p.kind for p in sheet] for sheet in sheets] == [["detail"]] * 3 + [["overview"]]
+    assert [sheet[0].left for sheet in sheets[:3]] == [0, 1334, 2668] and {s[0].top for s in sheets} == {0}

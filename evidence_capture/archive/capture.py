@@ -21,6 +21,7 @@ from evidence_capture import __version__
 from evidence_capture.archive.traffic import TrafficRecorder
 from evidence_capture.archive.wacz import Page, write_wacz
 from evidence_capture.archive.warc import Resource, write_warc
+from evidence_capture.errors import Msg
 from evidence_capture.timeutil import iso_utc, utcnow
 
 WACZ_NAME = "archive.wacz"
@@ -35,17 +36,23 @@ _TITLE = re.compile(rb"<title[^>]*>(.*?)</title>", re.I | re.S)
 _BUFFERS = {"maxTotalBufferSize": 512 * 2**20, "maxResourceBufferSize": 128 * 2**20}
 
 
+def _no_traffic() -> Exception:
+    from evidence_capture.capture.failures import StepFailed  # here: capture imports this module
+
+    return StepFailed(Msg("archive.no_traffic"))
+
+
 def start(session: Any) -> None:
     session.cdp.send("Network.enable", _BUFFERS)
     session.traffic = TrafficRecorder(session.cdp)
 
 
-def collect_bodies(s: Any, budget: float) -> str:
+def collect_bodies(s: Any, budget: float) -> Msg:
     """The ``traffic`` step: read every response body while the page is still open."""
     if s.traffic is None:
-        raise RuntimeError("no traffic was recorded")
+        raise _no_traffic()
     read, missing = s.traffic.collect_bodies(s.cdp, time.monotonic() + budget)
-    return f"{len(s.traffic.hops())} request(s), {read} bod(ies) read, {missing} not available"
+    return Msg("archive.traffic.read", requests=len(s.traffic.hops()), read=read, missing=missing)
 
 
 def resource_uri(capture_id: str, name: str) -> str:
@@ -58,10 +65,10 @@ def _title(folder: Path) -> str:
     return found.group(1).decode("utf-8", "replace").strip() if found else ""
 
 
-def write_archive(folder: Path, traffic: TrafficRecorder | None, record: dict[str, Any]) -> str:
+def write_archive(folder: Path, traffic: TrafficRecorder | None, record: dict[str, Any]) -> Msg:
     """Write ``archive.wacz`` from the recorded traffic and the capture's files."""
     if traffic is None:
-        raise RuntimeError("no traffic was recorded")
+        raise _no_traffic()
     hops = traffic.hops()
     url = record.get("final_url") or record["requested_url"]
     main = next((h for h in hops if h.url == url and h.response_time), None)
@@ -82,5 +89,5 @@ def write_archive(folder: Path, traffic: TrafficRecorder | None, record: dict[st
                created=created, software=SOFTWARE)
     os.replace(out, folder / WACZ_NAME)
     answered = sum(1 for h in hops if h.answered)
-    return (f"{answered} response(s) and {len(resources)} capture file(s) in "
-            f"{(folder / WACZ_NAME).stat().st_size} bytes")
+    return Msg("archive.written", responses=answered, files=len(resources),
+               size=(folder / WACZ_NAME).stat().st_size)

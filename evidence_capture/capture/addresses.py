@@ -23,10 +23,12 @@ from evidence_capture.errors import Msg
 class DnsAnswer:
     host: str
     answers: tuple[str, ...]
-    error: str | None = None
+    error: str | None = None  # the resolver's own words, for the technical record
+    error_msg: Msg | None = None  # what they mean, for the reader
 
     def as_record(self) -> dict[str, object]:
-        return {"host": self.host, "answers": list(self.answers), "error": self.error}
+        return {"host": self.host, "answers": list(self.answers), "error": self.error,
+                "error_msg": self.error_msg.as_record() if self.error_msg is not None else None}
 
 
 def resolve(host: str) -> DnsAnswer:
@@ -39,9 +41,15 @@ def resolve(host: str) -> DnsAnswer:
     try:
         infos = socket.getaddrinfo(bare, None, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as exc:
-        return DnsAnswer(host, (), error=f"DNS lookup failed: {exc}")
+        return DnsAnswer(host, (), error=f"DNS lookup failed: {exc}", error_msg=_dns_failure(exc))
     answers = tuple(dict.fromkeys(str(info[4][0]) for info in infos))
     return DnsAnswer(host, answers)
+
+
+def _dns_failure(exc: Exception) -> Msg:
+    names = {getattr(socket, name): name for name in dir(socket) if name.startswith("EAI_")}
+    code = names.get(getattr(exc, "errno", None), type(exc).__name__)
+    return Msg("capture.dns.failed", code=code)
 
 
 def is_private(address: str) -> bool:

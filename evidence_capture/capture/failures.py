@@ -36,6 +36,10 @@ class StepTimedOut(StepFailed):
     """A step ran out of its budget without a Playwright time-out."""
 
 
+class ImageError(StepFailed, ValueError):
+    """A screenshot that cannot be made (too large, no tiles); a ``ValueError`` for its callers."""
+
+
 def raw(exc: BaseException) -> str:
     """The first line of an exception's text, for the technical record only."""
     if isinstance(exc, StepFailed):

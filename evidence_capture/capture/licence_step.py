@@ -16,9 +16,12 @@ import time
 from pathlib import Path
 from typing import Any
 
+from evidence_capture.capture import failures
 from evidence_capture.capture.screenshot import take_screenshot
+from evidence_capture.errors import Msg
 from evidence_capture.licence.boxes import draw_boxes
-from evidence_capture.licence.finder import COLLECT_JS, Finding, find_on_page, licence_link, summarise
+from evidence_capture.licence.finder import (COLLECT_JS, DISPLAYED, Finding, find_on_page, licence_link,
+                                             summarise)
 from evidence_capture.timeutil import iso_utc, utcnow
 
 SCHEMA = "evidence-capture/licence/1"
@@ -28,7 +31,7 @@ LIMITS = ("licence pictures are recorded as images and never read (no OCR)",
           "text inside iframes, canvas and closed shadow roots is not seen")
 
 
-def licence(s: Any, budget: float) -> str:
+def licence(s: Any, budget: float) -> Msg:
     """Step entry point (``Session``, budget in seconds); raises only if the page cannot be read."""
     deadline = time.monotonic() + budget
     page = s.page.evaluate(COLLECT_JS)
@@ -40,8 +43,9 @@ def licence(s: Any, budget: float) -> str:
     record = _record(s, page["url"], findings, link, linked)
     (s.folder / "licence.json").write_text(json.dumps(record, ensure_ascii=False, indent=2) + "\n",
                                            encoding="utf-8")
-    summary = record["summary"]
-    return f"{summary['overall']}: " + ", ".join(f"{k}={v}" for k, v in summary["fields"].items())
+    fields = record["summary"]["fields"]
+    return Msg("capture.licence.ok", overall=Msg(f"licence.overall.{record['summary']['overall']}"),
+               shown=sum(v == DISPLAYED for v in fields.values()), total=len(fields))
 
 
 def _follow(s: Any, link: dict[str, Any], deadline: float) -> dict[str, Any]:
@@ -50,10 +54,12 @@ def _follow(s: Any, link: dict[str, Any], deadline: float) -> dict[str, Any]:
 
     url = link["href"]
     result: dict[str, Any] = {"url": url, "link_text": link["text"], "link_dom_path": link["path"],
-                              "status": None, "final_url": None, "error": None}
+                              "status": None, "final_url": None, "error": None,
+                              "error_msg": None}
     refusal = s.guard.refusal(url)
     if refusal:
-        return {**result, "error": f"not followed: {refusal}"}
+        reason = Msg("capture.licence.not_followed", reason=refusal)
+        return {**result, "error": str(reason), "error_msg": reason.as_record()}
     folder = s.folder / LINKED_DIR
     try:
         left = max(deadline - time.monotonic(), 1.0) * 1000
@@ -68,7 +74,8 @@ def _follow(s: Any, link: dict[str, Any], deadline: float) -> dict[str, Any]:
         result.update(screenshot=f"{LINKED_DIR}/screenshot.png", dom=f"{LINKED_DIR}/dom.html",
                       page=s.page.evaluate(COLLECT_JS))
     except (PlaywrightError, OSError, ValueError) as exc:
-        result["error"] = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        result["error"] = failures.raw(exc)  # the technical record; error_msg says what it means
+        result["error_msg"] = failures.describe(exc).as_record()
     return result
 
 

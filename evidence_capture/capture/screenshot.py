@@ -20,6 +20,9 @@ from typing import Any, BinaryIO, Iterable, Iterator
 
 from PIL import Image
 
+from evidence_capture.capture.failures import ImageError
+from evidence_capture.errors import Msg
+
 # Set deliberately: the largest image we agree to decode or build.  A desktop
 # page at the default height bound is 1366 x 200,000 px; a 3x mobile device
 # triples both sides of a narrower page.  Anything larger is refused by
@@ -77,7 +80,7 @@ def take_screenshot(page: Any, target: Path, *, tile_height: int, max_height: in
                    else _cdp_tile(cdp, clip))
 
     if width * height > MAX_PIXELS:
-        raise ValueError(f"screenshot {width}x{height} CSS px exceeds {MAX_PIXELS} pixels")
+        raise ImageError(Msg("capture.screenshot.too_large", width=width, height=height, limit=MAX_PIXELS))
     stitch(tiles(), target)
     return ShotInfo(width, height, len(tops), truncated, PNG_COMPRESS_LEVEL, PNG_FILTER,
                     PNG_STRATEGY)
@@ -142,12 +145,13 @@ class _PngWriter:
         width, height, scanlines = _tile_rows(data, self.width)
         self.width, self.rows = width, self.rows + height
         if width * self.rows > MAX_PIXELS:
-            raise ValueError(f"stitched screenshot {width}x{self.rows}+ exceeds {MAX_PIXELS} pixels")
+            raise ImageError(Msg("capture.screenshot.stitched_too_large", width=width,
+                                 height=f"{self.rows}+", limit=MAX_PIXELS))
         self.out.write(_chunk(b"IDAT", self.compressor.compress(scanlines)))
 
     def finish(self) -> None:
         if not self.rows:
-            raise ValueError("no tiles to stitch")
+            raise ImageError(Msg("capture.screenshot.no_tiles"))
         self.out.write(_chunk(b"IDAT", self.compressor.flush()) + _chunk(b"IEND", b""))
         self.out.seek(8)
         self.out.write(_ihdr(self.width, self.rows))

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from evidence_capture.errors import Msg
+
 TEXT_NAME = "page-text.txt"
 
 
-def page_text(s: Any, budget: float) -> str:
+def page_text(s: Any, budget: float) -> Msg:
     text = s.page.evaluate("(document.body || document.documentElement).innerText || ''")
     (s.folder / TEXT_NAME).write_text(text, encoding="utf-8")
-    return f"{len(text)} characters, {text.count(chr(10)) + 1} lines"
+    return Msg("capture.text.ok", chars=len(text), lines=text.count(chr(10)) + 1)

@@ -16,6 +16,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
+from evidence_capture.errors import Msg
+
 GONE_STATUSES = (404, 410)
 TAKEN_DOWN = re.compile(r"已下架|商品不存在|宝贝不存在|商品已删除|该商品已失效|页面不存在|已停售")
 
@@ -51,23 +53,24 @@ def product_name(folder: Path) -> str:
 
 
 def gone_reason(a: dict[str, Any], b: dict[str, Any], product: str, b_lines: list[str],
-                b_amounts: int) -> str | None:
+                b_amounts: int) -> Msg | None:
     """Why B no longer holds A's page, or None."""
     if b.get("http_status") in GONE_STATUSES and a.get("http_status") not in GONE_STATUSES:
-        return f"HTTP {b['http_status']}"
+        return Msg("diff.gone.http", status=b["http_status"])
     if not product or any(product in line for line in b_lines):
         return None
     taken = next((line for line in b_lines if TAKEN_DOWN.search(line)), None)
     if taken:
-        return f"product {product!r} is no longer on the page, which says {taken!r}"
+        return Msg("diff.gone.taken_down", product=product, says=taken)
     if b_amounts == 0:
-        return f"product {product!r} and every amount are no longer on the page"
+        return Msg("diff.gone.vanished", product=product)
     return None
 
 
-def decide(counts: dict[str, Any], gone: str | None) -> dict[str, Any]:
+def decide(counts: dict[str, Any], gone: Msg | None) -> dict[str, Any]:
+    """``reason`` is the English text; ``reason_msg`` the same as a catalog message record."""
     if gone:
-        return {"result": "gone", "reason": gone, "counts": counts}
+        return {"result": "gone", "reason": str(gone), "reason_msg": gone.as_record(), "counts": counts}
     visible = counts["lines_removed"] + counts["lines_added"] + counts["amounts_changed"] + \
         counts["visual_regions"]
     return {"result": "changed" if visible else "unchanged", "reason": None, "counts": counts}

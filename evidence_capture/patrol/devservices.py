@@ -19,7 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from evidence_capture.errors import StorageError
+from evidence_capture.errors import Msg, StorageError
 
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
 
@@ -37,7 +37,7 @@ def _as_postgres(cmd: list[str]) -> list[str]:
 def _run(cmd: list[str]) -> None:
     done = subprocess.run(cmd, capture_output=True, text=True, check=False)
     if done.returncode != 0:
-        raise StorageError(f"{Path(cmd[0]).name} failed: {done.stderr.strip()[-400:]}")
+        raise StorageError(Msg("patrol.dev.command_failed", command=Path(cmd[0]).name))
 
 
 class LocalPostgres:
@@ -49,8 +49,8 @@ class LocalPostgres:
 
     def __enter__(self) -> "LocalPostgres":
         if not (PG_BIN / "initdb").is_file():
-            raise StorageError(f"PostgreSQL is not installed ({PG_BIN}/initdb)",
-                               hint="apt-get install postgresql")
+            raise StorageError(Msg("patrol.dev.no_postgres", path=PG_BIN / "initdb"),
+                               hint=Msg("patrol.dev.install", package="postgresql"))
         if os.geteuid() == 0:
             pw = pwd.getpwnam("postgres")
             os.chown(self.dir, pw.pw_uid, pw.pw_gid)
@@ -95,7 +95,7 @@ class LocalRedis:
     def __enter__(self) -> "LocalRedis":
         binary = shutil.which("redis-server")
         if binary is None:
-            raise StorageError("redis-server is not installed", hint="apt-get install redis-server")
+            raise StorageError(Msg("patrol.dev.no_redis"), hint=Msg("patrol.dev.install", package="redis-server"))
         self.port = free_port()
         self.process = subprocess.Popen(
             [binary, "--port", str(self.port), "--bind", "127.0.0.1", "--dir", str(self.dir),
@@ -114,7 +114,7 @@ class LocalRedis:
                         return
             except OSError:
                 time.sleep(0.1)
-        raise StorageError(f"redis-server did not start on port {self.port}")
+        raise StorageError(Msg("patrol.dev.redis_down", port=self.port))
 
     def __exit__(self, *exc: object) -> None:
         if self.process is not None:

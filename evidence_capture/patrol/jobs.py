@@ -22,11 +22,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from evidence_capture.capture import new_capture_id
-from evidence_capture.errors import Msg, NotFoundError
+from evidence_capture.errors import Message, Msg, NotFoundError
 from evidence_capture.patrol.listfile import PatrolItem
 from evidence_capture.storage import NewEvent, Store
 from evidence_capture.storage.models import CaptureRow, PatrolItemRow, PatrolJobRow
 from evidence_capture.storage.owner import ProcessOwner
+from evidence_capture.storage.views import stored_message, stored_text
 from evidence_capture.timeutil import iso_utc, utcnow
 
 QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
@@ -121,12 +122,13 @@ def claim(store: Store, job_id: str, *, station: str, position: int | None = Non
 
 
 def finish(store: Store, claim_: Claim, *, capture_state: str | None,
-           error: str | None = None) -> str:
+           error: Message | None = None) -> str:
     """Mark the claimed row done (its capture is complete) or failed; returns the new state."""
     state = FAILED if error is not None or capture_state == "FAILED" else DONE
     with store.transaction() as session:
         row = _item(session, claim_.job_id, claim_.position)
-        row.state, row.capture_state, row.error = state, capture_state, error
+        row.state, row.capture_state = state, capture_state
+        row.error = None if error is None else stored_text(error)
         row.updated_at = utcnow()
         store.append_event(session, _item_event(row))
     return state
@@ -137,7 +139,7 @@ def _item_event(row: PatrolItemRow) -> NewEvent:
                     row.capture_id or row.job_id, case_id=row.case_id, details={
                         "action": f"patrol-item-{row.state}", "job": row.job_id,
                         "position": row.position, "attempt": row.attempts, "url": row.url,
-                        "subject": row.subject, "note": row.note, "error": row.error})
+                        "subject": row.subject, "note": row.note, "error": _english(row.error)})
 
 
 def reclaim(store: Store, job_id: str, *, retry_failed: bool = False,
@@ -188,7 +190,18 @@ def _item_record(row: PatrolItemRow) -> dict[str, Any]:
     return {"position": row.position, "url": row.url, "case": row.case_id,
             "subject": row.subject, "note": row.note, "state": row.state,
             "attempts": row.attempts, "capture_id": row.capture_id,
-            "capture_state": row.capture_state, "error": row.error, "station": row.station}
+            "capture_state": row.capture_state, "error": _english(row.error), "station": row.station,
+            "error_msg": _message_record(row.error)}
+
+
+def _english(stored: str | None) -> str | None:
+    message = stored_message(stored)
+    return None if message is None else str(message)
+
+
+def _message_record(stored: str | None) -> dict[str, Any] | None:
+    message = stored_message(stored)
+    return message.as_record() if isinstance(message, Msg) else None
 
 
 def queued_positions(store: Store, job_id: str) -> list[int]:

@@ -27,7 +27,7 @@ from urllib.parse import urlsplit
 
 from evidence_capture.capture.browser import BROWSER_SHARING, SHARED, SharedBrowser
 from evidence_capture.defaults import CaptureOptions
-from evidence_capture.errors import EvidenceError, InputError, Msg
+from evidence_capture.errors import EvidenceError, InputError, Message, Msg
 from evidence_capture.models import CaseInfo, Officer
 from evidence_capture.patrol.jobs import Claim, claim, finish
 from evidence_capture.workflow import Station, capture_and_seal
@@ -78,7 +78,7 @@ class ItemResult:
     state: str  # done | failed
     capture_id: str
     capture_state: str | None
-    error: str | None
+    error: Message | None
     seconds: float
     attempt: int
     folder: Path
@@ -86,7 +86,8 @@ class ItemResult:
     def as_record(self) -> dict[str, Any]:
         return {"position": self.position, "url": self.url, "state": self.state,
                 "capture_id": self.capture_id, "capture_state": self.capture_state,
-                "error": self.error, "seconds": round(self.seconds, 3), "attempt": self.attempt}
+                "error": None if self.error is None else str(self.error),
+                "seconds": round(self.seconds, 3), "attempt": self.attempt}
 
 
 class HostGate:
@@ -132,7 +133,7 @@ def capture_claim(station: Station, c: Claim, options: CaptureOptions, *, case: 
                   on_step: Callable[[Any], None] | None = None) -> ItemResult:
     """Capture one claimed row and finish it in the job table; never raises for the page."""
     started = time.monotonic()
-    capture_state, error = None, None
+    capture_state, error = None, None  # error: Message | None
     try:
         outcome = capture_and_seal(station, c.url, options, case=case, officers=officers,
                                    on_step=on_step, capture_id=c.capture_id, browsers=browsers)
@@ -140,17 +141,22 @@ def capture_claim(station: Station, c: Claim, options: CaptureOptions, *, case: 
         if capture_state == "FAILED":
             error = _failure(outcome)
     except EvidenceError as exc:
-        error = exc.message if not exc.hint else f"{exc.message} ({exc.hint})"
+        message = exc.msg or exc.message
+        hint = exc.hint_msg or exc.hint
+        error = message if not hint else Msg("patrol.item.error_hint", error=message, hint=hint)
     except Exception as exc:  # noqa: BLE001 - one broken capture must not stop the patrol
-        error = f"{type(exc).__name__}: {exc}"
+        error = Msg("workflow.crashed", kind=type(exc).__name__)
     state = finish(station.store, c, capture_state=capture_state, error=error)
     return ItemResult(c.position, c.url, state, c.capture_id, capture_state, error,
                       time.monotonic() - started, c.attempt, station.settings.capture_dir(c.capture_id))
 
 
-def _failure(outcome: Any) -> str:
+def _failure(outcome: Any) -> Message:
     failed = outcome.capture.failed_steps
-    return f"{failed[0].name}: {failed[0].detail}" if failed else "the page was not loaded"
+    if not failed:
+        return Msg("patrol.item.not_loaded")
+    step = failed[0]
+    return Msg("patrol.item.step_failed", step=step.name, detail=getattr(step, "message", None) or step.detail)
 
 
 def run_job(station: Station, job_id: str, options: CaptureOptions, patrol: PatrolOptions, *,

@@ -16,7 +16,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
-from evidence_capture.errors import NotFoundError, ReportError
+from evidence_capture.errors import Msg, NotFoundError, ReportError
 from evidence_capture.i18n import check_lang
 from evidence_capture.report import sources
 from evidence_capture.report.sources import EnvRow, TimestampRow, TlsCert
@@ -66,9 +66,11 @@ class ServerGroup:
 
     address: str | None  # "ip:port"
     count: int
-    urls: tuple[str, ...]  # the first few, in request order
+    urls: tuple[str, ...]  # the first few, in request order, each cut to URL_CHARS
 
-    SAMPLE = 3
+    SAMPLE = 2
+    URL_CHARS = 96
+    SHOWN = 4  # groups printed; the rest are summed up (every request is in network.har)
 
 
 def server_groups(rows: Iterable[Mapping[str, Any]]) -> tuple[ServerGroup, ...]:
@@ -81,8 +83,13 @@ def server_groups(rows: Iterable[Mapping[str, Any]]) -> tuple[ServerGroup, ...]:
         groups.setdefault(address, []).append(_text(row.get("url")))
     connected = sorted((k for k in groups if k is not None), key=lambda k: (-len(groups[k]), k))
     order = connected + ([None] if None in groups else [])
-    return tuple(ServerGroup(k, len(groups[k]), tuple(groups[k][:ServerGroup.SAMPLE]))
+    return tuple(ServerGroup(k, len(groups[k]), tuple(_cut(url, ServerGroup.URL_CHARS)
+                                                      for url in groups[k][:ServerGroup.SAMPLE]))
                  for k in order)
+
+
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
 @dataclass(frozen=True)
@@ -157,11 +164,22 @@ def _text(value: object) -> str:
     return "" if value is None else str(value)
 
 
-def _steps(provenance: Mapping[str, Any]) -> tuple[Step, ...]:
+def _steps(provenance: Mapping[str, Any], lang: str) -> tuple[Step, ...]:
     return tuple(Step(name=_text(s.get("name")), started=sources.optional_time(s.get("started_at")),
                       duration_s=s.get("duration_s"), outcome=_text(s.get("outcome")),
-                      detail=_text(s.get("detail")))
+                      detail=localized(s, lang, "detail", "detail_msg"))
                  for s in provenance.get("steps") or [])
+
+
+def _warnings(manifest: Mapping[str, Any], provenance: Mapping[str, Any], lang: str) -> tuple[str, ...]:
+    """The capture's warnings (sealed in the manifest), in ``lang`` where provenance keeps their
+    catalog records (``warning_msgs``, one per warning)."""
+    texts = [str(w) for w in manifest.get("warnings") or provenance.get("warnings") or []]
+    records = provenance.get("warning_msgs") or []
+    if len(records) != len(texts):
+        return tuple(texts)
+    return tuple(localized({"text": text, "msg": msg}, lang, "text", "msg")
+                 for text, msg in zip(texts, records))
 
 
 def _artifacts(manifest: Mapping[str, Any]) -> tuple[Artifact, ...]:
@@ -185,15 +203,30 @@ def _os_text(environment: Mapping[str, Any]) -> str:
     return _text(os_info)
 
 
-def _verification(summary: Iterable[Mapping[str, Any]] | None) -> tuple[CheckResult, ...] | None:
+def localized(record: Any, lang: str, text_field: str = "reason", msg_field: str | None = None) -> str:
+    """A reason, step detail, warning or finding in ``lang``: from its catalog record
+    (``key``/``params``, in ``record[msg_field]`` or ``record`` itself) when the catalog knows
+    it, else the recorded (English) text."""
+    if not isinstance(record, Mapping):
+        return _text(record)
+    msg = record.get(msg_field) if msg_field else record
+    if isinstance(msg, Mapping) and isinstance(msg.get("key"), str):
+        try:
+            return Msg.from_record(msg).render(lang)
+        except (KeyError, IndexError, ValueError, TypeError, AttributeError):
+            pass  # a key or parameter this version does not know: the recorded text
+    return _text(record.get(text_field))
+
+
+def _verification(summary: Iterable[Mapping[str, Any]] | None, lang: str) -> tuple[CheckResult, ...] | None:
     if summary is None:
         return None
-    return tuple(CheckResult(_text(c.get("name")), _text(c.get("status")), _text(c.get("reason")))
+    return tuple(CheckResult(_text(c.get("name")), _text(c.get("status")), localized(c, lang))
                  for c in summary)
 
 
-def read_capture(folder: Path, verify_summary: Iterable[Mapping[str, Any]] | None = None
-                 ) -> CaptureSection:
+def read_capture(folder: Path, verify_summary: Iterable[Mapping[str, Any]] | None = None,
+                 lang: str = "en") -> CaptureSection:
     """One sealed capture folder as a report section."""
     try:
         manifest_bytes = (folder / "manifest.json").read_bytes()
@@ -212,7 +245,7 @@ def read_capture(folder: Path, verify_summary: Iterable[Mapping[str, Any]] | Non
         host=_text(env.get("hostname")), place=_text(manifest.get("place")),
         single_officer_reason=_text(manifest.get("single_officer_reason")),
         no_timestamp_reason=_text(manifest.get("no_timestamp_reason")), os_text=_os_text(env),
-        environment=sources.environment_rows(env),
+        environment=sources.environment_rows(env, lambda f: localized(f, lang, "detail", "detail_msg")),
         requested_url=_text(manifest.get("requested_url") or prov.get("requested_url")),
         final_url=_text(manifest.get("final_url") or prov.get("final_url")),
         redirects=tuple((_text(r.get("url")), _text(r.get("status")))
@@ -224,14 +257,14 @@ def read_capture(folder: Path, verify_summary: Iterable[Mapping[str, Any]] | Non
         tool=f"{tool.get('name', 'evidence-capture')} {tool.get('version', '')}".strip(),
         playwright=_text(prov.get("playwright_version")), chromium=_text(prov.get("chromium_version")),
         device=_device(prov), user_agent=_text(prov.get("user_agent")),
-        steps=_steps(prov), warnings=tuple(map(str, manifest.get("warnings") or prov.get("warnings") or [])),
+        steps=_steps(prov, lang), warnings=_warnings(manifest, prov, lang),
         artifacts=_artifacts(manifest),
         manifest_sha256=hashlib.sha256(manifest_bytes).hexdigest(),
         signer=_text((manifest.get("signer") or {}).get("fingerprint")),
         sealed_at=sources.optional_time(manifest.get("sealed_at")),
         dev_tsa_warning=manifest.get("dev_tsa_warning"),
         timestamps=sources.read_timestamps(folder),
-        verification=_verification(verify_summary),
+        verification=_verification(verify_summary, lang),
     )
 
 
@@ -268,7 +301,7 @@ def build_report(folders: Sequence[Path], case: Mapping[str, Any] | None = None,
     if len(summaries) > len(folders):
         raise ReportError("more verification summaries than captures")
     summaries += [None] * (len(folders) - len(summaries))
-    captures = tuple(read_capture(Path(f), s) for f, s in zip(folders, summaries))
+    captures = tuple(read_capture(Path(f), s, lang) for f, s in zip(folders, summaries))
     case = dict(case or sources.read_json(Path(folders[0]) / "manifest.json").get("case") or {})
     first = captures[0].capture_id
     return ReportData(

@@ -23,8 +23,8 @@ from evidence_capture.config import Settings
 from evidence_capture.errors import BrowserError, InputError, ReportError, VerificationError
 from evidence_capture.i18n import message
 from evidence_capture.report.comparison import read_licence, read_previous
-from evidence_capture.report.model import CaptureSection, ReportData
-from evidence_capture.report.screenshot import Piece, slice_screenshot
+from evidence_capture.report.model import CaptureSection, ReportData, localized
+from evidence_capture.report.screenshot import JPEG_QUALITY, Piece, attachment
 from evidence_capture.timeutil import BEIJING, require_aware
 
 CHROMIUM_FLAGS = ("--disable-background-networking", "--disable-component-update",
@@ -33,17 +33,25 @@ CHROMIUM_FLAGS = ("--disable-background-networking", "--disable-component-update
 # is left of the printable height after the stamp (see record.html.j2).
 MARGINS_MM = {"top": 20, "bottom": 16, "left": 15, "right": 15}
 CONTENT_WIDTH_MM = 210 - MARGINS_MM["left"] - MARGINS_MM["right"]
-SHOT_AREA_MM = 297 - MARGINS_MM["top"] - MARGINS_MM["bottom"] - 24  # 24 mm for the stamp
+SHOT_AREA_MM = 297 - MARGINS_MM["top"] - MARGINS_MM["bottom"] - 32  # 32 mm for the stamp
 SHOT_ASPECT = SHOT_AREA_MM / CONTENT_WIDTH_MM
+OVERVIEW_ASPECT = (SHOT_AREA_MM - 4) / CONTENT_WIDTH_MM  # 4 mm between a page's top and its overview
 
 _TEMPLATES = Path(__file__).parent / "templates"
 
 
 @dataclass(frozen=True)
 class ShotPage:
+    """One sheet of the screenshot attachment: one piece, or a page's top above its overview."""
+
     capture: CaptureSection
-    piece: Piece
+    pieces: tuple[Piece, ...]
+    index: int  # 1-based, among the capture's sheets
     total: int
+
+    @property
+    def first(self) -> Piece:
+        return self.pieces[0]
 
 
 @dataclass(frozen=True)
@@ -77,12 +85,15 @@ def format_clock(moment: datetime | None) -> str:
 
 
 def _environment(lang: str) -> jinja2.Environment:
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(_TEMPLATES),
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(_TEMPLATES), extensions=["jinja2.ext.do"],
                              autoescape=True, undefined=jinja2.StrictUndefined,
                              trim_blocks=True, lstrip_blocks=True)
     env.globals["t"] = lambda key, **values: message(key, lang, **values)
     env.filters["when"] = lambda moment: format_time(moment, lang)
     env.filters["clock"] = format_clock
+    env.filters["beijing_clock"] = lambda moment: format_clock(moment).split(" (")[0]
+    env.globals["en"] = lambda key, **values: message(key, "en", **values)
+    env.filters["msg"] = lambda record, text: localized({"text": text, "msg": record}, lang, "text", "msg")
     env.globals.update(licence_of=read_licence, previous_of=read_previous)
     zh = lang == "zh"
     env.globals.update(colon="：" if zh else ": ", lp="（" if zh else " (", rp="）" if zh else ")")
@@ -97,7 +108,8 @@ def _page_numbers(lang: str) -> Markup:
 def render_html(data: ReportData, shot_pages: list[ShotPage]) -> tuple[str, str, str]:
     """The body, header and footer HTML."""
     env = _environment(data.lang)
-    context = {"r": data, "shots": shot_pages, "page_numbers": _page_numbers(data.lang)}
+    context = {"r": data, "shots": shot_pages, "page_numbers": _page_numbers(data.lang),
+               "jpeg_quality": JPEG_QUALITY}
     return (env.get_template("record.html.j2").render(**context),
             env.get_template("header.html.j2").render(**context),
             env.get_template("footer.html.j2").render(**context))
@@ -112,9 +124,11 @@ def _slice_all(data: ReportData, work: Path) -> list[ShotPage]:
         if not (capture.folder / shot.path).is_file():
             raise VerificationError("artifacts", f"{shot.path} is sealed in {capture.capture_id} "
                                     "but missing from its folder")
-        pieces = slice_screenshot(capture.folder / shot.path, work / "shots", aspect=SHOT_ASPECT,
-                                  expected_sha256=shot.sha256, prefix=f"c{number:02d}")
-        pages += [ShotPage(capture, piece, len(pieces)) for piece in pieces]
+        sheets = attachment(capture.folder / shot.path, work / "shots", aspect=SHOT_ASPECT,
+                            overview_aspect=OVERVIEW_ASPECT, expected_sha256=shot.sha256,
+                            prefix=f"c{number:02d}")
+        pages += [ShotPage(capture, pieces, index, len(sheets))
+                  for index, pieces in enumerate(sheets, start=1)]
     return pages
 
 

@@ -1,12 +1,16 @@
-"""Cut a full-page screenshot into page-sized pieces at a legible scale (Pillow).
+"""The screenshot attachment of the record: the top of the page legible, the whole page reduced (Pillow).
 
-A page of the record shows between ``MIN_COLUMN_PX`` and ``COLUMN_PX`` source
-pixels across its width: a desktop page fills it, a narrow (mobile) page is
-not blown up, and a page wider than ``COLUMN_PX`` is split into column tiles,
-each printed top to bottom, so a 7,000 px wide page stays readable.  Pieces
-are JPEG (the record is a print; the sealed PNG stays the evidence).  The bytes are checked
-against the sealed SHA-256 before anything is cut: the record never stamps a
-hash onto a picture that does not have it.
+A sheet shows between ``MIN_COLUMN_PX`` and ``COLUMN_PX`` source pixels across
+its width: a desktop page fills it, a narrow (mobile) page is not blown up,
+and a page wider than ``COLUMN_PX`` is split into column tiles, so a 7,000 px
+wide page stays readable.  A page that fits one sheet is printed whole at that
+scale; a longer one gets its top (where the offending claim usually is) at that
+scale and a whole-page overview, cut into strips read left to right, on the
+same sheet (a wide page: the top of each column tile, then the overview).  The
+complete screenshot is the sealed PNG in the evidence package; the record is a
+print, its images are JPEG.  The bytes are checked against the sealed SHA-256
+before anything is cut: the record never stamps a hash onto a picture that
+does not have it.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ import hashlib
 import io
 import math
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Iterator
 
@@ -30,7 +34,11 @@ MAX_WIDTH = 8_192
 MAX_HEIGHT = DEFAULTS.max_screenshot_height
 COLUMN_PX = 1_600  # widest strip of the page printed across one sheet
 MIN_COLUMN_PX = 1_000  # a narrower page is printed at this scale, not enlarged
-JPEG_QUALITY = 80
+JPEG_QUALITY = 80  # the legible sheets
+OVERVIEW_QUALITY = 75  # the reduced whole-page sheet
+OVERVIEW_PX = 1_100  # width of the overview image (about 150 dpi across the sheet)
+OVERVIEW_GAP = 0.03  # white gap between overview strips, as a share of the page width
+TOP_SHARE = 0.6  # of a long page's sheet: its top at full scale; the rest holds the overview
 MERGE_TAIL = 0.25  # a last strip shorter than this share of a page joins the page before
 
 
@@ -45,6 +53,10 @@ class Piece:
     column: int = 1  # 1-based column tile
     columns: int = 1
     scale_px: int = 0  # source pixels that span the printed width (>= width)
+    kind: str = "detail"  # "detail": legible sheet; "overview": the whole page reduced
+    strips: int = 1  # overview: strips of the page, side by side
+    reduction: float = 1.0  # overview: source pixels per overview pixel
+    page_px: tuple[int, int] = (0, 0)  # the whole screenshot's (width, height)
 
     @property
     def width_percent(self) -> float:
@@ -114,8 +126,37 @@ def _open_checked(path: Path, expected_sha256: str) -> Image.Image:
 
 def slice_screenshot(path: Path, out_dir: Path, *, aspect: float, expected_sha256: str,
                      prefix: str = "shot") -> tuple[Piece, ...]:
-    """Write the pieces as JPEG files in ``out_dir``; column by column, each top to bottom."""
+    """Every legible sheet of the whole page (JPEG files in ``out_dir``), column by column."""
     image = _open_checked(path, expected_sha256)
+    return _cut(image, out_dir, aspect=aspect, prefix=prefix, rows=None)
+
+
+def attachment(path: Path, out_dir: Path, *, aspect: float, overview_aspect: float,
+               expected_sha256: str, prefix: str = "shot") -> tuple[tuple[Piece, ...], ...]:
+    """The attachment's sheets, each a tuple of pieces printed one above the other.
+
+    A page that fits one sheet is printed whole.  A longer one gets one sheet
+    with its top at full scale (``TOP_SHARE`` of the image area) above a
+    whole-page overview; a wide one, the top of each column tile on a sheet of
+    its own and the overview on one more.  ``aspect`` is the image area's
+    height / width, ``overview_aspect`` the same for a sheet holding an overview.
+    """
+    image = _open_checked(path, expected_sha256)
+    width, height = image.size
+    if piece_count(width, height, aspect) <= 1:
+        return tuple((piece,) for piece in _cut(image, out_dir, aspect=aspect, prefix=prefix, rows=None))
+    overview = out_dir / f"{prefix}-overview.jpg"
+    if columns(width)[0] == 1:
+        top = _cut(image, out_dir, aspect=aspect * TOP_SHARE, prefix=prefix, rows=1)[0]
+        top = replace(top, scale_px=max(width, MIN_COLUMN_PX))
+        shared = overview_aspect - aspect * TOP_SHARE
+        return ((top, _overview(image, overview, shared, 2)),)
+    tops = _cut(image, out_dir, aspect=aspect, prefix=prefix, rows=1)
+    return (*((piece,) for piece in tops), (_overview(image, overview, overview_aspect, len(tops) + 1),))
+
+
+def _cut(image: Image.Image, out_dir: Path, *, aspect: float, prefix: str,
+         rows: int | None) -> tuple[Piece, ...]:
     width, height = image.size
     count, column_width = columns(width)
     step = piece_height(column_width, aspect)
@@ -123,12 +164,42 @@ def slice_screenshot(path: Path, out_dir: Path, *, aspect: float, expected_sha25
     pieces: list[Piece] = []
     for column, left in enumerate(range(0, width, column_width), start=1):
         right = min(width, left + column_width)
-        for top, bottom in row_bounds(height, step):
+        bounds = row_bounds(height, step)
+        for top, bottom in bounds[:rows] if rows else bounds:
             index = len(pieces) + 1
             target = out_dir / f"{prefix}-{index:04d}.jpg"
             image.crop((left, top, right, bottom)).save(target, quality=JPEG_QUALITY)
             pieces.append(Piece(path=target, index=index, top=top, height=bottom - top,
                                 left=left, width=right - left, column=column, columns=count,
                                 scale_px=math.ceil(max(column_width, MIN_COLUMN_PX)
-                                                   * max(1.0, (bottom - top) / step))))
+                                                   * max(1.0, (bottom - top) / step)),
+                                page_px=(width, height)))
     return tuple(pieces)
+
+
+def overview_strips(width: int, height: int, aspect: float) -> int:
+    """The fewest strips, side by side, that fit a ``width`` x ``height`` page into ``aspect`` = h / w."""
+    strips = 1
+    while math.ceil(height / strips) > aspect * (strips * width + (strips - 1) * width * OVERVIEW_GAP):
+        strips += 1
+    return strips
+
+
+def _overview(image: Image.Image, target: Path, aspect: float, index: int) -> Piece:
+    width, height = image.size
+    strips = overview_strips(width, height, aspect)
+    rows = math.ceil(height / strips)
+    reduction = max(1.0, strips * width * (1 + OVERVIEW_GAP) / OVERVIEW_PX)
+    strip_px = max(1, round(width / reduction))
+    gap = max(2, round(width * OVERVIEW_GAP / reduction))
+    sheet = Image.new("RGB", (strips * strip_px + (strips - 1) * gap, max(1, round(rows / reduction))),
+                      "white")
+    for number in range(strips):
+        top = number * rows
+        strip = image.crop((0, top, width, min(height, top + rows)))
+        size = (strip_px, max(1, round(strip.height / reduction)))
+        sheet.paste(strip.resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0),
+                    (number * (strip_px + gap), 0))
+    sheet.save(target, quality=OVERVIEW_QUALITY)
+    return Piece(path=target, index=index, top=0, height=height, left=0, width=width,
+                 kind="overview", strips=strips, reduction=reduction, page_px=(width, height))

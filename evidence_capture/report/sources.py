@@ -10,11 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable, Mapping
 
 from cryptography import x509
 
 from evidence_capture import safeio
+from evidence_capture.capture.browser import BROWSER_PROXY
 from evidence_capture.errors import InputError, ReportError
 from evidence_capture.manifests.stamping import slot_number
 from evidence_capture.timeutil import parse_iso
@@ -39,6 +40,7 @@ class TimestampRow:
     policy_oid: str | None
     gen_time: datetime | None
     error: str | None
+    error_i18n: Mapping[str, Any] | None = None  # the error as a catalog record (key, params)
 
 
 @dataclass(frozen=True)
@@ -122,7 +124,8 @@ def read_timestamps(folder: Path) -> tuple[TimestampRow, ...]:
             index=int(meta_path.stem), url=str(meta.get("url") or ""),
             state=str(meta.get("state") or "failed"), tsa_name=meta.get("tsa_name"),
             serial=None if serial is None else str(serial), policy_oid=meta.get("policy_oid"),
-            gen_time=optional_time(meta.get("gen_time")), error=meta.get("error")))
+            gen_time=optional_time(meta.get("gen_time")), error=meta.get("error"),
+            error_i18n=meta.get("error_i18n") if isinstance(meta.get("error_i18n"), dict) else None))
     return tuple(rows)
 
 
@@ -144,10 +147,10 @@ def _proxy_row(env: dict[str, Any]) -> EnvRow:
     variables = proxy.get("env") or {}
     browser = str(proxy.get("browser") or "")
     parts = [f"{name}={value}" for name, value in sorted(variables.items())]
-    if browser:
+    if browser and browser != BROWSER_PROXY:
         parts.append(f"browser: {browser}")
-    clean = not variables and browser.lower() in ("", "direct", "none")
-    note = None if parts else "report.env.no_proxy"
+    clean = not variables and (browser == BROWSER_PROXY or browser.lower() in ("", "direct", "none"))
+    note = "report.env.browser_no_proxy" if browser == BROWSER_PROXY else (None if parts else "report.env.no_proxy")
     return EnvRow("report.env.proxy", "; ".join(parts), _status(env, "proxy", "ok" if clean else "warn"),
                   note)
 
@@ -172,8 +175,11 @@ def _clock_row(env: dict[str, Any]) -> EnvRow:
     return EnvRow("report.env.clock", value, _status(env, "clock", fallback), note)
 
 
-def environment_rows(env: dict[str, Any]) -> tuple[EnvRow, ...]:
-    """The clean-environment check as rows: proxy, hosts, DNS, clock, fresh profile, others."""
+def environment_rows(env: dict[str, Any],
+                     detail: Callable[[Mapping[str, Any]], str] = lambda f: str(f.get("detail") or "")
+                     ) -> tuple[EnvRow, ...]:
+    """The clean-environment check as rows: proxy, hosts, DNS, clock, fresh profile, others
+    (``detail`` gives another finding's text, e.g. in the reader's language)."""
     fresh = env.get("fresh_profile")
     rows = [
         _proxy_row(env),
@@ -190,5 +196,5 @@ def environment_rows(env: dict[str, Any]) -> tuple[EnvRow, ...]:
         name = str(finding.get("check", ""))
         if not any(word in name.lower() for word in known):
             status = "warn" if finding.get("status") == "warn" else "ok"
-            rows.append(EnvRow(name, str(finding.get("detail") or ""), status))
+            rows.append(EnvRow(name, detail(finding), status))
     return tuple(rows)

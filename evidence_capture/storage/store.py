@@ -36,7 +36,7 @@ from evidence_capture.storage.models import (
     ArtifactRow, CaptureOwnerRow, CaptureRow, CaseRow, OfficerRow, StationKeyRow, TimestampRow,
 )
 from evidence_capture.storage.owner import ProcessOwner
-from evidence_capture.storage.views import CaptureSummary, CaseSummary, ArtifactRecord
+from evidence_capture.storage.views import CaptureSummary, CaseSummary, ArtifactRecord, stored_text
 from evidence_capture.timeutil import utcnow
 
 IN_PROGRESS, COMPLETE, FAILED, INCOMPLETE = "in_progress", "complete", "failed", "incomplete"
@@ -216,13 +216,18 @@ class Store:
                 self.append_event(session, new)
         return self.get_capture(capture_id)
 
-    def mark_failed(self, capture_id: str, reason: str, *, status: str = FAILED) -> None:
+    def mark_failed(self, capture_id: str, reason: Message, *, status: str = FAILED,
+                    error: str | None = None) -> None:
+        """``reason`` for people (a catalog message); ``error``, a third-party error's own
+        text, goes only into the custody note, for the technical record."""
+        details = {"action": f"capture-{status}", "reason": str(reason)}
+        if error:
+            details["error"] = error
         with self.transaction() as session:
             row = _capture(session, capture_id, IN_PROGRESS)
-            row.status, row.failure_reason, row.completed_at = status, reason, utcnow()
+            row.status, row.failure_reason, row.completed_at = status, stored_text(reason), utcnow()
             self.append_event(session, NewEvent(
-                "note", "capture", capture_id, case_id=row.case_id,
-                details={"action": f"capture-{status}", "reason": reason, "url": row.url}))
+                "note", "capture", capture_id, case_id=row.case_id, details={**details, "url": row.url}))
 
     def recover_incomplete(self) -> list[str]:
         """Captures a crash left ``in_progress`` become ``incomplete``, with a custody note.
@@ -238,7 +243,7 @@ class Store:
         stale = [capture_id for capture_id, owner in rows if owner is None or ProcessOwner(
             owner.host, owner.pid, owner.started).is_gone()]
         for capture_id in stale:
-            self.mark_failed(capture_id, "interrupted before completion (found by recovery)",
+            self.mark_failed(capture_id, Msg("storage.capture.interrupted"),
                              status=INCOMPLETE)
         return list(stale)
 

@@ -2,16 +2,36 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from evidence_capture.errors import Message, Msg
 from evidence_capture.storage.models import ArtifactRow, CaptureRow, CaseRow
 from evidence_capture.timeutil import iso_beijing, iso_utc
 
 
 def _iso(moment: datetime | None) -> str | None:
     return None if moment is None else iso_utc(moment)
+
+
+def stored_text(message: Message) -> str:
+    """A message as a text column keeps it: a ``Msg`` as its JSON record (so it can be shown
+    in the reader's language later), a plain string as it is."""
+    return json.dumps(message.as_record(), ensure_ascii=False) if isinstance(message, Msg) else str(message)
+
+
+def stored_message(text: str | None) -> Message | None:
+    """The message a text column holds (``stored_text``); older plain text stays text."""
+    if not text or not text.startswith('{"key"'):
+        return text
+    try:
+        message = Msg.from_record(json.loads(text))
+        str(message)  # a key this version's catalog does not know: keep the stored text
+    except (ValueError, KeyError, TypeError, IndexError):
+        return text
+    return message
 
 
 @dataclass(frozen=True)
@@ -48,16 +68,19 @@ class CaptureSummary:
     timestamp_state: str
     started_at: datetime
     completed_at: datetime | None
-    failure_reason: str | None
+    failure_reason: str | None  # English, for --json and logs
     origin: str
     artifact_count: int
+    failure: Message | None = field(default=None, compare=False)  # the same, as a catalog message
 
     @classmethod
     def from_row(cls, row: CaptureRow) -> "CaptureSummary":
+        failure = stored_message(row.failure_reason)
         return cls(
             row.capture_id, row.case_id, row.url, row.status, row.capture_state,
             row.manifest_sha256, row.signer_fingerprint, row.timestamp_state, row.started_at,
-            row.completed_at, row.failure_reason, row.origin, len(row.artifacts),
+            row.completed_at, None if failure is None else str(failure), row.origin, len(row.artifacts),
+            failure,
         )
 
     def as_record(self) -> dict[str, Any]:

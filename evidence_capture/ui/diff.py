@@ -31,8 +31,11 @@ def diff_lines(tx: Text, report: Any) -> list[str]:
         lines.append(_INDENT + tx.t("cli.diff.side", side=side.upper(), capture_id=c["capture_id"],
                                     digest=c["manifest_sha256"], url=c["final_url"] or c["requested_url"]))
     lines.append(_INDENT + tx.t("cli.diff.verdict", verdict=verdict_text(tx, record["verdict"])))
-    if record["verdict"]["reason"]:
-        lines.append(_INDENT + tx.t("cli.diff.reason", reason=record["verdict"]["reason"]))
+    verdict = record["verdict"]
+    if verdict["reason"]:
+        reason = tx.reason({"reason": verdict["reason"], **verdict["reason_msg"]}) if verdict.get("reason_msg") \
+            else verdict["reason"]
+        lines.append(_INDENT + tx.t("cli.diff.reason", reason=reason))
     none = tx.t("diff.none")
     lines += [_INDENT + tx.t("cli.diff.amount", old=a["old"] or none, new=a["new"] or none)
               for a in record["amounts"]]

@@ -54,7 +54,8 @@ def summary_lines(tx: Text, status: Any) -> list[str]:
                   state=tx.label("patrol.state", status.state), source=status.source)]
     for item in status.items:
         capture = item["capture_id"] or "-"
-        detail = item["error"] or item["capture_state"] or ""
+        detail = tx.reason({"reason": item["error"], **item["error_msg"]}) if item.get("error_msg") \
+            else item["error"] or item["capture_state"] or ""
         lines.append(f"  {item['position']:>4}  {pad(tx.label('patrol.state', item['state']), 8)} "
                      f"{capture:<26} {item['attempts']}x  {item['url']}  {detail}".rstrip())
     counts = status.as_record()["counts"]

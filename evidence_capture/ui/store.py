@@ -15,7 +15,7 @@ def capture_line(tx: Text, capture: Any) -> str:
     """
     stored = capture.status == "complete" and capture.capture_state
     state = tx.label("state", capture.capture_state) if stored else tx.label("store.status", capture.status)
-    reason = tx.t("cli.capture.reason", reason=capture.failure_reason) if capture.failure_reason else ""
+    reason = tx.t("cli.capture.reason", reason=capture.failure or capture.failure_reason) if capture.failure_reason else ""
     return tx.t("cli.capture.line", capture_id=capture.capture_id, state=pad(state, 22),
                 timestamps=pad(tx.label("store.timestamps", capture.timestamp_state), 8),
                 origin=pad(tx.label("store.origin", capture.origin), 8), url=capture.url, reason=reason)
