@@ -23,12 +23,12 @@ import typer.core
 
 from evidence_capture import __version__
 from evidence_capture.config import Settings, env_help, load_settings
-from evidence_capture.defaults import DEFAULTS
 from evidence_capture.errors import (
     EXIT_INCOMPLETE, EXIT_OPERATIONAL, EXIT_USAGE, EXIT_VERIFY_FAILED, ConfigError, EvidenceError,
     Msg,
 )
 from evidence_capture.i18n import normalize_lang
+from evidence_capture.ui import options
 from evidence_capture.ui.text import Err, Text
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -197,12 +197,6 @@ def _group(help_text: str) -> typer.Typer:
                        context_settings={"help_option_names": ["-h", "--help"]})
 
 
-_JSON = typer.Option(False, "--json", help="Print JSON.")
-_TSA_WAIT = typer.Option(10.0, "--timeout", min=0.1, help="Seconds to wait for each TSA.")
-_TRUST_KEY = typer.Option([], "--trust-key", help="Pinned signer public key PEM (repeatable).")
-_TSA_CA = typer.Option(None, "--tsa-ca", help="PEM bundle of trusted TSA roots (default: EVIDENCE_TSA_CA).")
-
-
 @app.callback()
 def _root(
     version: bool = typer.Option(
@@ -214,42 +208,6 @@ def _root(
 
 # --- capture ------------------------------------------------------------------
 
-_CASE = typer.Option(None, "--case", metavar="CASE_ID",
-                     help="Case number (open it first with `evidence case open`).")
-_OFFICER = typer.Option(
-    [], "--officer", metavar="NAME:CERT_NO",
-    help="Officer and enforcement-certificate number; repeat for each (two are required).")
-_DEVICE = typer.Option(
-    DEFAULTS.device, "--device", metavar="NAME",
-    help="Playwright device descriptor, e.g. 'iPhone 13' (default: desktop "
-    f"{DEFAULTS.viewport_width}x{DEFAULTS.viewport_height}).")
-_CAPTURE_TIMEOUT = typer.Option(DEFAULTS.total_timeout, "--timeout", metavar="SECONDS",
-                                min=1.0, help="Total budget per capture.")
-_ALLOW_PRIVATE = typer.Option(
-    DEFAULTS.allow_private, "--allow-private",
-    help="Allow loopback, link-local and private addresses (recorded in the capture).")
-_TLS_CA = typer.Option(
-    DEFAULTS.tls_ca, "--tls-ca", metavar="BUNDLE",
-    help="Trust this private CA (PEM bundle) for this capture: the engine checks the served "
-    "chain against it (recorded in the capture).")
-_RECORD_TLS_ERRORS = typer.Option(
-    DEFAULTS.record_tls_errors, "--record-tls-errors",
-    help="Capture even when the certificate does not validate; the chain and the error are "
-    "recorded and the capture is PARTIAL.")
-_TSA_TIMEOUT = typer.Option(10.0, "--tsa-timeout", metavar="SECONDS", min=0.1,
-                            help="Seconds to wait for each TSA.")
-
-
-_SINGLE_OFFICER = typer.Option(
-    None, "--single-officer-reason", metavar="TEXT",
-    help="Capture with fewer than two officers, for this reason (recorded in the manifest).")
-_NO_TIMESTAMP = typer.Option(
-    None, "--no-timestamp", metavar="REASON",
-    help="Capture without asking any TSA, for this reason (recorded; the capture stays timestamp-pending).")
-_PLACE = typer.Option(None, "--place", metavar="TEXT",
-                      help="Where the capture is made, e.g. the office (recorded; printed in the record).")
-_WITNESS = typer.Option(None, "--witness", metavar="NAME:ID",
-                        help="Witness present and their ID number (recorded; printed and signed in the record).")
 
 
 def _officers(values: list[str], settings: Settings) -> tuple[Any, ...]:
@@ -280,12 +238,12 @@ def _open_station(settings: Settings, tsa_timeout: float):  # type: ignore[no-un
 @_command(app, "capture")
 def capture_command(
     urls: list[str] = typer.Argument(..., metavar="URL", help="http(s) URLs, captured in order."),
-    case: str | None = _CASE, officer: list[str] = _OFFICER, device: str | None = _DEVICE,
-    timeout: float = _CAPTURE_TIMEOUT, allow_private: bool = _ALLOW_PRIVATE,
-    tsa_timeout: float = _TSA_TIMEOUT,
-    single_officer_reason: Optional[str] = _SINGLE_OFFICER, no_timestamp: Optional[str] = _NO_TIMESTAMP,
-    tls_ca: Optional[str] = _TLS_CA, record_tls_errors: bool = _RECORD_TLS_ERRORS,
-    place: Optional[str] = _PLACE, witness: Optional[str] = _WITNESS,
+    case: str | None = options.CASE, officer: list[str] = options.OFFICER, device: str | None = options.DEVICE,
+    timeout: float = options.CAPTURE_TIMEOUT, allow_private: bool = options.ALLOW_PRIVATE,
+    tsa_timeout: float = options.TSA_TIMEOUT,
+    single_officer_reason: Optional[str] = options.SINGLE_OFFICER, no_timestamp: Optional[str] = options.NO_TIMESTAMP,
+    tls_ca: Optional[str] = options.TLS_CA, record_tls_errors: bool = options.RECORD_TLS_ERRORS,
+    place: Optional[str] = options.PLACE, witness: Optional[str] = options.WITNESS,
     as_json: bool = typer.Option(False, "--json", help="Print the results as JSON."),
 ) -> None:
     """Capture web pages in a fresh browser, seal them and record them in the store.
@@ -376,10 +334,6 @@ patrol_app = typer.Typer(
 app.add_typer(patrol_app, name="patrol")
 
 
-_LICENCE_HELP = ("Also write the 亮照 (licence display) report: one CSV row per shop, from each "
-                 "capture's licence.json, with a summary in Chinese and English (never overwritten).")
-
-
 @_command(patrol_app, "run")
 def patrol_run(
     list_file: Optional[Path] = typer.Argument(None, metavar="LIST", help="Text file (one URL a "
@@ -397,13 +351,13 @@ def patrol_run(
                                      "launch one per capture."),
     queue: bool = typer.Option(False, "--queue", help="Send the job to the Celery workers "
                                "(EVIDENCE_BROKER_URL) instead of running it here."),
-    officer: list[str] = _OFFICER, device: str | None = _DEVICE,
-    timeout: float = _CAPTURE_TIMEOUT, allow_private: bool = _ALLOW_PRIVATE,
-    tsa_timeout: float = _TSA_TIMEOUT,
-    single_officer_reason: Optional[str] = _SINGLE_OFFICER, no_timestamp: Optional[str] = _NO_TIMESTAMP,
-    place: Optional[str] = _PLACE, witness: Optional[str] = _WITNESS,
-    licence_report: Optional[Path] = typer.Option(None, "--licence-report", metavar="FILE.csv", help=_LICENCE_HELP),
-    json_out: bool = _JSON,
+    officer: list[str] = options.OFFICER, device: str | None = options.DEVICE,
+    timeout: float = options.CAPTURE_TIMEOUT, allow_private: bool = options.ALLOW_PRIVATE,
+    tsa_timeout: float = options.TSA_TIMEOUT,
+    single_officer_reason: Optional[str] = options.SINGLE_OFFICER, no_timestamp: Optional[str] = options.NO_TIMESTAMP,
+    place: Optional[str] = options.PLACE, witness: Optional[str] = options.WITNESS,
+    licence_report: Optional[Path] = typer.Option(None, "--licence-report", metavar="FILE.csv", help=options.LICENCE_HELP),
+    json_out: bool = options.JSON,
 ) -> None:
     """Capture every URL of LIST, resumably: the job and its rows live in the store.
 
@@ -531,8 +485,8 @@ def _show_status(status: Any, json_out: bool) -> None:
 @_command(patrol_app, "status")
 def patrol_status(job_id: str = typer.Argument(..., metavar="JOB", help="The patrol job id."),
                   licence_report: Optional[Path] = typer.Option(None, "--licence-report", metavar="FILE.csv",
-                                                                help=_LICENCE_HELP),
-                  json_out: bool = _JSON) -> None:
+                                                                help=options.LICENCE_HELP),
+                  json_out: bool = options.JSON) -> None:
     """Show a patrol job: its state (queued, running, done) and its rows, with counts per state."""
     from evidence_capture.patrol.jobs import job_status
 
@@ -548,7 +502,7 @@ def patrol_status(job_id: str = typer.Argument(..., metavar="JOB", help="The pat
 def worker(
     concurrency: int = typer.Option(1, "--concurrency", min=1, help="Captures at once in this worker."),
     loglevel: str = typer.Option("INFO", "--loglevel", help="Celery log level."),
-    tsa_timeout: float = _TSA_TIMEOUT,
+    tsa_timeout: float = options.TSA_TIMEOUT,
 ) -> None:
     """Run a Celery worker for `patrol --queue` jobs: this host is a station with its own key.
 
@@ -572,7 +526,7 @@ def worker(
 @_command(app, "recapture")
 def recapture_command(
     capture_id: str = typer.Argument(..., help="The capture to repeat (a capture id in this store)."),
-    officer: list[str] = _OFFICER, tsa_timeout: float = _TSA_TIMEOUT,
+    officer: list[str] = options.OFFICER, tsa_timeout: float = options.TSA_TIMEOUT,
     as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
 ) -> None:
     """Capture the same URL again, with the same options and device, into the same case.
@@ -605,8 +559,8 @@ def recapture_command(
 def diff_command(
     first: str = typer.Argument(..., metavar="A", help="The earlier capture (id or folder)."),
     second: str = typer.Argument(..., metavar="B", help="The later capture (id or folder)."),
-    officer: list[str] = _OFFICER, tsa_timeout: float = _TSA_TIMEOUT,
-    trust_key: list[Path] = _TRUST_KEY, tsa_ca: Optional[Path] = _TSA_CA,
+    officer: list[str] = options.OFFICER, tsa_timeout: float = options.TSA_TIMEOUT,
+    trust_key: list[Path] = options.TRUST_KEY, tsa_ca: Optional[Path] = options.TSA_CA,
     as_json: bool = typer.Option(False, "--json", help="Print the change report as JSON."),
 ) -> None:
     """Compare two captures and seal the change report (对比记录).
@@ -749,7 +703,7 @@ def _passphrase(*, confirm: bool) -> str:
 
 
 @_command(keys_app, "init")
-def keys_init(json_out: bool = _JSON) -> None:
+def keys_init(json_out: bool = options.JSON) -> None:
     """Create the station signing key (Ed25519, encrypted with a passphrase, mode 0600)."""
     from evidence_capture.manifests.keys import StationKey
 
@@ -782,8 +736,8 @@ def keys_export_public(
 @_command(app, "seal")
 def seal(
     target: str = typer.Argument(..., help="Capture folder or capture id."),
-    timeout: float = _TSA_WAIT,
-    json_out: bool = _JSON,
+    timeout: float = options.TSA_WAIT,
+    json_out: bool = options.JSON,
 ) -> None:
     """Seal an unsealed capture: hash, sign, timestamp.  A failing TSA leaves it timestamp-pending (exit 4)."""
     from evidence_capture.manifests.keys import StationKey
@@ -825,14 +779,11 @@ def _timestamp_pending(timeout: float, json_out: bool) -> None:
         raise typer.Exit(EXIT_INCOMPLETE)
 
 
-_PENDING_HELP = "Retry every timestamp-pending capture against the configured TSAs."
-
-
 @timestamp_app.callback(invoke_without_command=True)
 def _timestamp_root(
     ctx: typer.Context,
-    pending: bool = typer.Option(False, "--pending", help=_PENDING_HELP + " Exit 4 if any stays pending."),
-    timeout: float = _TSA_WAIT,
+    pending: bool = typer.Option(False, "--pending", help=options.PENDING_HELP + " Exit 4 if any stays pending."),
+    timeout: float = options.TSA_WAIT,
     json_out: bool = typer.Option(False, "--json", help="Print JSON (with --pending)."),
 ) -> None:
     """RFC 3161 timestamps: retry pending captures (--pending), verify tokens."""
@@ -852,8 +803,8 @@ def _timestamp_root(
 
 @_command(timestamp_app, "pending")
 def timestamp_pending(
-    timeout: float = _TSA_WAIT,
-    json_out: bool = _JSON,
+    timeout: float = options.TSA_WAIT,
+    json_out: bool = options.JSON,
 ) -> None:
     """Retry every timestamp-pending capture against the configured TSAs (same as --pending)."""
     _timestamp_pending(timeout, json_out)
@@ -862,10 +813,10 @@ def timestamp_pending(
 @_command(app, "verify")
 def verify(
     target: str = typer.Argument(..., help="Capture folder or id, change-report id (diff-…), or package (.zip)."),
-    json_out: bool = _JSON,
-    trust_key: list[Path] = _TRUST_KEY,
+    json_out: bool = options.JSON,
+    trust_key: list[Path] = options.TRUST_KEY,
     strict: bool = typer.Option(False, "--strict", help="Count not-checked as failure."),
-    tsa_ca: Optional[Path] = _TSA_CA,
+    tsa_ca: Optional[Path] = options.TSA_CA,
     tolerance: float = typer.Option(300.0, "--tolerance", min=0.0, help="Allowed clock difference, seconds."),
 ) -> None:
     """Verify a capture, change report or package offline: every check is pass, fail or not-checked.
@@ -905,9 +856,9 @@ def replay(
     unverified: bool = typer.Option(False, "--unverified",
                                     help="Replay even if verify fails (the page shows a warning banner)."),
     port: int = typer.Option(0, "--port", min=0, max=65535, help="Port on 127.0.0.1 (0: a free one)."),
-    json_out: bool = _JSON,
-    trust_key: list[Path] = _TRUST_KEY,
-    tsa_ca: Optional[Path] = _TSA_CA,
+    json_out: bool = options.JSON,
+    trust_key: list[Path] = options.TRUST_KEY,
+    tsa_ca: Optional[Path] = options.TSA_CA,
 ) -> None:
     """Replay a capture's archive.wacz offline with ReplayWeb.page on 127.0.0.1; Ctrl-C stops."""
     import threading
@@ -971,7 +922,7 @@ def case_open(
     title: str = typer.Option(..., "--title", help="Short title of the case."),
     subject: str = typer.Option("", "--subject", help="The shop or operator under investigation."),
     purpose: str = typer.Option("", "--purpose", help="Why evidence is collected."),
-    json_out: bool = _JSON,
+    json_out: bool = options.JSON,
 ) -> None:
     """Open a new case (recorded in the custody log)."""
     from evidence_capture.models import CaseInfo
@@ -984,7 +935,7 @@ def case_open(
 
 
 @_command(case_app, "list")
-def case_list(json_out: bool = _JSON) -> None:
+def case_list(json_out: bool = options.JSON) -> None:
     """List cases with their number of captures."""
     from evidence_capture.ui.store import case_list_lines
 
@@ -996,7 +947,7 @@ def case_list(json_out: bool = _JSON) -> None:
 
 
 @_command(case_app, "show")
-def case_show(case_id: str = typer.Argument(..., help="The case number."), json_out: bool = _JSON) -> None:
+def case_show(case_id: str = typer.Argument(..., help="The case number."), json_out: bool = options.JSON) -> None:
     """Show a case, its captures and their states."""
     from evidence_capture.ui.store import case_lines
 
@@ -1012,7 +963,7 @@ def custody_log(
     target: Optional[str] = typer.Argument(None, help="Case id or capture id (default: the whole log)."),
     origin: bool = typer.Option(False, "--origin", help="Also print the originating stations' "
                                 "history that came in with imported packages."),
-    json_out: bool = _JSON,
+    json_out: bool = options.JSON,
 ) -> None:
     """Print the custody events of a case or capture (times in Beijing time)."""
     from evidence_capture.ui.store import custody_log_lines
@@ -1034,7 +985,7 @@ def custody_verify(
         help="Check every event's signature one by one, not only those the chain does not vouch for."),
     checkpoint: Optional[Path] = typer.Option(
         None, "--checkpoint", help="A checkpoint file held elsewhere (default: the latest in EVIDENCE_HOME)."),
-    json_out: bool = _JSON,
+    json_out: bool = options.JSON,
 ) -> None:
     """Walk the whole chain: first broken link, gaps, edits and deletions.  Exit 1 if any."""
     from evidence_capture.storage.checkpoint import verify_store
@@ -1057,7 +1008,7 @@ def custody_verify(
 @_command(custody_app, "checkpoint")
 def custody_checkpoint(
     timeout: float = typer.Option(30.0, "--timeout", min=1.0, help="Seconds to wait for each TSA."),
-    json_out: bool = _JSON,
+    json_out: bool = options.JSON,
 ) -> None:
     """Anchor the chain head outside the store: an RFC 3161 token over the last event."""
     from evidence_capture.storage.checkpoint import checkpoint_store
@@ -1074,7 +1025,7 @@ def custody_checkpoint(
 def custody_note(
     target: str = typer.Argument(..., help="Case id or capture id."),
     text: str = typer.Option(..., "--text", help="The note (a correction is a new note, never an edit)."),
-    json_out: bool = _JSON,
+    json_out: bool = options.JSON,
 ) -> None:
     """Append a signed note to the custody log."""
     from evidence_capture.ui.store import event_line
@@ -1092,7 +1043,7 @@ def export(
     output: Path = typer.Option(..., "-o", "--output", help="The package to write (FILE.zip); never overwritten."),
     report: list[Path] = typer.Option([], "--report", help="An extraction-record PDF to include (repeatable); "
                                       "it must be recorded by `evidence report` for this target."),
-    json_out: bool = _JSON,
+    json_out: bool = options.JSON,
 ) -> None:
     """Export captures as a zipped BagIt package with custody log and README (recorded in the log)."""
     from evidence_capture.packages.export import export_package
@@ -1116,7 +1067,7 @@ def import_(
     accept_untrusted_key: bool = typer.Option(False, "--accept-untrusted-key",
                                               help="Import although the signer is not pinned (recorded)."),
     tsa_ca: Optional[Path] = typer.Option(None, "--tsa-ca", help="Trusted TSA roots (default: EVIDENCE_TSA_CA)."),
-    json_out: bool = _JSON,
+    json_out: bool = options.JSON,
 ) -> None:
     """Verify a package, then import it all or nothing (exit 2 hostile input, 1 failed verification)."""
     from evidence_capture.packages.importer import import_package
@@ -1142,7 +1093,7 @@ def report_command(
     output: str = typer.Option(..., "--output", "-o", help="The PDF file to write."),
     lang: str = typer.Option(None, "--lang", help="Language of the record: zh or en "
                              "(default: EVIDENCE_LANG, then the locale)."),
-    trust_key: list[Path] = _TRUST_KEY, tsa_ca: Optional[Path] = _TSA_CA,
+    trust_key: list[Path] = options.TRUST_KEY, tsa_ca: Optional[Path] = options.TSA_CA,
     as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
 ) -> None:
     """Print the extraction record (电子数据提取笔录) as an A4 PDF.
