@@ -100,7 +100,7 @@ class Station:
         argv = [sys.executable, "-m", "evidence_capture.cli", "capture", url, "--case", "BENCH",
                 "--officer", "张三:11010001", "--officer", "李四:11010002", "--allow-private",
                 "--json"]
-        took, peak, cpu, (code, out, err) = _timed(argv, env)
+        took, peak, cpu, (code, out, err) = _timed(argv, env, cwd=tree)  # -m: cwd comes first
         if code != 0:
             return took, peak, f"exit {code}: {err.strip()[-300:]}", cpu
         record = json.loads(out)

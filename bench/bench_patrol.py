@@ -87,13 +87,22 @@ def bare_loop(urls: list[str], workers: int, chromium: str, out: Path) -> float:
     return _timed(work, workers, len(urls))
 
 
+CPU_PER_PAGE: list[float] = []  # CPU s per page (this process + reaped children) of each run
+
+
+def _cpu() -> float:
+    t = os.times()
+    return t.user + t.system + t.children_user + t.children_system
+
+
 def _timed(target: Any, workers: int, pages: int) -> float:
     threads = [threading.Thread(target=target) for _ in range(workers)]
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), _cpu()
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
+    CPU_PER_PAGE.append((_cpu() - cpu) / pages)
     return pages / (time.perf_counter() - started)
 
 
@@ -115,9 +124,10 @@ def patrol_run(urls: list[str], workers: int, sharing: str, tsa: DevTSA, home: P
                    tuple(Officer.parse(o) for o in OFFICERS), patrol)
     job_id, _ = plan_job(station.store, [PatrolItem(u) for u in urls], plan, source="bench",
                          mode="local")
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), _cpu()
     results = run_job(station, job_id, plan.capture_options(), patrol, officers=plan.officers)
     took = time.perf_counter() - started
+    CPU_PER_PAGE.append((_cpu() - cpu) / len(urls))  # Chromium is reaped when a worker ends
     assert len(results) == len(urls) and all(r.state == "done" for r in results), results
     return len(urls) / took
 
@@ -129,8 +139,10 @@ def bench_patrol(args: argparse.Namespace, tsa: DevTSA, shop: ShopServer, temp: 
         before = load_average()
         bare = bare_loop(urls, workers, chromium, _fresh(temp, f"bare-{workers}"))
         shared = patrol_run(urls, workers, "shared-process", tsa, _fresh(temp, f"shared-{workers}"))
+        bare_cpu, shared_cpu = CPU_PER_PAGE[-2:]
         row = {"load_average_before": before,
                "bare_pages_per_s": round(bare, 3), "patrol_shared_pages_per_s": round(shared, 3),
+               "bare_cpu_s_per_page": round(bare_cpu, 2), "shared_cpu_s_per_page": round(shared_cpu, 2),
                "shared_vs_bare": round(shared / bare, 3), "target_vs_bare": 0.8,
                "met": shared / bare >= 0.8}
         if not args.shared_only:

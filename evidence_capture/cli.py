@@ -34,8 +34,64 @@ from evidence_capture.ui.text import Err, Text
 F = TypeVar("F", bound=Callable[..., Any])
 
 EPILOG = env_help()
+
+
+class _EvidenceGroup(typer.core.TyperGroup):
+    """The root command: help in the reader's language, click's usage errors as the tool's errors.
+
+    Click's own parsing errors (missing argument, unknown option, bad value) never reach a
+    command's error handling, so they are caught here: the usage line and the error on stderr in
+    the reader's language and, with ``--json`` anywhere on the command line, the ``{"error": …}``
+    document on stdout; exit 2.
+    """
+
+    def main(self, args: Any = None, prog_name: Any = None, complete_var: Any = None,
+             standalone_mode: bool = True, **extra: Any) -> Any:
+        from evidence_capture.ui.help_zh import localize
+
+        argv = list(sys.argv[1:] if args is None else args)
+        lang = _resolve_lang()
+        localize(self, lang)
+        wants_json = any(arg == "--json" or arg.startswith("--json=") for arg in argv)
+        tokens = _LANG.set(lang), _JSON_MODE.set(wants_json)
+        try:
+            code = super().main(argv, prog_name, complete_var, standalone_mode=False, **extra)
+        except Exception as exc:  # only click's own exceptions: _parse_failure re-raises the rest
+            code = _parse_failure(exc)
+        finally:
+            _JSON_MODE.reset(tokens[1])
+            _LANG.reset(tokens[0])
+        if not standalone_mode:
+            return code
+        sys.exit(code if isinstance(code, int) else 0)
+
+
+def _parse_failure(exc: Exception) -> int:
+    """Report an exception click raised outside any command; the exit code."""
+    from evidence_capture.ui.usage import is_usage_error, usage_error
+
+    kinds = {cls.__name__ for cls in type(exc).__mro__}
+    if "NoArgsIsHelpError" in kinds:
+        typer.echo(exc.ctx.get_help(), err=True)  # type: ignore[attr-defined]
+        return EXIT_USAGE
+    if is_usage_error(exc):
+        refused = usage_error(exc)
+        if refused.usage:
+            typer.echo(refused.usage, err=True)
+        _show_error(refused)
+        return EXIT_USAGE
+    if "Abort" in kinds:
+        _show_error(EvidenceError(Msg("cli.aborted")))
+        return 1
+    if "ClickException" in kinds:
+        _show_error(EvidenceError(exc.format_message()))  # type: ignore[attr-defined]
+        return int(getattr(exc, "exit_code", 1))
+    raise exc
+
+
 app = typer.Typer(
     name="evidence",
+    cls=_EvidenceGroup,
     help="Capture, seal, keep, export and verify web-page evidence.\n\n"
     "Messages are in Chinese or English (EVIDENCE_LANG=zh|en, default: the locale); "
     "--json output always has English keys and values.\n\n"
@@ -103,12 +159,17 @@ def _echo(lines: list[str]) -> None:
         typer.echo(line, err=isinstance(line, Err))
 
 
-def _fail_with(exc: EvidenceError) -> None:
+def _show_error(exc: EvidenceError) -> None:
     """The error on stderr in the reader's language; with --json also ``{"error": ...}`` on stdout."""
     if _JSON_MODE.get():
         result = "refused" if exc.exit_code == EXIT_USAGE else "error"
         _emit_json({"result": result, "error": exc.as_record(_tx().lang)})
     typer.echo(_tx().labelled("cli.error", _tx().diagnostics(exc)), err=True)
+
+
+def _fail_with(exc: EvidenceError) -> None:
+    """Report ``exc`` (see ``_show_error``) and exit with its code."""
+    _show_error(exc)
     raise typer.Exit(exc.exit_code)
 
 
@@ -142,21 +203,11 @@ _TRUST_KEY = typer.Option([], "--trust-key", help="Pinned signer public key PEM 
 _TSA_CA = typer.Option(None, "--tsa-ca", help="PEM bundle of trusted TSA roots (default: EVIDENCE_TSA_CA).")
 
 
-def _localize_help(ctx: typer.Context, _param: Any, value: bool) -> bool:
-    """Eager, before any --help: every help text of the command tree in the reader's language."""
-    from evidence_capture.ui.help_zh import localize
-
-    localize(ctx.find_root().command, _resolve_lang())
-    return value
-
-
 @app.callback()
 def _root(
     version: bool = typer.Option(
         False, "--version", callback=_version_callback, is_eager=True, help="Show the version."
     ),
-    _lang: bool = typer.Option(False, "--help-lang", hidden=True, is_eager=True, callback=_localize_help,
-                               expose_value=False),
 ) -> None:
     """Capture, seal, keep, export and verify web-page evidence."""
 
@@ -277,10 +328,11 @@ def capture_command(
 
 
 def _report_captures(outcomes: list[Any], as_json: bool) -> None:
-    from evidence_capture.ui.sealing import capture_lines, dev_tsa_warning
+    from evidence_capture.ui.sealing import capture_lines, dev_tsa_warning, hint_lines
 
     if as_json:
         _emit_json([outcome.as_record() for outcome in outcomes])
+        _echo(hint_lines(_tx(), outcomes))
     else:
         _echo([line for outcome in outcomes for line in capture_lines(_tx(), outcome)])
     _echo(dev_tsa_warning(_tx(), [outcome.seal for outcome in outcomes]))
@@ -687,8 +739,11 @@ def _passphrase(*, confirm: bool) -> str:
     if value:
         return value
     try:
-        return typer.prompt(_t("cli.passphrase"), hide_input=True,
-                            confirmation_prompt=_t("cli.passphrase.repeat") if confirm else False, err=True)
+        while True:  # the confirmation is asked here, not by click, so that its texts are translated
+            first = typer.prompt(_t("cli.passphrase"), hide_input=True, err=True)
+            if not confirm or first == typer.prompt(_t("cli.passphrase.repeat"), hide_input=True, err=True):
+                return str(first)
+            typer.echo(_tx().labelled("cli.error", _t("cli.passphrase.mismatch")), err=True)
     except typer.Abort as exc:
         raise ConfigError(Msg("cli.no_passphrase"), hint=Msg("cli.no_passphrase.hint")) from exc
 
@@ -1114,10 +1169,6 @@ def report_command(
 
 
 def main() -> None:
-    if _resolve_lang() == "zh":  # the top-level --help runs no callback: set its text here
-        from evidence_capture.ui.help_zh import COMMANDS
-
-        app.info.help = COMMANDS[""]
     app(prog_name="evidence")
 
 

@@ -28,6 +28,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "report.sign.party": ("当事人签名", "Party's signature"),
     "report.same_method": ("提取工具、浏览器、设备与 User-Agent 同提取记录 {n}",
                            "tool, browser, device and user agent as in capture {n}"),
+    "report.env.browser_no_proxy": ("浏览器不使用代理（以 --no-proxy-server 启动）",
+                                    "the browser uses no proxy (launched with --no-proxy-server)"),
     "report.step_started": ("开始（北京时间）", "Started (Beijing)"),
     "report.artifacts_match": ("{n} 个文件的大小、SHA-256 与 SM3 均与清单一致",
                                "size, SHA-256 and SM3 match the manifest for {n} file(s)"),

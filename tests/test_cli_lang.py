@@ -107,7 +107,9 @@ def test_warning_prefix_in_chinese(evidence_home, monkeypatch) -> None:
 
 def test_top_level_help_mentions_evidence_lang(monkeypatch) -> None:
     text = " ".join(_run(monkeypatch, "zh", "--help").stdout.split())
-    assert "EVIDENCE_LANG=zh|en" in text and "EVIDENCE_LANG language of messages" in text
+    assert "EVIDENCE_LANG=zh|en" in text and "EVIDENCE_LANG 提示信息的语言：zh 或 en" in text
+    english = " ".join(_run(monkeypatch, "en", "--help").stdout.split())
+    assert "EVIDENCE_LANG language of messages" in english
 
 
 # --- the catalog ----------------------------------------------------------------

@@ -15,6 +15,7 @@ from typing import Any, Callable, Mapping
 from cryptography import x509
 
 from evidence_capture import safeio
+from evidence_capture.capture.browser import BROWSER_PROXY
 from evidence_capture.errors import InputError, ReportError
 from evidence_capture.manifests.stamping import slot_number
 from evidence_capture.timeutil import parse_iso
@@ -146,10 +147,10 @@ def _proxy_row(env: dict[str, Any]) -> EnvRow:
     variables = proxy.get("env") or {}
     browser = str(proxy.get("browser") or "")
     parts = [f"{name}={value}" for name, value in sorted(variables.items())]
-    if browser:
+    if browser and browser != BROWSER_PROXY:
         parts.append(f"browser: {browser}")
-    clean = not variables and browser.lower() in ("", "direct", "none")
-    note = None if parts else "report.env.no_proxy"
+    clean = not variables and (browser == BROWSER_PROXY or browser.lower() in ("", "direct", "none"))
+    note = "report.env.browser_no_proxy" if browser == BROWSER_PROXY else (None if parts else "report.env.no_proxy")
     return EnvRow("report.env.proxy", "; ".join(parts), _status(env, "proxy", "ok" if clean else "warn"),
                   note)
 

@@ -47,6 +47,16 @@ def capture_lines(tx: Text, outcome: Any) -> list[str]:
     return [lines[0]] + [_INDENT + line for line in lines[1:]]
 
 
+def hint_lines(tx: Text, outcomes: list[Any]) -> list[str]:
+    """Beside ``--json``: each failed navigation's hint, for stderr (the JSON records carry none)."""
+    lines = []
+    for outcome in outcomes:
+        keys = [navigation_hint(step) for step in outcome.capture.failed_steps]
+        lines += [Err(tx.labelled("cli.hint", tx.t("cli.labelled", label=outcome.capture.capture_id,
+                                                     text=tx.t(key)))) for key in keys if key]
+    return lines
+
+
 def dev_tsa_warning(tx: Text, seals: list[Any]) -> list[str]:
     """One development-TSA warning (for stderr) if any of the seals used such a TSA."""
     return [tx.warning(tx.t("cli.dev_tsa.warning"))] if any(s.dev_tsa_warning for s in seals) else []

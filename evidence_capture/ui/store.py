@@ -45,7 +45,8 @@ def event_line(tx: Text, event: dict[str, Any]) -> str:
     obj = event["object"]
     digest = f" {obj['digest'][:23]}…" if obj.get("digest") else ""
     details = event["details"]
-    extra = details.get("text") or details.get("action") or details.get("package") or ""
+    action = tx.label("custody.action", details["action"]) if details.get("action") else ""
+    extra = details.get("text") or action or details.get("package") or ""
     actor = tx.t("cli.custody.by", name=event["actor"]["name"], cert_no=event["actor"]["cert_no"])
     kind = tx.label("custody.type", event["type"])
     return (f"{event['seq']:>6}  {iso_beijing(parse_iso(event['time']))}  {pad(kind, 11)} "
