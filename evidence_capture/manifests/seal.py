@@ -25,7 +25,7 @@ from evidence_capture.manifests.keys import StationKey, fingerprint, verify_sign
 from evidence_capture.manifests.model import build_manifest
 from evidence_capture.manifests.stamping import (FAILED, GRANTED, TimestampOutcome, read_slots, stamp_slot,
                                                  write_atomic)
-from evidence_capture.timestamping.verify import load_tsa_roots
+from evidence_capture.timestamping.bundles import load_tsa_roots
 from evidence_capture.timeutil import iso_utc, utcnow
 
 TIMESTAMPED = "timestamped"

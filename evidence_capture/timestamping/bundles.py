@@ -1,6 +1,7 @@
 """TSA certificate bundles (``EVIDENCE_TSA_CA``, ``EVIDENCE_TSA_CHAIN``, ``--ca``): PEM files
-read with nothing but ``cryptography``, so that checking the configuration at start-up does
-not import the token verifier (pyasn1's ASN.1 modules)."""
+read with nothing but ``cryptography``, so that checking the configuration at start-up, and
+verifying a capture that holds no token, do not import the token verifier (pyasn1's ASN.1
+modules)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import base64
 import binascii
 import re
 from pathlib import Path
+from typing import Sequence
 
 from cryptography import x509
 
@@ -40,3 +42,18 @@ def _pem_certificates(data: bytes) -> list[x509.Certificate]:
         raise ValueError("no certificate")
     return [x509.load_der_x509_certificate(base64.b64decode(b"".join(block.split()), validate=True))
             for block in blocks]
+
+
+class TrustAnchors(list):  # type: ignore[type-arg]
+    """Trust anchors (``EVIDENCE_TSA_CA``) that also carry the configured untrusted chain
+    (``EVIDENCE_TSA_CHAIN``), so every caller handing roots on hands the chain on too."""
+
+    def __init__(self, roots: Sequence[x509.Certificate] = (),
+                 untrusted: Sequence[x509.Certificate] = ()) -> None:
+        super().__init__(roots)
+        self.untrusted = tuple(untrusted)
+
+
+def configured_trust(ca: Path | None, chain: Path | None) -> TrustAnchors:
+    """The anchors in ``ca`` (none without it) with the certificates in ``chain``."""
+    return TrustAnchors(load_tsa_roots(ca) if ca else (), load_tsa_roots(chain) if chain else ())

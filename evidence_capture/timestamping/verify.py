@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Iterator, Sequence
 
 from cryptography import x509
@@ -21,7 +20,8 @@ from cryptography.hazmat.primitives.serialization import Encoding
 from evidence_capture.errors import ConfigError, Msg, VerificationError
 from evidence_capture.models import format_digest
 from evidence_capture.timestamping import models as m
-from evidence_capture.timestamping.bundles import load_tsa_roots  # re-exported: its callers import it from here
+from evidence_capture.timestamping.bundles import (  # noqa: F401  re-exported for their callers
+    TrustAnchors, configured_trust, load_tsa_roots)
 from evidence_capture.timestamping.algorithms import digest_name, signature_algorithm
 from evidence_capture.timestamping.chain import build_chain
 from evidence_capture.timestamping.signer import check_eku, check_ess_cert_id, check_signature, find_signer
@@ -91,21 +91,6 @@ def _check_nonce(token: ParsedToken, nonce: int | None) -> int | None:
         raise VerificationError(m.CHECK_NONCE, Msg("tsa.reason.nonce", found=found, expected=nonce),
                                 hint=Msg("tsa.reason.nonce.hint"))
     return found
-
-
-class TrustAnchors(list):  # type: ignore[type-arg]
-    """Trust anchors (``EVIDENCE_TSA_CA``) that also carry the configured untrusted chain
-    (``EVIDENCE_TSA_CHAIN``), so every caller handing roots on hands the chain on too."""
-
-    def __init__(self, roots: Sequence[x509.Certificate] = (),
-                 untrusted: Sequence[x509.Certificate] = ()) -> None:
-        super().__init__(roots)
-        self.untrusted = tuple(untrusted)
-
-
-def configured_trust(ca: Path | None, chain: Path | None) -> TrustAnchors:
-    """The anchors in ``ca`` (none without it) with the certificates in ``chain``."""
-    return TrustAnchors(load_tsa_roots(ca) if ca else (), load_tsa_roots(chain) if chain else ())
 
 
 def verify_token(tsr: bytes, *, digest: bytes, nonce: int | None, roots: Sequence[x509.Certificate],

@@ -51,7 +51,7 @@ def trusted_keys(settings: Settings, pinned: Sequence[Path]) -> list[Ed25519Publ
 def tsa_roots_for(settings: Settings, tsa_ca: Path | None) -> Sequence[x509.Certificate]:
     """The trusted TSA roots: ``--tsa-ca``, else EVIDENCE_TSA_CA, else none; they carry
     EVIDENCE_TSA_CHAIN along for tokens without certificates (``TrustAnchors``)."""
-    from evidence_capture.timestamping.verify import configured_trust
+    from evidence_capture.timestamping.bundles import configured_trust
 
     return configured_trust(tsa_ca or settings.tsa_ca, settings.tsa_chain)
 
