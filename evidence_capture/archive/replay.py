@@ -6,6 +6,10 @@ Routes (anything else is a 404; nothing is ever fetched from elsewhere):
     /replay/ui.js, sw.js    ReplayWeb.page, from the pinned npm package cached by
                             ``make replay-assets``; the service worker's scope is /replay/
     /archive.wacz           the capture's WACZ, with HTTP range requests
+    /replay/ (a navigation) only reaches this server before the service worker
+                            controls the frame: a page that waits for the worker
+                            and reloads once (``WAIT_FOR_WORKER``), instead of a 404
+                            that would leave the frame empty for good
 
 The banner says whether the capture passed ``verify``; a capture replayed with
 ``--unverified`` that failed it gets a red warning banner.
@@ -80,6 +84,20 @@ replay-web-page {{ flex: 1; }}
 """.encode("utf-8")
 
 
+# The replay frame (/replay/?source=...) is normally answered by ReplayWeb.page's
+# service worker.  When the frame is created before the worker is active, the
+# navigation reaches this server; answering 404 left the frame blank (seen about
+# one run in two).  This page waits for the worker, then reloads through it; if
+# it is already controlled and still reached us, it stops instead of looping.
+WAIT_FOR_WORKER = b"""<!doctype html><meta charset="utf-8"><title>...</title>
+<script>
+if (navigator.serviceWorker && !navigator.serviceWorker.controller) {
+  navigator.serviceWorker.ready.then(function () { location.reload(); });
+}
+</script>
+"""
+
+
 @dataclass
 class _Site:
     wacz: Path
@@ -105,6 +123,8 @@ class _Handler(BaseHTTPRequestHandler):
         site, path = self.server.site, self.path.split("?", 1)[0]
         if path in ("/", "/index.html"):
             return self._bytes(site.page, "text/html; charset=utf-8", body)
+        if path in ("/replay/", "/replay/index.html"):
+            return self._bytes(WAIT_FOR_WORKER, "text/html; charset=utf-8", body)
         if path == "/archive.wacz":
             return self._file(site.wacz, "application/wacz", body)
         name = path.removeprefix("/replay/")
