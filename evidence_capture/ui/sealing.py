@@ -34,7 +34,8 @@ def capture_lines(tx: Text, outcome: Any) -> list[str]:
                   state=tx.label("seal.state", sealed.state))]
     for step in result.failed_steps:
         lines.append(tx.t("cli.capture.step", name=tx.label("step", step.name),
-                          outcome=tx.label("step.outcome", step.outcome), detail=step.detail))
+                          outcome=tx.label("step.outcome", step.outcome),
+                          detail=tx.render(step.message or step.detail)))
         hint = navigation_hint(step)
         if hint is not None:
             lines.append(tx.labelled("cli.hint", tx.t(hint)))
@@ -42,7 +43,8 @@ def capture_lines(tx: Text, outcome: Any) -> list[str]:
         if item.granted:
             lines.append(tx.t("cli.capture.ts_granted", n=item.number, gen_time=item.gen_time, url=item.url))
         else:
-            lines.append(tx.t("cli.capture.ts_failed", n=item.number, error=item.error, url=item.url))
+            lines.append(tx.t("cli.capture.ts_failed", n=item.number, error=tx.render(item.error_message()),
+                              url=item.url))
     lines += [tx.labelled("cli.warning", warning) for warning in result.warnings]
     return [lines[0]] + [_INDENT + line for line in lines[1:]]
 
@@ -74,7 +76,8 @@ def seal_lines(tx: Text, result: Any) -> list[str]:
             lines.append(tx.t("cli.seal.ts_granted", n=item.number, tsa=item.tsa_name, gen_time=item.gen_time,
                               url=item.url))
         else:
-            lines.append(tx.t("cli.seal.ts_failed", n=item.number, url=item.url, error=item.error))
+            lines.append(tx.t("cli.seal.ts_failed", n=item.number, url=item.url,
+                              error=tx.render(item.error_message())))
     if not result.timestamps:
         lines.append(tx.t("cli.seal.no_tsa"))
     return lines
