@@ -64,6 +64,8 @@ _CATALOG: dict[str, tuple[str, str]] = {
     "report.env.dns": ("DNS 解析服务器", "DNS resolvers"),
     "report.env.clock": ("系统时钟", "System clock"),
     "report.env.profile": ("全新浏览器配置", "Fresh browser profile"),
+    "report.env.fonts": ("字体", "Fonts"),
+    "report.env.tls": ("TLS 证书校验", "TLS certificate check"),
     "report.env.no_proxy": ("未设置代理", "no proxy set"),
     "report.env.no_extra_hosts": ("无非默认条目", "no non-default entries"),
     "report.env.no_reference": ("无参考时间，未核对偏差", "no reference time; offset not checked"),

@@ -232,3 +232,15 @@ def test_a_wide_tall_page_gets_the_top_of_each_column_then_the_overview(tmp_path
                         expected_sha256=digest)
     assert [[p.kind for p in sheet] for sheet in sheets] == [["detail"]] * 3 + [["overview"]]
     assert [sheet[0].left for sheet in sheets[:3]] == [0, 1334, 2668] and {s[0].top for s in sheets} == {0}
+
+
+def test_environment_findings_of_fonts_and_tls_are_labelled_in_the_readers_language() -> None:
+    from evidence_capture.i18n import message
+    from evidence_capture.report.sources import environment_rows
+
+    env = {"findings": [{"check": "fonts", "status": "warn", "detail": "no font for Devanagari"},
+                        {"check": "tls", "status": "ok", "detail": "chain valid"},
+                        {"check": "other_check", "status": "ok", "detail": "x"}]}
+    labels = [row.check for row in environment_rows(env)][-3:]
+    assert labels == ["report.env.fonts", "report.env.tls", "other_check"]
+    assert [message(key, "zh") for key in labels[:2]] == ["字体", "TLS 证书校验"]

@@ -191,10 +191,15 @@ def environment_rows(env: dict[str, Any],
                _status(env, "profile", "not-checked" if fresh is None else ("ok" if fresh else "warn")),
                None if fresh is None else ("report.yes" if fresh else "report.no")),
     ]
-    known = ("proxy", "hosts", "dns", "clock", "profile")
+    known = ("proxy", "hosts", "dns", "clock", "profile")  # rows of their own above
     for finding in env.get("findings") or []:
         name = str(finding.get("check", ""))
         if not any(word in name.lower() for word in known):
             status = "warn" if finding.get("status") == "warn" else "ok"
-            rows.append(EnvRow(name, detail(finding), status))
+            label = _FINDING_LABELS.get(name, name)
+            rows.append(EnvRow(label, detail(finding), status))
     return tuple(rows)
+
+
+# Other environment findings, by their check name: the label the record prints.
+_FINDING_LABELS = {"fonts": "report.env.fonts", "tls": "report.env.tls"}
