@@ -204,7 +204,7 @@ def _wait_job(evidence: list[str], env: dict[str, str], job_id: str) -> None:
         if status["state"] == "done":
             assert status["counts"]["failed"] == 0, [i for i in status["items"] if i["error"]]
             return
-        time.sleep(0.5)
+        time.sleep(2.0)  # each poll is a whole CLI process: polling faster eats the cores being measured
 
 
 def bench_celery(args: argparse.Namespace, tsa: DevTSA, shop: ShopServer, temp: Path) -> dict:
