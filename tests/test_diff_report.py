@@ -32,6 +32,8 @@ def test_record_of_a_change_report_and_of_its_case(changing_shop, first_capture,
     flat = "".join(text.split())
     assert report["a"]["manifest_sha256"][7:40] in flat and report["b"]["manifest_sha256"][7:40] in flat
     assert "亮照检查" in text and "前次提取" in text
+    assert "对比记录不含 HTTP 响应" in text  # the not-applicable check's reason, in the reader's language
+    assert "holds no HTTP responses" not in text
     assert printed["custody_seq"] is not None
     events = json_of("custody", "log", report["diff_id"])
     assert events[-1]["type"] == "reported" and events[-1]["object"]["kind"] == "diff"

@@ -72,7 +72,8 @@ def read_comparison(folder: Path, verification: Iterable[Mapping[str, Any]] | No
         manifest_sha256=hashlib.sha256(manifest_bytes).hexdigest(), record=record,
         timestamps=read_timestamps(folder),
         verification=None if verification is None else tuple(
-            {"name": str(c.get("name")), "status": str(c.get("status")), "reason": str(c.get("reason"))}
+            {"name": str(c.get("name")), "status": str(c.get("status")), "reason": str(c.get("reason")),
+             "msg": {"key": c["key"], "params": c.get("params") or {}} if c.get("key") else None}
             for c in verification),
         excerpt=_sealed_excerpt(folder, manifest, visual.get("excerpt")))
 
