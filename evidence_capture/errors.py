@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import PurePath
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
 EXIT_OK = 0
 EXIT_VERIFY_FAILED = 1
@@ -235,11 +235,12 @@ def one_line(exc: BaseException | str, limit: int = 160) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def joined(parts: "list[Message] | tuple[Message, ...]") -> Message:
-    """Several messages as one, separated by semicolons in the reader's language."""
+def joined(parts: "Sequence[Message]", key: str = "text.joined") -> Message:
+    """Several messages as one, separated by semicolons (``text.joined``) or commas
+    (``text.comma``) in the reader's language."""
     if not parts:
         return ""
     result = parts[0]
     for part in parts[1:]:
-        result = Msg("text.joined", first=result, rest=part)
+        result = Msg(key, first=result, rest=part)
     return result

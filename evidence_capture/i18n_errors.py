@@ -17,6 +17,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cause.os": ("操作系统错误 {errno}", "operating-system error {errno}"),
     # several messages in one line (errors.joined)
     "text.joined": ("{first}；{rest}", "{first}; {rest}"),
+    "text.comma": ("{first}，{rest}", "{first}, {rest}"),
     # configuration
     "config.bad_lang": ("语言须为 zh 或 en（也可写作 zh_CN、zh_CN.UTF-8），而不是 {value}",
                         "the language must be zh or en (zh_CN, zh_CN.UTF-8 also work), not {value}"),

@@ -29,8 +29,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
                                           "{n} Date header(s) within capture time ±{tolerance}s; "
                                           "{unparsed} unparseable"),
     # shared joins
-    "verify.join": ("{first}；{next}", "{first}; {next}"),
-    "verify.comma": ("{first}，{next}", "{first}, {next}"),
     "verify.and": ("{first}和{next}", "{first} and {next}"),
     "verify.and3": ("{first}、{second}和{third}", "{first} and {second} and {third}"),
     # reading the capture folder

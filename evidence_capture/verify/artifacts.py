@@ -9,7 +9,8 @@ from evidence_capture.errors import StorageError
 from evidence_capture.manifests.hashing import hash_file
 from evidence_capture.manifests.model import ArtifactEntry, list_folder
 from evidence_capture.manifests.stamping import SLOT_DIR, read_slots, slot_number
-from evidence_capture.verify.checks import CheckResult, Message, Msg, error_reason, joined
+from evidence_capture.errors import joined
+from evidence_capture.verify.checks import CheckResult, Message, Msg, error_reason
 
 OnFile = Callable[[str, int], None]
 
@@ -85,7 +86,7 @@ def check_unlisted(folder: Path, entries: tuple[ArtifactEntry, ...],
     name = "artifacts.unlisted"
     extra: list[Message] = [*unlisted_files(folder, entries), *unvouched]
     if extra:
-        return CheckResult.failed(name, Msg("verify.unlisted.found", n=len(extra), paths=joined(extra, "verify.comma")))
+        return CheckResult.failed(name, Msg("verify.unlisted.found", n=len(extra), paths=joined(extra, "text.comma")))
     return CheckResult.passed(name, Msg("verify.unlisted.ok"))
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Any, Sequence
+from typing import Any
 
 from evidence_capture.errors import EvidenceError, Message, Msg
 
@@ -30,14 +30,6 @@ class CheckStatus(str, Enum):
 def error_reason(exc: EvidenceError) -> Message:
     """An error's message as a check reason: its catalog ``Msg`` (the English text only if it has none)."""
     return exc.msg if exc.msg is not None else exc.message
-
-
-def joined(parts: Sequence[Message], key: str = "verify.join") -> Message:
-    """Several messages as one, separated by semicolons (``verify.join``) or commas (``verify.comma``)."""
-    result = parts[0]
-    for part in parts[1:]:
-        result = Msg(key, first=result, next=part)
-    return result
 
 
 @dataclass(frozen=True)

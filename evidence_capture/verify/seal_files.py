@@ -97,7 +97,7 @@ def unvouched_seal_files(folder: Path, manifest: Manifest, manifest_bytes: bytes
 def record_disagreement(record: TimestampOutcome | None, info: Any) -> Message | None:
     """How the unsigned slot record differs from the verified token, or None."""
     from evidence_capture.timestamping import is_dev_tsa_name
-    from evidence_capture.verify.checks import joined
+    from evidence_capture.errors import joined
 
     if record is None:
         return Msg("verify.record.none")
