@@ -61,6 +61,18 @@ class _Handler(SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib name
         self.server.requests.append(self.path)
 
+    def parse_request(self) -> bool:
+        """Take a proxy's absolute-form target (``GET http://host/path``) as its path.
+
+        The stdlib resolves files from ``self.path`` as given, so without this
+        every static page answered a recording proxy (Scoop's) with a 404."""
+        if not super().parse_request():
+            return False
+        parts = urlsplit(self.path)
+        if parts.scheme in ("http", "https") and parts.netloc:
+            self.path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        return True
+
     def do_GET(self) -> None:  # noqa: N802 - stdlib name
         path = urlsplit(self.path).path
         if path in _REDIRECTS:
