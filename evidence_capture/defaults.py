@@ -42,9 +42,10 @@ class CaptureOptions:
     # How `evidence capture URL URL ...` runs several URLs: "shared-process"
     # keeps one Playwright driver and Chromium process for all of them (a
     # new, empty context for each capture, as a patrol does), instead of
-    # starting both again per URL; one URL always gets its own process.
-    # Each capture's provenance records which way it was made
-    # (``browser_sharing``).
+    # starting both again per URL.  The first URL's process is launched while
+    # the station opens (capture/warmup.py), so one URL gets a process of its
+    # own, recorded as capture 1 in it.  Each capture's provenance records
+    # which way it was made (``browser_sharing``).
     multi_url_sharing: str = "shared-process"
     # The session video is recorded at this fraction of the viewport (both
     # sides; 0.5: 683 x 384 for the default viewport).  Chromium encodes a

@@ -11,17 +11,17 @@ leaves an ``in_progress`` row that ``Station.open`` turns into a visible
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
 from evidence_capture.capture import new_capture_id, run_capture
 from evidence_capture.capture.browser import SHARED, SharedBrowser
+from evidence_capture.capture.policy import check_capture_policy
 from evidence_capture.capture.result import CaptureResult
 from evidence_capture.config import Settings
 from evidence_capture.defaults import CaptureOptions
-from evidence_capture.errors import ConfigError, EvidenceError, InputError, Msg, NotFoundError, one_line
+from evidence_capture.errors import EvidenceError, Msg, NotFoundError, one_line
 from evidence_capture.manifests.keys import PRIVATE_NAME, StationKey
 from evidence_capture.manifests.seal import SealResult, TsaConfig, seal_capture
 from evidence_capture.models import CaseInfo, Officer
@@ -120,84 +120,29 @@ def capture_and_seal(station: Station, url: str, options: CaptureOptions, *,
     return CaptureOutcome(result, sealed, stored)
 
 
-def capture_options(*, device: str | None, total_timeout: float, allow_private: bool,
-                    single_officer_reason: str | None = None,
-                    no_timestamp_reason: str | None = None, tls_ca: str | None = None,
-                    record_tls_errors: bool = False, place: str | None = None,
-                    witness: str | None = None) -> CaptureOptions:
-    """The defaults with these changes; an unknown device name or an unreadable
-    ``--tls-ca`` bundle is refused before any capture."""
-    from evidence_capture.capture.browser import check_device
-    from evidence_capture.capture.tls_check import load_bundle
-    from evidence_capture.defaults import DEFAULTS
-
-    if tls_ca is not None:
-        load_bundle(tls_ca)
-        tls_ca = str(Path(tls_ca).resolve())
-    options = DEFAULTS.with_changes(device=device, total_timeout=total_timeout, allow_private=allow_private,
-                                    single_officer_reason=_reason(single_officer_reason, "--single-officer-reason"),
-                                    no_timestamp_reason=_reason(no_timestamp_reason, "--no-timestamp"),
-                                    tls_ca=tls_ca, record_tls_errors=record_tls_errors,
-                                    place=_reason(place, "--place"), witness=parse_witness(witness))
-    check_device(device)
-    return options
-
-
-def _reason(text: str | None, option: str) -> str | None:
-    if text is None:
-        return None
-    if not text.strip():
-        raise InputError(Msg("capture.policy.empty_reason", option=option))
-    return " ".join(text.split())
-
-
-def parse_witness(text: str | None) -> dict[str, str] | None:
-    """``--witness NAME:ID`` as ``{"name", "id_no"}``; refused (exit 2) unless it is NAME:ID."""
-    if text is None:
-        return None
-    name, sep, id_no = text.rpartition(":")
-    name, id_no = " ".join(name.split()), id_no.strip()
-    if not sep or not name or not _WITNESS_ID.fullmatch(id_no):
-        raise InputError(Msg("capture.witness.invalid", value=text), hint=Msg("capture.witness.hint"))
-    return {"name": name, "id_no": id_no}
-
-
-_WITNESS_ID = re.compile(r"[A-Za-z0-9\-_/]{2,64}")
-
-
-def check_capture_policy(settings: Settings, officers: Sequence[Officer], options: CaptureOptions) -> None:
-    """Safe by default: two officers and at least one TSA, unless a recorded reason says otherwise.
-
-    Raised before any browser starts (``InputError`` / ``ConfigError``, exit 2).
-    """
-    if len(officers) < 2 and not options.single_officer_reason:
-        raise InputError(Msg("capture.policy.two_officers", n=len(officers)),
-                         hint=Msg("capture.policy.two_officers.hint"))
-    if not settings.tsa_urls and not options.no_timestamp_reason:
-        raise ConfigError(Msg("capture.policy.no_tsa"), hint=Msg("capture.policy.no_tsa.hint"))
-
-
 def capture_urls(station: Station, urls: Sequence[str], options: CaptureOptions, *,
                  case: CaseInfo | None, officers: Sequence[Officer], on_start: OnStart | None = None,
-                 on_finish: Callable[[CaptureOutcome], None] | None = None) -> list[CaptureOutcome]:
+                 on_finish: Callable[[CaptureOutcome], None] | None = None,
+                 browsers: SharedBrowser | None = None) -> list[CaptureOutcome]:
     """Capture and seal each URL in order; ``on_start(url)`` may return that URL's ``on_step``.
 
     Several URLs share one browser process (``options.multi_url_sharing``),
-    each in its own new, empty context."""
+    each in its own new, empty context.  ``browsers`` already started (the
+    CLI's ``warm_start``) are used, and left for the caller to close."""
     check_capture_policy(station.settings, officers, options)
     shared = len(urls) > 1 and options.multi_url_sharing == SHARED
-    browsers = SharedBrowser(station.settings) if shared else None
+    own = SharedBrowser(station.settings) if shared and browsers is None else None
     outcomes = []
     try:
         for url in urls:
             on_step = on_start(url) if on_start else None
             outcomes.append(capture_and_seal(station, url, options, case=case, officers=officers,
-                                             on_step=on_step, browsers=browsers))
+                                             on_step=on_step, browsers=browsers or own))
             if on_finish:
                 on_finish(outcomes[-1])
     finally:
-        if browsers is not None:
-            browsers.close()
+        if own is not None:
+            own.close()
     return outcomes
 
 

@@ -1,8 +1,18 @@
-"""The capture engine: one faithful, recorded browser capture of a page."""
+"""The capture engine: one faithful, recorded browser capture of a page.
 
-from evidence_capture.capture.engine import run_capture
-from evidence_capture.capture.result import ArtifactInfo, CaptureResult, StepOutcome
-from evidence_capture.capture.urls import new_capture_id, validate_url
+The names below are loaded on first use (PEP 562), so that checking a URL or
+starting the browser early (capture/warmup.py) does not import the whole
+engine (Pillow, the archive writer, the TLS checks)."""
 
-__all__ = ["ArtifactInfo", "CaptureResult", "StepOutcome", "new_capture_id", "run_capture",
-           "validate_url"]
+from __future__ import annotations
+
+from evidence_capture.lazy import lazy_names
+
+_WHERE = {
+    "run_capture": "engine",
+    "ArtifactInfo": "result", "CaptureResult": "result", "StepOutcome": "result",
+    "new_capture_id": "urls", "validate_url": "urls",
+}
+
+__all__ = sorted(_WHERE)
+__getattr__ = lazy_names(globals(), _WHERE)

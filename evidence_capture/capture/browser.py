@@ -19,7 +19,9 @@ import os
 from importlib import metadata
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
+from evidence_capture.capture.addresses import AddressGuard, pin_rule
 from evidence_capture.config import Settings
 from evidence_capture.defaults import CaptureOptions
 from evidence_capture.errors import BrowserError, InputError, Msg
@@ -76,6 +78,22 @@ def prepare_video(settings: Settings) -> Msg | None:
         return Msg("capture.video.unusable")
     os.environ["PLAYWRIGHT_BROWSERS_PATH"] = str(root)
     return None
+
+
+def start_driver(settings: Settings) -> Any:
+    """The Playwright driver (a node process), started with node's compile cache on.
+
+    The cache (``NODE_COMPILE_CACHE``, unless already set) keeps the driver's
+    compiled JavaScript under the runtime folder, which shortens every start
+    after the first; node checks each entry against its source file."""
+    from playwright.sync_api import Error as PlaywrightError
+    from playwright.sync_api import sync_playwright
+
+    os.environ.setdefault("NODE_COMPILE_CACHE", str(settings.home / "runtime" / "node-compile-cache"))
+    try:
+        return sync_playwright().start()
+    except (PlaywrightError, OSError) as exc:
+        raise BrowserError(Msg("capture.browser.driver")) from exc
 
 
 def launch(pw: Any, settings: Settings, resolver_rule: str | None) -> Any:
@@ -149,19 +167,35 @@ class SharedBrowser:
         self.settings = settings
         self._pw: Any = None
         self._browsers: dict[str | None, dict[str, Any]] = {}
+        self._guards: dict[tuple[str, bool], AddressGuard] = {}  # from warm(), for one capture each
 
     def playwright(self) -> Any:
         if self._pw is None:
-            from playwright.sync_api import Error as PlaywrightError
-            from playwright.sync_api import sync_playwright
-
-            try:
-                self._pw = sync_playwright().start()
-            except (PlaywrightError, OSError) as exc:
-                raise BrowserError(Msg("capture.browser.driver")) from exc
+            self._pw = start_driver(self.settings)
         return self._pw
 
+    def warm(self, url: str, allow_private: bool) -> None:
+        """Start the driver and the Chromium that ``url``'s capture will use, ahead of it.
+
+        The host is resolved here, once: its guard, with that answer, goes to
+        the capture of ``url`` (``guard_for``), so the pin it finds is this one."""
+        guard = AddressGuard(allow_private)
+        pin = pin_rule(guard.lookup(urlsplit(url).hostname or ""), allow_private)
+        self._guards[(url, allow_private)] = guard
+        self._entry(pin)
+
+    def guard_for(self, url: str, allow_private: bool) -> AddressGuard:
+        """The guard ``warm`` resolved ``url``'s host with, once; else a new one."""
+        return self._guards.pop((url, allow_private), None) or AddressGuard(allow_private)
+
     def browser(self, pin: str | None) -> tuple[Any, dict[str, Any]]:
+        entry = self._entry(pin)
+        entry["captures"] += 1
+        return entry["browser"], {"mode": SHARED, "process_launched_at": entry["launched_at"],
+                                  "capture_in_process": entry["captures"]}
+
+    def _entry(self, pin: str | None) -> dict[str, Any]:
+        """The live process for ``pin``, launched if there is none."""
         entry = self._browsers.get(pin)
         if entry is not None and not entry["browser"].is_connected():
             self._browsers.pop(pin)
@@ -173,9 +207,7 @@ class SharedBrowser:
             entry = {"browser": launch(self.playwright(), self.settings, pin),
                      "launched_at": iso_utc(utcnow()), "captures": 0}
             self._browsers[pin] = entry
-        entry["captures"] += 1
-        return entry["browser"], {"mode": SHARED, "process_launched_at": entry["launched_at"],
-                                  "capture_in_process": entry["captures"]}
+        return entry
 
     def _evict(self) -> None:
         while len(self._browsers) >= MAX_SHARED_PROCESSES:
@@ -195,6 +227,7 @@ class SharedBrowser:
         for entry in self._browsers.values():
             self._close_one(entry)
         self._browsers.clear()
+        self._guards.clear()
         if self._pw is not None:
             self._pw.stop()
             self._pw = None

@@ -80,7 +80,8 @@ def run_capture(url: str, options: CaptureOptions, *, settings: Settings, folder
                 browsers: chromium.SharedBrowser | None = None) -> CaptureResult:
     url = validate_url(url)
     started = utcnow()
-    guard = AddressGuard(options.allow_private)
+    guard = (AddressGuard(options.allow_private) if browsers is None
+             else browsers.guard_for(url, options.allow_private))
     dns = guard.lookup(urlsplit(url).hostname or "")
     video_problem = chromium.prepare_video(settings) if options.record_video else None
     with tempfile.TemporaryDirectory(prefix="evidence-video-") as video_tmp:
@@ -141,13 +142,7 @@ def _warnings(options: CaptureOptions, officers: tuple[Officer, ...],
 
 def _in_browser(s: Session, settings: Settings,
                 on_step: OnStep | None) -> tuple[tuple[StepOutcome, ...], dict[str, Any]]:
-    from playwright.sync_api import Error as PlaywrightError
-    from playwright.sync_api import sync_playwright
-
-    try:
-        pw = sync_playwright().start()
-    except (PlaywrightError, OSError) as exc:
-        raise BrowserError(Msg("capture.browser.driver")) from exc
+    pw = chromium.start_driver(settings)
     try:
         options = _context_options(s, pw)
         browser = chromium.launch(pw, settings, s.pin)
@@ -221,7 +216,8 @@ def _open(s: Session, browser: Any, options: dict[str, Any]) -> dict[str, Any]:
     fresh = not state["cookies"] and not state["origins"]
     counts = {"cookies": len(state["cookies"]), "origins": len(state["origins"])}
     sharing = s.facts["browser_sharing"]
-    detail = (Msg("capture.env.profile_new", **counts) if sharing["mode"] == chromium.PER_CAPTURE
+    first = sharing["mode"] == chromium.PER_CAPTURE or sharing["capture_in_process"] == 1
+    detail = (Msg("capture.env.profile_new", **counts) if first
               else Msg("capture.env.profile_shared", n=sharing["capture_in_process"], **counts))
     return check_environment(dict(os.environ), browser_proxy=chromium.BROWSER_PROXY,
                              fresh_profile=fresh, profile_detail=detail)

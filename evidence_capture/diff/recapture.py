@@ -62,7 +62,8 @@ def link_previous(previous: dict[str, str]):  # type: ignore[no-untyped-def]
 
 def recapture(station: Any, capture_id: str, *, officers: Sequence[Any], on_step: Any = None) -> Any:
     """Capture ``capture_id``'s URL again into its case; returns the ``CaptureOutcome``."""
-    from evidence_capture.workflow import capture_and_seal, check_capture_policy
+    from evidence_capture.capture.policy import check_capture_policy
+    from evidence_capture.workflow import capture_and_seal
 
     folder = station.settings.capture_dir(capture_id)
     summary = station.store.get_capture(capture_id)  # NotFoundError for an unknown id

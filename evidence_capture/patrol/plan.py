@@ -24,7 +24,7 @@ from evidence_capture.storage import Store
 class JobPlan:
     """What every run of a job uses, whoever runs it."""
 
-    capture: Mapping[str, Any]  # the keyword arguments of workflow.capture_options
+    capture: Mapping[str, Any]  # the keyword arguments of capture.policy.capture_options
     officers: tuple[Officer, ...]
     patrol: PatrolOptions
 
@@ -42,7 +42,7 @@ class JobPlan:
                                  sharing=str(patrol["browser_sharing"])))
 
     def capture_options(self) -> CaptureOptions:
-        from evidence_capture.workflow import capture_options
+        from evidence_capture.capture.policy import capture_options
 
         return capture_options(**self.capture)
 

@@ -6,8 +6,7 @@ import the request client (rfc3161ng, requests) nor the development TSA."""
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from evidence_capture.lazy import lazy_names
 
 _WHERE = {
     "request_timestamp": "client",
@@ -19,12 +18,4 @@ _WHERE = {
 }
 
 __all__ = sorted(_WHERE)
-
-
-def __getattr__(name: str) -> Any:
-    module = _WHERE.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_names(globals(), _WHERE)

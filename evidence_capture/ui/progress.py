@@ -35,7 +35,7 @@ class CaptureBars:
         return lambda outcome: self.progress.update(task, advance=1, step=self._tx.label("step", outcome.name))
 
     def finished(self, _outcome: Any) -> None:
-        self.progress.update(self._task, step=self._tx.t("cli.capture.sealed"))
+        self.progress.update(self._task, completed=self._steps, step=self._tx.t("cli.capture.sealed"))
 
 
 def bytes_progress(tx: Text, total: int, label_key: str) -> tuple[Any, Callable[[Any, int], None]]:
