@@ -46,6 +46,7 @@ def test_one_url_is_captured_in_the_process_started_for_it(shop, evidence_home, 
     sharing = prov["browser_sharing"]
     assert sharing["mode"] == "shared-process" and sharing["capture_in_process"] == 1
     assert sharing["process_launched_at"] <= prov["started_at"]
+    assert "--disable-frame-rate-limit" in prov["chromium_flags"]  # how it was launched, on record
     environment = json.loads((folder / "environment.json").read_text(encoding="utf-8"))
     profile = next(f for f in environment["findings"] if f["detail_msg"]["key"].startswith("capture.env.profile"))
     assert profile["detail_msg"]["key"] == "capture.env.profile_new"  # its first capture: a new process

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from evidence_capture import __version__
-from evidence_capture.capture.browser import playwright_version
+from evidence_capture.capture.browser import browser_args, playwright_version
 from evidence_capture.capture.result import StepOutcome
 from evidence_capture.capture.session import Session
 from evidence_capture.models import CaptureState, CaseInfo, Officer
@@ -36,6 +36,7 @@ def build_provenance(s: Session, *, capture_id: str, state: CaptureState,
         "tool": {"name": "evidence-capture", "version": __version__},
         "playwright_version": playwright_version(),
         "chromium_version": s.browser_version,
+        "chromium_flags": browser_args(s.pin),  # besides Playwright's own headless defaults
         "browser_sharing": s.facts.get("browser_sharing"),
         "user_agent": s.user_agent,
         "viewport": s.facts.get("viewport"),  # as the page saw it (a device may set it)
