@@ -236,7 +236,8 @@ def ratios(results: dict[str, Any], has_scoop: bool) -> dict[str, Any]:
         full = results["tall"]["full"]["peak_pss_mib"]
         out["S4 full peak MiB tall"] = full
         if has_scoop:
-            out["S4 full/scoop peak tall"] = round(full / results["tall"]["scoop"]["peak_pss_mib"], 2)
+            for name in ("scoop", "scoop-1366"):
+                out[f"S4 full/{name} peak tall"] = round(full / results["tall"][name]["peak_pss_mib"], 2)
         out["S4 targets"] = f"<= {TARGETS['S4_mib']} MiB and <= {TARGETS['S4_vs_scoop']}x Scoop"
     return out
 
