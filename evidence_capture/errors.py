@@ -1,8 +1,8 @@
 """One exception hierarchy for the whole tool, and catalog messages (``Msg``).
 
-Library code raises these; only ``cli.py`` turns them into a message and an
-exit code.  Third-party exceptions are converted at module boundaries with
-``raise SomeError(...) from exc``.
+Library code raises these; only the CLI (``cli.py``, ``commands/``) turns them
+into a message and an exit code.  Third-party exceptions are converted at
+module boundaries with ``raise SomeError(...) from exc``.
 
 A message for people is a catalog key and its parameters, never a finished
 English sentence: ``raise NotFoundError(Msg("package.import.clash", captures=x),

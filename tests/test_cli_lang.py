@@ -127,8 +127,9 @@ def test_every_key_has_chinese_and_english_with_the_same_fields() -> None:
 
 
 def test_every_key_used_in_cli_exists() -> None:
-    package = Path(cli_module.__file__).parent  # cli.py and the modules that build its lines
-    files = [package / "cli.py", *sorted((package / "ui").glob("*.py")), package / "timestamping" / "standalone.py"]
+    package = Path(cli_module.__file__).parent  # cli.py, its commands and the modules that build its lines
+    files = [package / "cli.py", *sorted((package / "commands").glob("*.py")), *sorted((package / "ui").glob("*.py")),
+             package / "timestamping" / "standalone.py"]
     source = "".join(path.read_text(encoding="utf-8") for path in files)
     used = set(re.findall(r'"(cli\.[a-z0-9_.\-]+)"', source))
     assert len(used) > 50

@@ -1,6 +1,6 @@
 """The Chinese ``--help`` texts: commands by path, options by their English help, the env-var table.
 
-English help is the commands' docstrings and ``help=`` strings in ``cli.py``.  ``COMMANDS`` maps a
+English help is the commands' docstrings and ``help=`` strings in ``commands/``.  ``COMMANDS`` maps a
 command path (``"case open"``) to its Chinese help, ``OPTIONS`` an English option help to its
 Chinese one, ``ENV_VARS`` a variable of ``config.ENV_VARS`` to its Chinese description.
 ``tests/test_cli_help_zh.py`` walks the whole command tree: every entry must be here.

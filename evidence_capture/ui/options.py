@@ -1,6 +1,6 @@
 """The options several commands share (``typer.Option`` objects), declared once.
 
-``cli.py`` uses them as defaults in its command signatures; their English help is the key of
+The commands (``commands/``) use them as defaults in their signatures; their English help is the key of
 the Chinese help in ``help_zh_texts.OPTIONS``.
 """
 
