@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -94,3 +97,25 @@ def test_wrong_passphrase_stops_the_early_browser_too(shop, evidence_home, stati
     assert "wrong passphrase" in result.output and "Traceback" not in result.output
     assert "node" not in _children() and "chromium" not in _children()
     assert not load_settings().captures_dir.exists()  # nothing was begun
+
+
+def test_attack_race_workers_preparing_video_at_once_all_get_it(evidence_home) -> None:
+    """Patrol workers start together on a fresh station: each links Playwright's ffmpeg
+    path; none may see another's half-made link and lose its video (seen: PARTIAL)."""
+    from evidence_capture.capture.browser import prepare_video
+
+    settings, runtime = load_settings(), load_settings().home / "runtime"
+    for _ in range(30):
+        shutil.rmtree(runtime, ignore_errors=True)
+        start = threading.Barrier(8)
+
+        def prepare(_: int) -> object:
+            start.wait()  # all at once, as workers of a new patrol
+            return prepare_video(settings)
+
+        with ThreadPoolExecutor(8) as pool:
+            problems = list(pool.map(prepare, range(8)))
+        assert problems == [None] * 8
+        (link,) = runtime.glob("playwright/ffmpeg-*/ffmpeg-linux")
+        assert link.is_symlink() and os.access(link, os.X_OK)
+        assert [p.name for p in link.parent.iterdir()] == ["ffmpeg-linux"]  # no stray links left

@@ -87,13 +87,23 @@ replay-web-page {{ flex: 1; }}
 # The replay frame (/replay/?source=...) is normally answered by ReplayWeb.page's
 # service worker.  When the frame is created before the worker is active, the
 # navigation reaches this server; answering 404 left the frame blank (seen about
-# one run in two).  This page waits for the worker, then reloads through it; if
-# it is already controlled and still reached us, it stops instead of looping.
+# one run in two).  This page waits for the worker, then reloads through it.  A
+# worker that is active but still let the navigation through (it had not yet
+# loaded the collection: seen about one run in three) gets another reload half
+# a second later, 20 at most (counted in the frame's sessionStorage), so the
+# frame never stays blank and never loops for ever.
 WAIT_FOR_WORKER = b"""<!doctype html><meta charset="utf-8"><title>...</title>
 <script>
-if (navigator.serviceWorker && !navigator.serviceWorker.controller) {
-  navigator.serviceWorker.ready.then(function () { location.reload(); });
-}
+(function () {
+  var sw = navigator.serviceWorker, key = "evidence-replay-reloads";
+  if (!sw) return;
+  if (!sw.controller) { sw.ready.then(function () { location.reload(); }); return; }
+  var tries = Number(sessionStorage.getItem(key) || 0);
+  if (tries < 20) {
+    sessionStorage.setItem(key, String(tries + 1));
+    setTimeout(function () { location.reload(); }, 500);
+  }
+})();
 </script>
 """
 

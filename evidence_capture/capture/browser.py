@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -77,10 +78,8 @@ def prepare_video(settings: Settings) -> Msg | None:
         root = settings.home / "runtime" / "playwright"
         link = root / f"ffmpeg-{_ffmpeg_revision()}" / "ffmpeg-linux"
         link.parent.mkdir(parents=True, exist_ok=True)
-        if link.is_symlink() and link.resolve() != binary.resolve():
-            link.unlink()
-        if not link.exists():
-            link.symlink_to(binary)
+        if not (link.is_symlink() and link.resolve() == binary.resolve()):
+            _replace_link(link, binary)
     except (ImportError, OSError, RuntimeError, KeyError, StopIteration) as exc:
         return Msg("capture.video.unusable")
     os.environ["PLAYWRIGHT_BROWSERS_PATH"] = str(root)
@@ -107,6 +106,15 @@ def browser_args(resolver_rule: str | None) -> list[str]:
     """Chromium's command-line flags for a capture (recorded in provenance as ``chromium_flags``)."""
     pin = [f"--host-resolver-rules={resolver_rule}"] if resolver_rule else []
     return [*CHROMIUM_FLAGS, *pin]
+
+
+def _replace_link(link: Path, target: Path) -> None:
+    """Point ``link`` at ``target`` in one step (a new link renamed over it), so that
+    patrol workers starting at once never see it missing nor fail on each other's."""
+    fresh = link.with_name(f".{link.name}.{os.getpid()}.{threading.get_ident()}")
+    fresh.unlink(missing_ok=True)
+    fresh.symlink_to(target)
+    os.replace(fresh, link)
 
 
 def launch(pw: Any, settings: Settings, resolver_rule: str | None) -> Any:
