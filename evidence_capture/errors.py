@@ -118,10 +118,10 @@ class EvidenceError(Exception):
         """
         text, hint = self.rendered(lang)
         if hint:
-            text += f"\n  {hint_label}: {hint}"
+            text += "\n  " + Msg("cli.labelled", label=hint_label, text=hint).render(lang)
         cause = cause_msg(self.__cause__)
         if cause is not None:
-            text += f"\n  {cause_label}: {cause.render(lang)}"
+            text += "\n  " + Msg("cli.labelled", label=cause_label, text=cause).render(lang)
         return text
 
     def as_record(self, lang: str = "en") -> dict[str, Any]:

@@ -88,7 +88,7 @@ def test_error_prefix_and_hint_in_both_languages(evidence_home, monkeypatch) -> 
     zh = _run(monkeypatch, "zh", "keys", "export-public")
     en = _run(monkeypatch, "en", "keys", "export-public")
     assert zh.exit_code == en.exit_code == 2
-    assert zh.stderr == "错误：尚无站点签名密钥\n  提示: 请运行 `evidence keys init`\n"
+    assert zh.stderr == "错误：尚无站点签名密钥\n  提示：请运行 `evidence keys init`\n"
     assert en.stderr == "error: no station key yet\n  hint: run `evidence keys init`\n"
     missing = _run(monkeypatch, "zh", "case", "show", "NOPE")
     assert missing.exit_code == 2 and missing.stderr.startswith("错误：")

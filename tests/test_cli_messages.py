@@ -23,7 +23,7 @@ def _run(monkeypatch: pytest.MonkeyPatch, lang: str, *args: str):  # type: ignor
 def test_keyed_error_renders_in_each_language_and_keeps_english_message() -> None:
     exc = NotFoundError(Msg("cli.no_station_key"), hint=Msg("cli.no_station_key.hint"))
     assert exc.message == str(exc) == "no station key yet" and exc.hint == "run `evidence keys init`"
-    assert Text("zh").diagnostics(exc) == "尚无站点签名密钥\n  提示: 请运行 `evidence keys init`"
+    assert Text("zh").diagnostics(exc) == "尚无站点签名密钥\n  提示：请运行 `evidence keys init`"
     record = exc.as_record("zh")
     assert record["key"] == "cli.no_station_key" and record["message"] == "尚无站点签名密钥"
     assert record["code"] == EXIT_USAGE and record["hint_key"] == "cli.no_station_key.hint"
@@ -32,7 +32,7 @@ def test_keyed_error_renders_in_each_language_and_keeps_english_message() -> Non
 def test_plain_string_errors_keep_working() -> None:
     exc = ConfigError("legacy text", hint="legacy hint")
     assert exc.key is None and exc.params == {}
-    assert Text("zh").diagnostics(exc) == "legacy text\n  提示: legacy hint"
+    assert Text("zh").diagnostics(exc) == "legacy text\n  提示：legacy hint"
 
 
 def test_nested_message_parameters_render_and_serialise() -> None:
