@@ -20,6 +20,7 @@ import platformdirs
 from evidence_capture.errors import ConfigError, InputError, Msg
 
 DEFAULT_CHROMIUM = "/usr/lib/chromium/chromium"
+STATION_KEY_NAME = "station.key.pem"  # the encrypted signing key in keys_dir (manifests/keys.py)
 FALLBACK_CHROMIUM = "chromium-headless-shell"
 
 ENV_VARS: dict[str, str] = {
@@ -86,6 +87,11 @@ class Settings:
     @property
     def keys_dir(self) -> Path:
         return self.home / "keys"
+
+    @property
+    def has_station_key(self) -> bool:
+        """Whether a station key exists to unlock (known without importing the crypto code)."""
+        return (self.keys_dir / STATION_KEY_NAME).is_file()
 
     def capture_dir(self, capture_id: str) -> Path:
         return self.captures_dir / capture_id

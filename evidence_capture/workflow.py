@@ -22,7 +22,7 @@ from evidence_capture.capture.result import CaptureResult
 from evidence_capture.config import Settings
 from evidence_capture.defaults import CaptureOptions
 from evidence_capture.errors import EvidenceError, Msg, NotFoundError, one_line
-from evidence_capture.manifests.keys import PRIVATE_NAME, StationKey
+from evidence_capture.manifests.keys import StationKey
 from evidence_capture.manifests.seal import SealResult, TsaConfig, seal_capture
 from evidence_capture.models import CaseInfo, Officer
 from evidence_capture.storage import StationSigner, Store
@@ -67,7 +67,7 @@ class Station:
     def open(cls, settings: Settings, passphrase: Callable[[], str], *,
              tsa_timeout: float) -> "Station":
         """Unlock the station key (``passphrase`` is asked only if a key exists)."""
-        if not (settings.keys_dir / PRIVATE_NAME).is_file():
+        if not settings.has_station_key:
             raise NotFoundError(Msg("cli.no_station_key"), hint=Msg("cli.no_station_key.hint"))
         key = StationKey.load(settings.keys_dir, passphrase())
         store = Store(settings, signer=StationSigner.from_station_key(key))

@@ -5,7 +5,6 @@ The command functions are registered on the root app by ``cli.py``.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any, Optional
 
@@ -89,11 +88,7 @@ def _started(settings: Settings, options: Any, urls: list[str], tsa_timeout: flo
 
 def _early_passphrase(settings: Settings) -> str:
     """The passphrase, asked now if there is a key to unlock (else Station.open says so)."""
-    if os.environ.get("EVIDENCE_KEY_PASSPHRASE"):
-        return _unlock()
-    from evidence_capture.manifests.keys import PRIVATE_NAME
-
-    return _unlock() if (settings.keys_dir / PRIVATE_NAME).is_file() else ""
+    return _unlock() if settings.has_station_key else ""
 
 
 def _capture_with_bars(station: Any, urls: list[str], options: Any, case_info: Any,

@@ -165,9 +165,9 @@ def _open_store(*, signed: bool):  # type: ignore[no-untyped-def]
     if not signed:
         return Store(settings)
     from evidence_capture.errors import NotFoundError
-    from evidence_capture.manifests.keys import PRIVATE_NAME, StationKey
+    from evidence_capture.manifests.keys import StationKey
 
-    if not (settings.keys_dir / PRIVATE_NAME).is_file():
+    if not settings.has_station_key:
         raise NotFoundError(Msg("cli.no_station_key"), hint=Msg("cli.no_station_key.hint"))
     key = StationKey.load(settings.keys_dir, _passphrase(confirm=False))
     return Store(settings, signer=StationSigner.from_station_key(key))

@@ -16,9 +16,10 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from evidence_capture.config import STATION_KEY_NAME
 from evidence_capture.errors import InputError, Message, Msg, NotFoundError, SigningError, cause_msg
 
-PRIVATE_NAME = "station.key.pem"
+PRIVATE_NAME = STATION_KEY_NAME
 PUBLIC_NAME = "station.pub.pem"
 SIGNATURE_SIZE = 64
 
